@@ -1,0 +1,23 @@
+//! aiwg-lsp: a language server and checker for aiwg architecture and SDLC documents.
+//!
+//! Modules in reading order, from plain data to the edges:
+//! - [`text`]: byte ranges and the line index (the only place columns are counted);
+//! - [`model`]: per-document facts, artifact IDs and kinds;
+//! - [`syntax`]: markdown outline (tree-sitter for open documents, a bulk scanner for the cold
+//!   index) and the shared extraction of facts;
+//! - [`resolve`]: the `@`-reference resolver (project root, aiwg root, deploy map, IDs);
+//! - [`workspace`]: the immutable snapshot of all documents and its indexes;
+//! - [`analysis`]: features over a snapshot, one module each (diagnostics first);
+//! - [`loader`]: the disk: walking a workspace, reading files, finding the aiwg root;
+//! - [`cli`]: `aiwg-lsp check` and its renderers.
+//!
+//! Everything above `loader` is pure and synchronous: it takes values and returns values.
+
+pub mod analysis;
+pub mod cli;
+pub mod loader;
+pub mod model;
+pub mod resolve;
+pub mod syntax;
+pub mod text;
+pub mod workspace;

@@ -1,0 +1,2 @@
+//! The `aiwg-lsp` binary.
+fn main() {}

@@ -1,0 +1,13 @@
+//! Plain data describing aiwg documents: per-document facts, artifact IDs and artifact kinds.
+//! Nothing here does I/O or knows a protocol; every type is built by `syntax` and read by
+//! `resolve`, `workspace` and `analysis`.
+
+mod facts;
+mod ids;
+mod kind;
+
+pub use facts::{
+    DocFacts, Heading, IdDeclaration, IdDeclarationSource, IdMention, MetaEntry, MetaSource, RefContext, Reference,
+};
+pub use ids::{ArtifactId, IdKey, find_ids, parse_id};
+pub use kind::ArtifactKind;

@@ -1,0 +1,20 @@
+//! Markdown syntax: the two ways of finding a document's [`Outline`] (tree-sitter-md for open
+//! documents, a bulk line scanner for the cold index) and the one shared extraction from an
+//! outline to [`DocFacts`]. Parsing never fails: any byte string yields an outline.
+
+pub mod extract;
+pub mod outline;
+pub mod refs;
+pub mod scan;
+pub mod slug;
+pub mod tree;
+
+pub use outline::Outline;
+
+use crate::model::DocFacts;
+
+/// Facts of a closed document, through the bulk scanner (the cold-index path).
+pub fn facts_from_text(path: &str, text: &str) -> DocFacts {
+    let outline = scan::outline(text);
+    extract::facts(path, text, &outline)
+}
