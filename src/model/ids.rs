@@ -146,7 +146,12 @@ mod tests {
     fn finds_plain_category_and_short_ids() {
         assert_eq!(
             ids("see ADR-007, UC-AP-003 and NFR-PERF-001; UC-1."),
-            ["ADR-007@4..11=ADR-007", "UC-AP-003@13..22=UC-AP-003", "NFR-PERF-001@27..39=NFR-PERF-001", "UC-1@41..45=UC-001"]
+            [
+                "ADR-007@4..11=ADR-007",
+                "UC-AP-003@13..22=UC-AP-003",
+                "NFR-PERF-001@27..39=NFR-PERF-001",
+                "UC-1@41..45=UC-001"
+            ]
         );
     }
 

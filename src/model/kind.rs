@@ -98,7 +98,8 @@ impl ArtifactKind {
             return ArtifactKind::Command;
         }
 
-        let starts = |p: &str| stem.starts_with(p) && stem[p.len()..].starts_with(|c: char| c == '-' || c.is_ascii_digit());
+        let starts =
+            |p: &str| stem.starts_with(p) && stem[p.len()..].starts_with(|c: char| c == '-' || c.is_ascii_digit());
         // `architecture/decisions/` holds ADRs; `.aiwg/decisions/` holds change requests and CCB
         // minutes (aiwg-format §1.1), so only the former counts.
         let adr_dir = matches!(parent, "adrs" | "adr") || (parent == "decisions" && in_dir("architecture"));
