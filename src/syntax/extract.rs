@@ -1,9 +1,601 @@
-//! Outline + text -> DocFacts.
+//! Outline + text -> [`DocFacts`]: the one extraction both parsing paths share.
+//!
+//! Metadata follows every form aiwg-format §4.1 and §3.5 observed: front matter at line 1, a
+//! `---` block right after the H1 (31 template files), bold `**Key**: value` / `**Key:** value`
+//! lines in the preamble or a metadata section, `- Key: value` bullets under `## Metadata`, and
+//! the first paragraph under `## Status`. IDs are declared by the file name (the most reliable
+//! source, §1.3), the H1, ID metadata (`**ADR ID**`, `- ID:`, `**Decision ID:**`, `ref_id`), and
+//! in risk registers and NFR modules by table first cells and headings.
 
-use crate::model::DocFacts;
-use crate::syntax::Outline;
+use crate::model::{
+    ArtifactId, ArtifactKind, DocFacts, Heading, IdDeclaration, IdDeclarationSource, IdMention, IdKey, MetaEntry,
+    MetaSource, RefContext, Reference, find_ids,
+};
+use crate::syntax::outline::{FencedCode, Outline};
+use crate::syntax::refs::find_references;
+use crate::syntax::slug::SlugCounter;
+use crate::text::TextRange;
+
+/// Longest summary kept for hovers, in bytes.
+const SUMMARY_MAX: usize = 280;
+/// Metadata keys longer than this are prose in bold, not keys.
+const META_KEY_MAX: usize = 40;
+/// Metadata keys whose value is the document's own ID.
+const ID_KEYS: &[&str] = &[
+    "id",
+    "adr id",
+    "decision id",
+    "ref_id",
+    "ref id",
+    "uc id",
+    "use case id",
+    "use-case id",
+    "risk id",
+    "requirement id",
+    "nfr id",
+    "test case id",
+];
 
 pub fn facts(path: &str, text: &str, outline: &Outline) -> DocFacts {
-    let _ = (path, text, outline);
-    DocFacts::default()
+    let kind = ArtifactKind::from_path(path);
+    let contexts = Contexts::new(text, outline);
+    let headings = headings(text, outline);
+    let lines = Lines::new(text);
+
+    let metadata = metadata(text, outline, &headings, &lines, &contexts);
+    let (raw_refs, qualified_ids) = find_references(text);
+    let references: Vec<Reference> = raw_refs
+        .into_iter()
+        .map(|r| Reference {
+            context: contexts.at(r.range.start),
+            range: r.range,
+            path: r.path,
+            anchor: r.anchor,
+            line: r.line,
+            qualifier: r.qualifier,
+            bare: r.bare,
+        })
+        .collect();
+    let declared_ids = declared_ids(path, kind, text, outline, &headings, &metadata);
+    let id_mentions = id_mentions(&contexts, &references, &declared_ids, &qualified_ids, &metadata);
+    let title = headings
+        .iter()
+        .find(|h| h.level == 1)
+        .map(|h| h.text.clone())
+        .filter(|t| !t.is_empty())
+        .or_else(|| metadata.iter().find(|m| m.source == MetaSource::FrontMatter && m.key == "title").map(|m| m.value.clone()));
+    let summary = summary(&lines, &headings, &contexts, &metadata);
+
+    DocFacts { title, kind, headings, references, declared_ids, id_mentions, metadata, summary }
+}
+
+/// Decides the [`RefContext`] of an offset from the outline's sorted ranges.
+struct Contexts<'a> {
+    text: &'a str,
+    front_matter: Option<TextRange>,
+    fences: &'a [FencedCode],
+    spans: &'a [TextRange],
+    tables: &'a [TextRange],
+}
+
+impl<'a> Contexts<'a> {
+    fn new(text: &'a str, outline: &'a Outline) -> Contexts<'a> {
+        Contexts {
+            text,
+            front_matter: outline.front_matter.as_ref().map(|f| f.range),
+            fences: &outline.fenced_code,
+            spans: &outline.code_spans,
+            tables: &outline.tables,
+        }
+    }
+
+    fn at(&self, offset: usize) -> RefContext {
+        let inside = |ranges: &[TextRange]| {
+            let i = ranges.partition_point(|r| r.end <= offset);
+            ranges.get(i).is_some_and(|r| r.start <= offset && offset < r.end)
+        };
+        if self.front_matter.is_some_and(|r| r.start <= offset && offset < r.end) {
+            return RefContext::FrontMatter;
+        }
+        let i = self.fences.partition_point(|f| f.range.end <= offset);
+        if self.fences.get(i).is_some_and(|f| f.range.start <= offset && offset < f.range.end) {
+            return RefContext::FencedCode;
+        }
+        if inside(self.spans) {
+            return RefContext::InlineCode;
+        }
+        if inside(self.tables) {
+            return RefContext::TableCell;
+        }
+        RefContext::Prose
+    }
+
+    fn is_fenced_or_front_matter(&self, offset: usize) -> bool {
+        matches!(self.at(offset), RefContext::FencedCode | RefContext::FrontMatter)
+    }
+}
+
+/// Line starts of the text, for line-oriented metadata and summary scans.
+struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Lines<'a> {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1).filter(|&i| i < text.len()));
+        Lines { text, starts }
+    }
+
+    /// The line starting at `starts[i]`, without its terminator.
+    fn get(&self, i: usize) -> (usize, &'a str) {
+        let start = self.starts[i];
+        let end = self.starts.get(i + 1).map_or(self.text.len(), |&next| next - 1);
+        let line = &self.text[start..end];
+        (start, line.strip_suffix('\r').unwrap_or(line))
+    }
+
+    fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    fn index_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset).saturating_sub(1)
+    }
+}
+
+fn headings(text: &str, outline: &Outline) -> Vec<Heading> {
+    let mut slugs = SlugCounter::default();
+    let mut headings: Vec<Heading> = outline
+        .headings
+        .iter()
+        .map(|h| {
+            let rendered = render_inline(h.content.slice(text));
+            Heading {
+                level: h.level,
+                slug: slugs.unique(&rendered),
+                text: rendered,
+                range: h.range,
+                section: TextRange::new(h.range.start, text.len()),
+            }
+        })
+        .collect();
+    for i in 0..headings.len() {
+        let level = headings[i].level;
+        if let Some(next) = headings[i + 1..].iter().find(|h| h.level <= level) {
+            headings[i].section.end = next.range.start;
+        }
+    }
+    headings
+}
+
+/// Inline markdown as a reader sees it: links and images become their text, emphasis markers,
+/// backticks and HTML tags disappear, whitespace collapses.
+pub fn render_inline(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.char_indices().peekable();
+    while let Some((i, ch)) = chars.next() {
+        match ch {
+            '*' | '`' => {}
+            '!' if raw[i + 1..].starts_with('[') => {}
+            ']' if raw[i + 1..].starts_with('(') => {
+                // Skip the link destination.
+                if let Some(close) = raw[i + 1..].find(')') {
+                    let skip_to = i + 1 + close;
+                    while chars.peek().is_some_and(|&(j, _)| j <= skip_to) {
+                        chars.next();
+                    }
+                }
+            }
+            '[' | ']' => {}
+            '<' if raw[i + 1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/') => {
+                if let Some(close) = raw[i..].find('>') {
+                    let skip_to = i + close;
+                    while chars.peek().is_some_and(|&(j, _)| j <= skip_to) {
+                        chars.next();
+                    }
+                }
+            }
+            c if c.is_whitespace() => {
+                if !out.is_empty() && !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// `**Key**: value`, `**Key:** value`, optionally after a list marker. Returns the key and the
+/// value's byte range within `line`.
+fn bold_key_value(line: &str) -> Option<(&str, TextRange)> {
+    let body_start = line.len() - strip_list_marker(line).len();
+    let body = &line[body_start..];
+    let inner = body.strip_prefix("**")?;
+    let close = inner.find("**")?;
+    let key_raw = &inner[..close];
+    let after = &inner[close + 2..];
+    let (key, value_rel) = if let Some(key) = key_raw.strip_suffix(':') {
+        (key, close + 2)
+    } else if let Some(rest) = after.strip_prefix(':') {
+        let _ = rest;
+        (key_raw, close + 3)
+    } else {
+        return None;
+    };
+    let key = key.trim();
+    if key.is_empty() || key.len() > META_KEY_MAX || key.contains('`') {
+        return None;
+    }
+    let value_start = body_start + 2 + value_rel;
+    Some((key, trimmed_range(line, value_start, line.len())))
+}
+
+/// `Key: value` (a plain bullet under `## Metadata`).
+fn plain_key_value(line: &str) -> Option<(&str, TextRange)> {
+    let stripped = strip_list_marker(line);
+    if stripped.len() == line.len() {
+        return None;
+    }
+    let body_start = line.len() - stripped.len();
+    let colon = stripped.find(':')?;
+    let key = stripped[..colon].trim();
+    if key.is_empty() || key.len() > META_KEY_MAX || key.contains(['`', '[', '@', '*']) {
+        return None;
+    }
+    Some((key, trimmed_range(line, body_start + colon + 1, line.len())))
+}
+
+fn strip_list_marker(line: &str) -> &str {
+    let trimmed = line.trim_start();
+    for marker in ["- ", "* ", "+ "] {
+        if let Some(rest) = trimmed.strip_prefix(marker) {
+            return rest.trim_start();
+        }
+    }
+    let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 && trimmed[digits..].starts_with(". ") {
+        return trimmed[digits + 2..].trim_start();
+    }
+    trimmed
+}
+
+fn trimmed_range(line: &str, start: usize, end: usize) -> TextRange {
+    let slice = &line[start..end];
+    let lead = slice.len() - slice.trim_start().len();
+    let kept = slice.trim().len();
+    TextRange::new(start + lead, start + lead + kept)
+}
+
+/// A metadata value as shown to users: wrapping `**`/backticks/quotes removed.
+fn clean_value(raw: &str) -> String {
+    let mut value = raw.trim();
+    for wrap in ["**", "`", "\"", "'"] {
+        if value.len() >= 2 * wrap.len() && value.starts_with(wrap) && value.ends_with(wrap) {
+            value = &value[wrap.len()..value.len() - wrap.len()];
+        }
+    }
+    value.trim().to_string()
+}
+
+fn metadata(
+    text: &str,
+    outline: &Outline,
+    headings: &[Heading],
+    lines: &Lines<'_>,
+    contexts: &Contexts<'_>,
+) -> Vec<MetaEntry> {
+    let mut entries = Vec::new();
+    if let Some(front) = &outline.front_matter {
+        yaml_like_block(text, front.body, MetaSource::FrontMatter, &mut entries);
+    }
+    if let Some(block) = block_after_title(lines, headings, contexts) {
+        yaml_like_block(text, block, MetaSource::BlockAfterTitle, &mut entries);
+    }
+
+    // Bold lines count in the preamble (before the first H2) and in metadata or status
+    // sections; elsewhere `**Pros**:` and friends are prose.
+    let first_h2 = headings.iter().find(|h| h.level >= 2).map_or(text.len(), |h| h.range.start);
+    let mut status_found = false;
+    let mut heading_idx = 0;
+    for i in 0..lines.len() {
+        let (start, line) = lines.get(i);
+        while heading_idx < headings.len() && headings[heading_idx].range.end <= start {
+            heading_idx += 1;
+        }
+        if heading_idx < headings.len() && headings[heading_idx].range.start <= start {
+            continue; // A heading line.
+        }
+        if line.trim().is_empty() || contexts.is_fenced_or_front_matter(start) {
+            continue;
+        }
+        let section = heading_idx.checked_sub(1).map(|i| &headings[i]);
+        let section_name = section.map(|h| h.text.to_ascii_lowercase());
+        let in_metadata = section_name.as_deref().is_some_and(|n| n == "metadata" || n.ends_with(" metadata"));
+        let in_status = section_name.as_deref() == Some("status");
+        let in_preamble = start < first_h2;
+        if in_preamble || in_metadata || in_status {
+            if let Some((key, value)) = bold_key_value(line) {
+                let source = if in_metadata { MetaSource::MetadataList } else { MetaSource::BoldLine };
+                entries.push(entry(key, value.shifted(start), text, source));
+                continue;
+            }
+        }
+        if in_metadata && let Some((key, value)) = plain_key_value(line) {
+            entries.push(entry(key, value.shifted(start), text, MetaSource::MetadataList));
+            continue;
+        }
+        if in_status && !status_found && section.is_some_and(|h| h.range.end <= start) {
+            status_found = true;
+            let body = strip_list_marker(line);
+            let range = trimmed_range(line, line.len() - body.len(), line.len()).shifted(start);
+            entries.push(MetaEntry {
+                key: "Status".to_string(),
+                value: render_inline(range.slice(text)),
+                range,
+                source: MetaSource::StatusSection,
+            });
+        }
+    }
+    entries
+}
+
+fn entry(key: &str, value: TextRange, text: &str, source: MetaSource) -> MetaEntry {
+    MetaEntry { key: key.to_string(), value: clean_value(value.slice(text)), range: value, source }
+}
+
+/// The `---` … `---` block that aiwg templates put right after the H1 (aiwg-format §4.1).
+fn block_after_title(lines: &Lines<'_>, headings: &[Heading], contexts: &Contexts<'_>) -> Option<TextRange> {
+    let h1 = headings.iter().find(|h| h.level == 1)?;
+    let mut i = lines.index_of(h1.range.end) + 1;
+    while i < lines.len() && lines.get(i).1.trim().is_empty() {
+        i += 1;
+    }
+    if i >= lines.len() || lines.get(i).1.trim_end() != "---" || contexts.is_fenced_or_front_matter(lines.get(i).0) {
+        return None;
+    }
+    let body_start = lines.starts.get(i + 1).copied()?;
+    for j in i + 1..lines.len() {
+        let (start, line) = lines.get(j);
+        if line.trim_end() == "---" {
+            return Some(TextRange::new(body_start, start));
+        }
+        if line.trim().is_empty() {
+            return None;
+        }
+    }
+    None
+}
+
+/// `key: value` lines at column 0 of a YAML-ish block; a key followed by `- item` lines gets
+/// the items joined. This is deliberately not a YAML parser: document metadata must never fail
+/// or blow up, and only top-level scalars are shown.
+fn yaml_like_block(text: &str, block: TextRange, source: MetaSource, entries: &mut Vec<MetaEntry>) {
+    let body = block.slice(text);
+    let mut offset = block.start;
+    let mut pending_list: Option<usize> = None;
+    for raw_line in body.split_inclusive('\n') {
+        let line = raw_line.trim_end_matches(['\n', '\r']);
+        let line_start = offset;
+        offset += raw_line.len();
+        let first = line.bytes().next();
+        if let Some(idx) = pending_list {
+            let item = line.trim_start();
+            if line.starts_with([' ', '-']) && item.starts_with("- ") {
+                let value = clean_value(&item[2..]);
+                let entry: &mut MetaEntry = &mut entries[idx];
+                if !entry.value.is_empty() {
+                    entry.value.push_str(", ");
+                }
+                entry.value.push_str(&value);
+                continue;
+            }
+            if line.starts_with(' ') {
+                continue;
+            }
+            pending_list = None;
+        }
+        if !first.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            continue;
+        }
+        let Some(colon) = line.find(':') else { continue };
+        let key = &line[..colon];
+        if key.len() > META_KEY_MAX || !key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b' ')) {
+            continue;
+        }
+        let value = trimmed_range(line, colon + 1, line.len()).shifted(line_start);
+        let mut value_text = clean_value(value.slice(text));
+        if value_text.starts_with('[') && value_text.ends_with(']') {
+            value_text = value_text[1..value_text.len() - 1].split(',').map(clean_value).collect::<Vec<_>>().join(", ");
+        }
+        if value_text.is_empty() {
+            pending_list = Some(entries.len());
+        }
+        entries.push(MetaEntry {
+            key: key.trim().to_string(),
+            value: value_text,
+            range: if value.is_empty() { TextRange::new(line_start, line_start + colon) } else { value },
+            source,
+        });
+    }
+}
+
+fn declared_ids(
+    path: &str,
+    kind: ArtifactKind,
+    text: &str,
+    outline: &Outline,
+    headings: &[Heading],
+    metadata: &[MetaEntry],
+) -> Vec<IdDeclaration> {
+    let mut decls: Vec<IdDeclaration> = Vec::new();
+    let mut push = |decl: IdDeclaration| {
+        if !decls.iter().any(|d| d.id.key == decl.id.key) {
+            decls.push(decl);
+        }
+    };
+
+    let framework_source =
+        matches!(kind, ArtifactKind::Template | ArtifactKind::Agent | ArtifactKind::Command | ArtifactKind::Skill | ArtifactKind::Rule);
+    if !framework_source && let Some(id) = id_from_file_name(path, kind) {
+        push(IdDeclaration { id, range: TextRange::empty(0), source: IdDeclarationSource::FileName });
+    }
+
+    // `# ADR-001: Title` or `# Use-Case Specification: UC-001`.
+    if let Some(h1) = headings.iter().find(|h| h.level == 1)
+        && let Some(outline_heading) = outline.headings.iter().find(|o| o.range == h1.range)
+    {
+        let content = outline_heading.content.slice(text);
+        let ids = find_ids(content);
+        let leading = ids.first().filter(|(r, _)| content[..r.start].trim_matches(['*', ' ']).is_empty());
+        let trailing = ids.last().filter(|(r, _)| content[r.end..].trim_matches(['*', ' ']).is_empty());
+        if let Some((range, id)) = leading.or(trailing) {
+            push(IdDeclaration {
+                id: id.clone(),
+                range: range.shifted(outline_heading.content.start),
+                source: IdDeclarationSource::Title,
+            });
+        }
+    }
+
+    for meta in metadata {
+        if !ID_KEYS.contains(&meta.key.to_ascii_lowercase().as_str()) {
+            continue;
+        }
+        let raw = meta.range.slice(text);
+        if let Some((range, id)) = find_ids(raw).into_iter().next()
+            && raw[..range.start].trim_matches(['*', '`', '"', '\'', ' ']).is_empty()
+        {
+            push(IdDeclaration { id, range: range.shifted(meta.range.start), source: IdDeclarationSource::Metadata });
+        }
+    }
+
+    // Registers: `| R-001 | … |` rows and `### NFR-PERF-001: …` headings declare their IDs.
+    if matches!(kind, ArtifactKind::Risk | ArtifactKind::Nfr) {
+        for heading in outline.headings.iter().filter(|h| h.level >= 2) {
+            let content = heading.content.slice(text);
+            if let Some((range, id)) = find_ids(content).into_iter().next()
+                && content[..range.start].trim_matches(['*', ' ']).is_empty()
+            {
+                push(IdDeclaration { id, range: range.shifted(heading.content.start), source: IdDeclarationSource::Title });
+            }
+        }
+        for table in &outline.tables {
+            let mut offset = table.start;
+            for (row_index, row) in table.slice(text).split_inclusive('\n').enumerate() {
+                let row_start = offset;
+                offset += row.len();
+                if row_index < 2 {
+                    continue; // Header and delimiter rows.
+                }
+                let cells = row.trim_start().trim_start_matches('|');
+                let cell = cells.split('|').next().unwrap_or("");
+                let cell_start = row_start + (row.len() - row.trim_start().len()) + (row.trim_start().len() - cells.len());
+                let trimmed = cell.trim().trim_matches('*');
+                if let Some(id) = crate::model::parse_id(trimmed) {
+                    let at = cell.find(&id.text).unwrap_or(0);
+                    let range = TextRange::new(cell_start + at, cell_start + at + id.text.len());
+                    push(IdDeclaration { id, range, source: IdDeclarationSource::TableRow });
+                }
+            }
+        }
+    }
+    decls
+}
+
+/// `ADR-001-x.md`, `adr-002-x.md`, `UC-AP-003-x.md`, `REF-018-x.md`, and `001-x.md` inside an
+/// ADR directory (`.aiwg-structure.md` names ADRs `adrs/001-use-react.md`).
+fn id_from_file_name(path: &str, kind: ArtifactKind) -> Option<ArtifactId> {
+    let file = path.rsplit('/').next()?;
+    let stem = file.split('.').next()?;
+    let upper = stem.to_ascii_uppercase();
+    if let Some((range, id)) = find_ids(&upper).into_iter().next()
+        && range.start == 0
+    {
+        return Some(id);
+    }
+    if kind == ArtifactKind::Adr {
+        let digits = stem.bytes().take_while(u8::is_ascii_digit).count();
+        if (1..=4).contains(&digits) && stem[digits..].starts_with('-') {
+            let number: u32 = stem[..digits].parse().ok()?;
+            return Some(ArtifactId {
+                key: IdKey { prefix: "ADR".to_string(), category: None, number },
+                text: format!("ADR-{}", &stem[..digits]),
+            });
+        }
+    }
+    None
+}
+
+fn id_mentions(
+    contexts: &Contexts<'_>,
+    references: &[Reference],
+    declared: &[IdDeclaration],
+    qualified: &[crate::syntax::refs::QualifiedIds],
+    metadata: &[MetaEntry],
+) -> Vec<IdMention> {
+    let overlaps = |a: TextRange, b: TextRange| a.start < b.end && b.start < a.end;
+    let mut mentions = Vec::new();
+    let mut ref_idx = 0;
+    for (range, id) in find_ids(contexts.text) {
+        while ref_idx < references.len() && references[ref_idx].range.end <= range.start {
+            ref_idx += 1;
+        }
+        if references.get(ref_idx).is_some_and(|r| overlaps(r.range, range)) {
+            continue; // Part of a path such as `@.aiwg/adrs/ADR-001-x.md`.
+        }
+        if declared.iter().any(|d| d.id.key == id.key) {
+            continue;
+        }
+        let relation = qualified
+            .iter()
+            .find(|q| q.range.contains_range(range))
+            .map(|q| q.qualifier.clone())
+            .or_else(|| metadata.iter().find(|m| m.range.contains_range(range)).map(|m| m.key.clone()));
+        mentions.push(IdMention { id, range, context: contexts.at(range.start), relation });
+    }
+    mentions
+}
+
+fn summary(
+    lines: &Lines<'_>,
+    headings: &[Heading],
+    contexts: &Contexts<'_>,
+    metadata: &[MetaEntry],
+) -> Option<String> {
+    let from = headings.iter().find(|h| h.level == 1).map_or(0, |h| lines.index_of(h.range.end) + 1);
+    let mut paragraph: Vec<&str> = Vec::new();
+    for i in from..lines.len().min(from + 200) {
+        let (start, line) = lines.get(i);
+        let trimmed = line.trim();
+        let is_heading = headings.iter().any(|h| h.range.touches(start) && h.range.start <= start);
+        let is_meta = metadata.iter().any(|m| lines.index_of(m.range.start) == i);
+        let is_prose = !trimmed.is_empty()
+            && !is_heading
+            && !is_meta
+            && !contexts.is_fenced_or_front_matter(start)
+            && !trimmed.starts_with(['#', '|', '<', '>', '-', '*', '+', '!', '[', '`', '~', '='])
+            && !trimmed.starts_with(|c: char| c.is_ascii_digit() && trimmed.contains(". "));
+        if is_prose {
+            paragraph.push(trimmed);
+        } else if !paragraph.is_empty() {
+            break;
+        }
+    }
+    if paragraph.is_empty() {
+        return None;
+    }
+    let mut summary = render_inline(&paragraph.join(" "));
+    if summary.len() > SUMMARY_MAX {
+        let mut cut = SUMMARY_MAX;
+        while !summary.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        summary.truncate(cut);
+        summary.push('…');
+    }
+    Some(summary)
 }
