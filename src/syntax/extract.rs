@@ -8,7 +8,7 @@
 //! in risk registers and NFR modules by table first cells and headings.
 
 use crate::model::{
-    ArtifactId, ArtifactKind, DocFacts, Heading, IdDeclaration, IdDeclarationSource, IdMention, IdKey, MetaEntry,
+    ArtifactId, ArtifactKind, DocFacts, Heading, IdDeclaration, IdDeclarationSource, IdKey, IdMention, MetaEntry,
     MetaSource, RefContext, Reference, find_ids,
 };
 use crate::syntax::outline::{FencedCode, Outline};
@@ -58,12 +58,10 @@ pub fn facts(path: &str, text: &str, outline: &Outline) -> DocFacts {
         .collect();
     let declared_ids = declared_ids(path, kind, text, outline, &headings, &metadata);
     let id_mentions = id_mentions(&contexts, &references, &declared_ids, &qualified_ids, &metadata);
-    let title = headings
-        .iter()
-        .find(|h| h.level == 1)
-        .map(|h| h.text.clone())
-        .filter(|t| !t.is_empty())
-        .or_else(|| metadata.iter().find(|m| m.source == MetaSource::FrontMatter && m.key == "title").map(|m| m.value.clone()));
+    let title =
+        headings.iter().find(|h| h.level == 1).map(|h| h.text.clone()).filter(|t| !t.is_empty()).or_else(|| {
+            metadata.iter().find(|m| m.source == MetaSource::FrontMatter && m.key == "title").map(|m| m.value.clone())
+        });
     let summary = summary(&lines, &headings, &contexts, &metadata);
 
     DocFacts { title, kind, headings, references, declared_ids, id_mentions, metadata, summary }
@@ -403,7 +401,9 @@ fn yaml_like_block(text: &str, block: TextRange, source: MetaSource, entries: &m
         }
         let Some(colon) = line.find(':') else { continue };
         let key = &line[..colon];
-        if key.len() > META_KEY_MAX || !key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b' ')) {
+        if key.len() > META_KEY_MAX
+            || !key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b' '))
+        {
             continue;
         }
         let value = trimmed_range(line, colon + 1, line.len()).shifted(line_start);
@@ -438,8 +438,10 @@ fn declared_ids(
         }
     };
 
-    let framework_source =
-        matches!(kind, ArtifactKind::Template | ArtifactKind::Agent | ArtifactKind::Command | ArtifactKind::Skill | ArtifactKind::Rule);
+    let framework_source = matches!(
+        kind,
+        ArtifactKind::Template | ArtifactKind::Agent | ArtifactKind::Command | ArtifactKind::Skill | ArtifactKind::Rule
+    );
     if !framework_source && let Some(id) = id_from_file_name(path, kind) {
         push(IdDeclaration { id, range: TextRange::empty(0), source: IdDeclarationSource::FileName });
     }
@@ -480,7 +482,11 @@ fn declared_ids(
             if let Some((range, id)) = find_ids(content).into_iter().next()
                 && content[..range.start].trim_matches(['*', ' ']).is_empty()
             {
-                push(IdDeclaration { id, range: range.shifted(heading.content.start), source: IdDeclarationSource::Title });
+                push(IdDeclaration {
+                    id,
+                    range: range.shifted(heading.content.start),
+                    source: IdDeclarationSource::Title,
+                });
             }
         }
         for table in &outline.tables {
@@ -493,7 +499,8 @@ fn declared_ids(
                 }
                 let cells = row.trim_start().trim_start_matches('|');
                 let cell = cells.split('|').next().unwrap_or("");
-                let cell_start = row_start + (row.len() - row.trim_start().len()) + (row.trim_start().len() - cells.len());
+                let cell_start =
+                    row_start + (row.len() - row.trim_start().len()) + (row.trim_start().len() - cells.len());
                 let trimmed = cell.trim().trim_matches('*');
                 if let Some(id) = crate::model::parse_id(trimmed) {
                     let at = cell.find(&id.text).unwrap_or(0);
@@ -560,12 +567,7 @@ fn id_mentions(
     mentions
 }
 
-fn summary(
-    lines: &Lines<'_>,
-    headings: &[Heading],
-    contexts: &Contexts<'_>,
-    metadata: &[MetaEntry],
-) -> Option<String> {
+fn summary(lines: &Lines<'_>, headings: &[Heading], contexts: &Contexts<'_>, metadata: &[MetaEntry]) -> Option<String> {
     let from = headings.iter().find(|h| h.level == 1).map_or(0, |h| lines.index_of(h.range.end) + 1);
     let mut paragraph: Vec<&str> = Vec::new();
     for i in from..lines.len().min(from + 200) {

@@ -1,0 +1,113 @@
+//! `PathSet`: every file and directory under one root, as `/`-separated relative paths, with
+//! the lookups the resolver needs (exact path, directory, basename, basename prefix, suffix).
+
+use std::collections::{HashMap, HashSet};
+
+#[derive(Clone, Debug, Default)]
+pub struct PathSet {
+    /// Sorted, so globs and prefix walks visit paths in a stable order.
+    files: Vec<Box<str>>,
+    file_index: HashMap<Box<str>, u32>,
+    dirs: HashSet<Box<str>>,
+    /// Basename -> indexes into `files`.
+    by_name: HashMap<Box<str>, Vec<u32>>,
+    /// (basename, index) sorted by basename, for prefix searches such as `REF-018*`.
+    names_sorted: Vec<(Box<str>, u32)>,
+}
+
+impl PathSet {
+    /// Builds the set from file paths relative to the root. Directories are every ancestor of
+    /// a file, plus `extra_dirs` (directories that hold no file we listed).
+    pub fn new(mut files: Vec<String>, extra_dirs: impl IntoIterator<Item = String>) -> PathSet {
+        files.sort_unstable();
+        files.dedup();
+        let files: Vec<Box<str>> = files.into_iter().map(String::into_boxed_str).collect();
+        let mut dirs: HashSet<Box<str>> = extra_dirs.into_iter().map(String::into_boxed_str).collect();
+        let mut file_index = HashMap::with_capacity(files.len());
+        let mut by_name: HashMap<Box<str>, Vec<u32>> = HashMap::with_capacity(files.len());
+        for (i, path) in files.iter().enumerate() {
+            file_index.insert(path.clone(), i as u32);
+            let name = path.rsplit('/').next().unwrap_or(path);
+            by_name.entry(name.into()).or_default().push(i as u32);
+            let mut dir = &path[..];
+            while let Some(slash) = dir.rfind('/') {
+                dir = &dir[..slash];
+                if !dirs.insert(dir.into()) {
+                    break; // Its ancestors are in already.
+                }
+            }
+        }
+        let mut names_sorted: Vec<(Box<str>, u32)> =
+            files.iter().enumerate().map(|(i, p)| (p.rsplit('/').next().unwrap_or(p).into(), i as u32)).collect();
+        names_sorted.sort_unstable();
+        PathSet { files, file_index, dirs, by_name, names_sorted }
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        self.files.iter().map(|p| &**p)
+    }
+
+    pub fn is_file(&self, path: &str) -> bool {
+        self.file_index.contains_key(path)
+    }
+
+    /// The root itself (`""`) is a directory.
+    pub fn is_dir(&self, path: &str) -> bool {
+        path.is_empty() || self.dirs.contains(path)
+    }
+
+    pub fn exists(&self, path: &str) -> bool {
+        self.is_file(path) || self.is_dir(path)
+    }
+
+    pub fn dirs(&self) -> impl Iterator<Item = &str> {
+        self.dirs.iter().map(|d| &**d)
+    }
+
+    /// Files whose basename is exactly `name`.
+    pub fn with_name<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a str> + 'a {
+        self.by_name.get(name).into_iter().flatten().map(|&i| &*self.files[i as usize])
+    }
+
+    /// Files whose basename starts with `prefix`.
+    pub fn with_name_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        let start = self.names_sorted.partition_point(|(name, _)| &**name < prefix);
+        self.names_sorted[start..]
+            .iter()
+            .take_while(move |(name, _)| name.starts_with(prefix))
+            .map(|&(_, i)| &*self.files[i as usize])
+    }
+
+    /// Files under directory `dir` (recursively).
+    pub fn under<'a>(&'a self, dir: &str) -> impl Iterator<Item = &'a str> + 'a {
+        let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
+        let start = self.files.partition_point(|p| **p < *prefix);
+        self.files[start..].iter().take_while(move |p| p.starts_with(&prefix)).map(|p| &**p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookups() {
+        let set = PathSet::new(
+            vec!["docs/references/REF-018-react.md".into(), "a/b/c.md".into(), "a/x.md".into()],
+            ["empty".to_string()],
+        );
+        assert!(set.is_file("a/b/c.md") && !set.is_file("a/b"));
+        assert!(set.is_dir("a/b") && set.is_dir("a") && set.is_dir("empty") && set.is_dir(""));
+        assert_eq!(set.with_name("c.md").collect::<Vec<_>>(), ["a/b/c.md"]);
+        assert_eq!(set.with_name_prefix("REF-018").collect::<Vec<_>>(), ["docs/references/REF-018-react.md"]);
+        assert_eq!(set.under("a").collect::<Vec<_>>(), ["a/b/c.md", "a/x.md"]);
+    }
+}

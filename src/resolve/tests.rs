@@ -1,0 +1,116 @@
+//! Resolver tests: one small workspace and an external aiwg root, one case per stage.
+
+use super::*;
+
+fn set(paths: &[&str]) -> Arc<PathSet> {
+    Arc::new(PathSet::new(paths.iter().map(|p| p.to_string()).collect(), []))
+}
+
+fn roots() -> Roots {
+    Roots {
+        workspace: set(&[
+            ".aiwg/requirements/use-cases/UC-001-login.md",
+            ".aiwg/architecture/sad.md",
+            "docs/guide.md",
+            "docs/sibling.md",
+            "sub/.aiwg/intake/project-intake.md",
+            "sub/notes.md",
+        ]),
+        aiwg: AiwgRoot::External(set(&[
+            "agentic/code/frameworks/sdlc-complete/rules/thought-protocol.md",
+            "agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md",
+            "agentic/code/addons/aiwg-utils/prompts/core/orchestrator.md",
+            "docs/references/REF-018-react-reasoning-acting.md",
+        ])),
+    }
+}
+
+fn show(res: Resolution) -> String {
+    match res {
+        Resolution::Resolved { stage, targets } => {
+            let targets: Vec<String> = targets
+                .iter()
+                .map(|t| format!("{}:{}", if t.root == RootKind::Aiwg { "aiwg" } else { "ws" }, t.path))
+                .collect();
+            format!("{} {}", stage.as_str(), targets.join(" "))
+        }
+        other => other.outcome_str().to_string(),
+    }
+}
+
+fn check(from: &str, path: &str, expected: &str) {
+    assert_eq!(show(resolve(&roots(), RootKind::Workspace, from, path)), expected, "{path} from {from}");
+}
+
+#[test]
+fn each_stage_in_order() {
+    check("docs/guide.md", ".aiwg/requirements/UC-{NNN}-x.md", "placeholder");
+    check("docs/guide.md", "path/to/file.md", "placeholder");
+    check(
+        "docs/guide.md",
+        ".aiwg/requirements/use-cases/UC-*.md",
+        "glob ws:.aiwg/requirements/use-cases/UC-001-login.md",
+    );
+    check("docs/guide.md", ".aiwg/architecture/sad.md", "literal ws:.aiwg/architecture/sad.md");
+    check("docs/guide.md", ".aiwg/architecture/", "literal ws:.aiwg/architecture");
+    check(
+        "docs/guide.md",
+        "~/.local/share/ai-writing-guide/agentic/code/frameworks/sdlc-complete/rules/thought-protocol.md",
+        "aiwg-root aiwg:agentic/code/frameworks/sdlc-complete/rules/thought-protocol.md",
+    );
+    check(
+        "docs/guide.md",
+        "agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md",
+        "aiwg-root aiwg:agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md",
+    );
+    check("docs/guide.md", "~/.claude/CLAUDE.md", "user-home");
+    check(
+        "docs/guide.md",
+        ".claude/rules/thought-protocol.md",
+        "deploy-map aiwg:agentic/code/frameworks/sdlc-complete/rules/thought-protocol.md",
+    );
+    check(
+        "docs/guide.md",
+        ".aiwg/research/findings/REF-018-react.md",
+        "id-fallback aiwg:docs/references/REF-018-react-reasoning-acting.md",
+    );
+    check("docs/guide.md", "sibling.md", "file-relative ws:docs/sibling.md");
+    check(
+        "docs/guide.md",
+        ".../prompts/core/orchestrator.md",
+        "elided aiwg:agentic/code/addons/aiwg-utils/prompts/core/orchestrator.md",
+    );
+    check("docs/guide.md", ".claude/rules/test-first-development.md", "dangling");
+    check("docs/guide.md", ".aiwg/requirements/UC-*-auth*.md", "dangling");
+}
+
+#[test]
+fn nested_project_root_wins_over_workspace_root() {
+    check("sub/notes.md", ".aiwg/intake/project-intake.md", "literal ws:sub/.aiwg/intake/project-intake.md");
+    check("sub/notes.md", "docs/guide.md", "literal ws:docs/guide.md");
+}
+
+#[test]
+fn paths_cannot_climb_out_of_the_root() {
+    check("docs/guide.md", "../../etc/passwd", "dangling");
+    check("docs/guide.md", "./../../../etc/passwd.md", "dangling");
+}
+
+#[test]
+fn workspace_that_is_the_aiwg_root() {
+    let roots = Roots {
+        workspace: set(&["agentic/code/frameworks/sdlc-complete/rules/thought-protocol.md", "README.md"]),
+        aiwg: AiwgRoot::Workspace,
+    };
+    let res = resolve(&roots, RootKind::Workspace, "README.md", "~/.local/share/ai-writing-guide/README.md");
+    assert_eq!(show(res), "aiwg-root ws:README.md");
+    let res = resolve(&roots, RootKind::Workspace, "README.md", ".claude/rules/thought-protocol.md");
+    assert_eq!(show(res), "deploy-map ws:agentic/code/frameworks/sdlc-complete/rules/thought-protocol.md");
+}
+
+#[test]
+fn without_an_aiwg_root_framework_paths_dangle() {
+    let roots = Roots { workspace: set(&["README.md"]), aiwg: AiwgRoot::Missing };
+    let res = resolve(&roots, RootKind::Workspace, "README.md", ".claude/rules/thought-protocol.md");
+    assert_eq!(show(res), "dangling");
+}
