@@ -4,6 +4,7 @@
 
 pub mod extract;
 pub mod outline;
+pub mod provenance;
 pub mod refs;
 pub mod scan;
 pub mod slug;

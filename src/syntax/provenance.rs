@@ -1,0 +1,224 @@
+//! Reading `*.prov.yaml` records into [`ProvenanceRecord`]s, leniently and within limits.
+//!
+//! Records are multi-document YAML with schema drift (aiwg-format §3.4), and a workspace file
+//! can be hostile (a "billion laughs" alias bomb), so parsing runs under serde-saphyr's budget
+//! with tighter caps than its defaults, and any failure becomes `error` on an empty record.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use crate::model::{ProvActivity, ProvAgent, ProvDerivation, ProvenanceRecord};
+
+/// A YAML value, just enough to walk a record whose shape we do not trust.
+#[derive(Clone, Debug, PartialEq)]
+enum Yaml {
+    Null,
+    Scalar(String),
+    List(Vec<Yaml>),
+    Map(BTreeMap<String, Yaml>),
+}
+
+impl Yaml {
+    fn get(&self, key: &str) -> Option<&Yaml> {
+        match self {
+            Yaml::Map(map) => map.get(key),
+            _ => None,
+        }
+    }
+
+    fn str(&self, key: &str) -> Option<String> {
+        match self.get(key)? {
+            Yaml::Scalar(s) => Some(s.clone()),
+            _ => None,
+        }
+    }
+
+    fn items(&self) -> &[Yaml] {
+        match self {
+            Yaml::List(items) => items,
+            _ => std::slice::from_ref(self),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Yaml {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Yaml, D::Error> {
+        struct YamlVisitor;
+        impl<'de> Visitor<'de> for YamlVisitor {
+            type Value = Yaml;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any YAML value")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Yaml, E> {
+                Ok(Yaml::Scalar(v.to_string()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Yaml, E> {
+                Ok(Yaml::Scalar(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Yaml, E> {
+                Ok(Yaml::Scalar(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Yaml, E> {
+                Ok(Yaml::Scalar(v.to_string()))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Yaml, E> {
+                Ok(Yaml::Scalar(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Yaml, E> {
+                Ok(Yaml::Scalar(v))
+            }
+            fn visit_unit<E>(self) -> Result<Yaml, E> {
+                Ok(Yaml::Null)
+            }
+            fn visit_none<E>(self) -> Result<Yaml, E> {
+                Ok(Yaml::Null)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Yaml, D::Error> {
+                Yaml::deserialize(d)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Yaml, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Yaml::List(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Yaml, A::Error> {
+                let mut entries = BTreeMap::new();
+                while let Some((key, value)) = map.next_entry::<Yaml, Yaml>()? {
+                    let key = match key {
+                        Yaml::Scalar(s) => s,
+                        _ => continue, // Complex keys carry nothing a record needs.
+                    };
+                    entries.insert(key, value);
+                }
+                Ok(Yaml::Map(entries))
+            }
+        }
+        deserializer.deserialize_any(YamlVisitor)
+    }
+}
+
+/// Budget for one record: real records have a few hundred nodes.
+fn options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_events = 100_000;
+    budget.max_nodes = 50_000;
+    budget.max_aliases = 1_000;
+    budget.max_anchors = 1_000;
+    budget.max_depth = 32;
+    budget.max_documents = 64;
+    budget.max_total_scalar_bytes = 4 * 1024 * 1024;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::LastWins;
+    options
+}
+
+/// Reads a provenance record. The first YAML document with an `entity` is the record (the
+/// research template puts a template header document first).
+pub fn parse_provenance(text: &str) -> ProvenanceRecord {
+    let documents: Vec<Yaml> = match serde_saphyr::from_str_multiple_with_options(text, options()) {
+        Ok(docs) => docs,
+        Err(err) => {
+            let message = err.to_string();
+            let first_line = message.lines().next().unwrap_or("invalid YAML").to_string();
+            return ProvenanceRecord { error: Some(first_line), ..ProvenanceRecord::default() };
+        }
+    };
+    let Some(doc) = documents.iter().find(|d| d.get("entity").is_some()) else {
+        return ProvenanceRecord { error: Some("no `entity` in any YAML document".into()), ..Default::default() };
+    };
+    let entity = doc.get("entity").cloned().unwrap_or(Yaml::Null);
+    let checksum = entity.str("checksum").or_else(|| entity.str("content_hash")).or_else(|| {
+        let c = entity.get("attributes")?.get("checksum")?;
+        c.str("value").map(|v| match c.str("algorithm") {
+            Some(alg) if !v.contains(':') => format!("{}:{v}", alg.to_ascii_lowercase()),
+            _ => v,
+        })
+    });
+    let activity = doc.get("activity").map(|a| ProvActivity {
+        id: a.str("id"),
+        kind: a.str("type"),
+        started_at: a.str("started_at").or_else(|| a.get("timing")?.str("started_at")),
+        ended_at: a.str("ended_at").or_else(|| a.get("timing")?.str("ended_at")),
+        description: a.str("description").or_else(|| a.str("label")),
+    });
+    let agent = doc.get("agent").map(|a| ProvAgent {
+        id: a.str("id"),
+        kind: a.str("type"),
+        name: a.str("name").or_else(|| a.str("label")),
+        tool: a.str("tool").or_else(|| a.str("model_id")).or_else(|| a.get("attributes")?.str("tool")),
+    });
+    let derived_from = doc
+        .get("relationships")
+        .and_then(|r| r.get("wasDerivedFrom"))
+        .map(|list| {
+            list.items()
+                .iter()
+                .filter_map(|d| {
+                    let source = d.str("source").or_else(|| d.str("derived"))?;
+                    Some(ProvDerivation { source, derivation_type: d.str("derivation_type") })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    ProvenanceRecord {
+        entity_id: entity.str("id"),
+        entity_type: entity.str("type"),
+        checksum,
+        created_at: entity.str("created_at").or_else(|| entity.get("attributes")?.str("created_at")),
+        activity,
+        agent,
+        derived_from,
+        error: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_schema_and_its_drift() {
+        let record = parse_provenance(
+            "entity:\n  id: urn:aiwg:artifact:.aiwg/x.md\n  type: document\n  content_hash: sha256:ab\n\
+             activity:\n  id: urn:aiwg:activity:generation:x:001\n  type: generation\n\
+             agent:\n  id: urn:aiwg:agent:architecture-designer\n  type: aiwg_agent\n  model_id: opus\n\
+             relationships:\n  wasDerivedFrom:\n    - derived: urn:aiwg:artifact:.aiwg/y.md\n      derivation_type: applies_research\n",
+        );
+        assert_eq!(record.artifact_path(), Some(".aiwg/x.md"));
+        assert_eq!(record.checksum.as_deref(), Some("sha256:ab"));
+        assert_eq!(record.agent.unwrap().tool.as_deref(), Some("opus"));
+        assert_eq!(record.derived_from[0].source, "urn:aiwg:artifact:.aiwg/y.md");
+        assert_eq!(record.error, None);
+    }
+
+    #[test]
+    fn multi_document_record_with_a_template_header() {
+        let record = parse_provenance("template_id: x\n---\nentity:\n  id: urn:aiwg:artifact:a.md\n");
+        assert_eq!(record.artifact_path(), Some("a.md"));
+    }
+
+    #[test]
+    fn an_alias_bomb_is_refused_not_expanded() {
+        let mut bomb =
+            String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        for (i, prev) in ('b'..='j').zip('a'..='i') {
+            bomb.push_str(&format!(
+                "{i}: &{i} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"
+            ));
+        }
+        let record = parse_provenance(&bomb);
+        assert!(record.error.is_some(), "{record:?}");
+    }
+
+    #[test]
+    fn invalid_yaml_is_an_error_value() {
+        let record = parse_provenance("entity: [unclosed\n  : :\n");
+        assert!(record.error.is_some());
+        assert_eq!(record.entity_id, None);
+    }
+}
