@@ -1,2 +1,108 @@
-//! The `aiwg-lsp` binary.
-fn main() {}
+//! The `aiwg-lsp` binary: `check` runs the analysis over a workspace from the command line.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use aiwg_lsp::analysis::Severity;
+use aiwg_lsp::cli::{self, CheckArgs, Format};
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(name = "aiwg-lsp", version, about = "Language server and checker for aiwg architecture and SDLC documents")]
+struct Args {
+    /// Log level for stderr (error, warn, info, debug, trace); `AIWG_LSP_LOG` also sets it.
+    #[arg(long, global = true)]
+    log_level: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a workspace's references and IDs, as CI would.
+    Check {
+        /// A workspace folder, a folder inside it, or one document.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// The aiwg install root (else $AIWG_ROOT, ~/.local/share/ai-writing-guide, ...).
+        #[arg(long)]
+        aiwg_root: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Least severe diagnostics to print (default: info, or hint for json).
+        #[arg(long, value_enum)]
+        severity: Option<SeverityArg>,
+        /// Glob of files or folders to leave out, relative to the root (repeatable).
+        #[arg(long = "exclude")]
+        excludes: Vec<String>,
+    },
+    /// Print every reference and its resolution as JSON lines (a debugging aid).
+    #[command(hide = true)]
+    DumpRefs {
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        #[arg(long)]
+        aiwg_root: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SeverityArg {
+    Error,
+    Warning,
+    Info,
+    Hint,
+}
+
+impl From<SeverityArg> for Severity {
+    fn from(arg: SeverityArg) -> Severity {
+        match arg {
+            SeverityArg::Error => Severity::Error,
+            SeverityArg::Warning => Severity::Warning,
+            SeverityArg::Info => Severity::Information,
+            SeverityArg::Hint => Severity::Hint,
+        }
+    }
+}
+
+fn init_logging(level: Option<&str>) {
+    let filter =
+        level.map(str::to_string).or_else(|| std::env::var("AIWG_LSP_LOG").ok()).unwrap_or_else(|| "warn".to_string());
+    let filter =
+        tracing_subscriber::EnvFilter::try_new(&filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(false).init();
+}
+
+fn main() -> ExitCode {
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(err) => {
+            let _ = err.print();
+            // Help and version go to stdout and succeed; usage errors exit with 2.
+            return if err.use_stderr() { ExitCode::from(cli::exit::USAGE) } else { ExitCode::SUCCESS };
+        }
+    };
+    init_logging(args.log_level.as_deref());
+    match args.command {
+        Command::Check { path, aiwg_root, format, severity, excludes } => {
+            let check = CheckArgs { path, aiwg_root, format, min_severity: severity.map(Into::into), excludes };
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let status = cli::run_check(&check, &mut out);
+            let _ = out.flush();
+            ExitCode::from(status)
+        }
+        Command::DumpRefs { path, aiwg_root } => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            match cli::dump_references(&path, aiwg_root.as_deref(), &mut out) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(err) => {
+                    eprintln!("aiwg-lsp dump-refs: {err}");
+                    ExitCode::from(cli::exit::USAGE)
+                }
+            }
+        }
+    }
+}

@@ -1,1 +1,188 @@
-//! placeholder
+//! `aiwg-lsp check`: load a workspace from disk, build the same snapshot the server builds, run
+//! the same diagnostics, and render them for people (`human`), machines (`json`) or GitHub
+//! Actions annotations (`github`).
+
+mod render;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::analysis::{self, Diagnostic, Severity};
+use crate::loader::{self, LoadOptions};
+use crate::resolve::Resolution;
+use crate::text::LineIndex;
+use crate::workspace::{DocId, Snapshot};
+
+pub use render::Format;
+
+pub struct CheckArgs {
+    pub path: PathBuf,
+    pub aiwg_root: Option<PathBuf>,
+    pub format: Format,
+    /// Least severe level printed; every level is counted and decides the exit status anyway.
+    pub min_severity: Option<Severity>,
+    pub excludes: Vec<String>,
+}
+
+/// Exit statuses of `check`.
+pub mod exit {
+    pub const CLEAN: u8 = 0;
+    pub const ERRORS: u8 = 1;
+    pub const USAGE: u8 = 2;
+}
+
+/// Counts over the checked documents.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub documents: usize,
+    pub source_files: usize,
+    pub references: usize,
+    pub resolved: usize,
+    pub dangling: usize,
+    pub by_stage: BTreeMap<&'static str, usize>,
+    pub by_context: BTreeMap<&'static str, usize>,
+    pub markdown_references: usize,
+    pub markdown_resolved: usize,
+    pub declared_ids: usize,
+    pub id_mentions: usize,
+    pub by_severity: BTreeMap<&'static str, usize>,
+    pub skipped_files: usize,
+}
+
+/// One document's diagnostics with what rendering needs: its text's line index and lines.
+pub struct FileReport {
+    pub path: String,
+    pub text: String,
+    pub line_index: LineIndex,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub struct Report {
+    pub root: PathBuf,
+    pub aiwg_root: Option<loader::AiwgRootChoice>,
+    pub summary: Summary,
+    pub files: Vec<FileReport>,
+}
+
+/// Runs `check` and writes its report; returns the exit status.
+pub fn run_check(args: &CheckArgs, out: &mut dyn Write) -> u8 {
+    match build_report(args) {
+        Ok(report) => {
+            let has_errors = report.files.iter().flat_map(|f| &f.diagnostics).any(|d| d.severity == Severity::Error);
+            let min = args.min_severity.unwrap_or(args.format.default_min_severity());
+            if let Err(err) = render::render(&report, args.format, min, out) {
+                tracing::error!("writing the report: {err}");
+                return exit::USAGE;
+            }
+            if has_errors { exit::ERRORS } else { exit::CLEAN }
+        }
+        Err(message) => {
+            tracing::error!("{message}");
+            let _ = writeln!(std::io::stderr(), "aiwg-lsp check: {message}");
+            exit::USAGE
+        }
+    }
+}
+
+/// Loads the workspace around `args.path`, then diagnoses the documents under it.
+pub fn build_report(args: &CheckArgs) -> Result<Report, String> {
+    let target = args.path.canonicalize().map_err(|e| format!("{}: {e}", args.path.display()))?;
+    let root = loader::project_root(&target);
+    let aiwg_setting = args.aiwg_root.as_deref().map(|p| p.canonicalize().unwrap_or_else(|_| p.to_path_buf()));
+    if let Some(path) = &aiwg_setting
+        && !path.is_dir()
+    {
+        return Err(format!("--aiwg-root {}: not a folder", path.display()));
+    }
+    let options = LoadOptions { excludes: args.excludes.clone(), ..LoadOptions::default() };
+    let loaded = loader::load_workspace(&root, aiwg_setting.as_deref(), &options);
+    let skipped = loaded.skipped.len();
+    let aiwg_root = loaded.aiwg_root.clone();
+    let snapshot = Snapshot::build(loaded.input);
+    let scope = scope_prefix(&root, &target);
+
+    let in_scope: Vec<DocId> = snapshot
+        .workspace_documents()
+        .filter(|(_, doc)| scope.as_deref().is_none_or(|s| doc.path == s || doc.path.starts_with(&format!("{s}/"))))
+        .map(|(id, _)| id)
+        .collect();
+    let mut summary = summarize(&snapshot, &in_scope);
+    summary.skipped_files = skipped;
+    let mut files = Vec::new();
+    for &id in &in_scope {
+        let diagnostics = analysis::diagnostics(&snapshot, id);
+        for d in &diagnostics {
+            *summary.by_severity.entry(d.severity.as_str()).or_default() += 1;
+        }
+        if diagnostics.is_empty() {
+            continue;
+        }
+        let path = snapshot.doc(id).path.clone();
+        let text = loader::read_text(&root.join(&path), u64::MAX).unwrap_or_default();
+        files.push(FileReport { line_index: LineIndex::new(&text), text, path, diagnostics });
+    }
+    Ok(Report { root, aiwg_root, summary, files })
+}
+
+/// The checked path relative to the root, when it is narrower than the root.
+fn scope_prefix(root: &Path, target: &Path) -> Option<String> {
+    let rel = target.strip_prefix(root).ok()?;
+    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+fn summarize(snapshot: &Snapshot, docs: &[DocId]) -> Summary {
+    let mut summary = Summary::default();
+    for &id in docs {
+        let doc = snapshot.doc(id);
+        let is_markdown = doc.is_markdown();
+        if is_markdown {
+            summary.documents += 1;
+        } else if doc.provenance.is_none() {
+            summary.source_files += 1;
+        }
+        summary.declared_ids += doc.facts.declared_ids.len();
+        summary.id_mentions += doc.facts.id_mentions.len();
+        for (reference, resolution) in doc.facts.references.iter().zip(snapshot.resolutions(id)) {
+            summary.references += 1;
+            *summary.by_stage.entry(resolution.outcome_str()).or_default() += 1;
+            *summary.by_context.entry(reference.context.as_str()).or_default() += 1;
+            let resolved = matches!(resolution, Resolution::Resolved { .. });
+            summary.resolved += usize::from(resolved);
+            summary.dangling += usize::from(matches!(resolution, Resolution::Dangling { .. }));
+            if is_markdown {
+                summary.markdown_references += 1;
+                summary.markdown_resolved += usize::from(resolved);
+            }
+        }
+    }
+    summary
+}
+
+/// One JSON line per reference of the workspace documents (hidden `dump-refs` command): a
+/// debugging aid for comparing resolutions reference by reference with other tools.
+pub fn dump_references(path: &Path, aiwg_root: Option<&Path>, out: &mut dyn Write) -> Result<(), String> {
+    let root = loader::project_root(path);
+    let loaded = loader::load_workspace(&root, aiwg_root, &LoadOptions::default());
+    let snapshot = Snapshot::build(loaded.input);
+    for (id, doc) in snapshot.workspace_documents() {
+        let text = loader::read_text(&root.join(&doc.path), u64::MAX).unwrap_or_default();
+        let index = LineIndex::new(&text);
+        for (reference, resolution) in doc.facts.references.iter().zip(snapshot.resolutions(id)) {
+            let targets: Vec<&str> = resolution.targets().iter().map(|t| t.path.as_str()).collect();
+            let line = serde_json::json!({
+                "file": doc.path,
+                "line": index.line_of(reference.range.start) + 1,
+                "path": reference.path,
+                "anchor": reference.anchor,
+                "context": reference.context.as_str(),
+                "bare": reference.bare,
+                "outcome": resolution.outcome_str(),
+                "targets": targets,
+            });
+            writeln!(out, "{line}").map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}

@@ -1,1 +1,292 @@
-//! placeholder
+//! The disk: finding the project and aiwg roots, walking a tree in parallel, reading files
+//! within limits, and turning them into [`Document`]s. This is the only module below `cli/` and
+//! `lsp/` that touches the file system or the environment; `check` and the server share it.
+//!
+//! The walk includes hidden folders and ignores `.gitignore`, because aiwg's own repository
+//! gitignores `.aiwg/` and the provider folders (`.claude/`…) that hold what we index. It skips
+//! `.git`, `node_modules`, `target` and configured excludes, never follows directory symlinks
+//! (so symlink loops cannot trap it), follows file symlinks only when they stay inside the
+//! root, and skips binary, oversized and unreadable files with a log line.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use tracing::{debug, warn};
+
+use crate::resolve::{AiwgRoot, PathSet, RootKind, Roots};
+use crate::workspace::{Document, FileRole, SnapshotInput, document_from_text};
+
+/// Folders never walked.
+pub const ALWAYS_SKIPPED: &[&str] = &[".git", "node_modules", "target"];
+
+#[derive(Clone, Debug)]
+pub struct LoadOptions {
+    /// Globs (relative to the root) of files and folders to leave out.
+    pub excludes: Vec<String>,
+    /// Larger markdown and YAML files are listed but not read.
+    pub max_document_bytes: u64,
+    /// Larger source files are listed but not read.
+    pub max_code_bytes: u64,
+    /// Whether to read source files for qualified references (not for an aiwg root).
+    pub read_code: bool,
+}
+
+impl Default for LoadOptions {
+    fn default() -> LoadOptions {
+        LoadOptions {
+            excludes: Vec::new(),
+            max_document_bytes: 8 * 1024 * 1024,
+            max_code_bytes: 1024 * 1024,
+            read_code: true,
+        }
+    }
+}
+
+/// A file left out, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+/// One walked tree: every file path, and the documents read from it.
+#[derive(Debug, Default)]
+pub struct LoadedTree {
+    pub files: Vec<String>,
+    /// Every folder, so that references to empty folders resolve too.
+    pub dirs: Vec<String>,
+    pub documents: Vec<Document>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// How the aiwg root was found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AiwgRootChoice {
+    pub path: PathBuf,
+    /// `setting`, `$AIWG_ROOT`, `~/.local/share/ai-writing-guide`, … or `workspace`.
+    pub source: String,
+}
+
+/// The nearest ancestor of `start` (itself included) holding `.aiwg/`, else `start`.
+pub fn project_root(start: &Path) -> PathBuf {
+    let start = start.canonicalize().unwrap_or_else(|_| start.to_path_buf());
+    let dir =
+        if start.is_file() { start.parent().map(Path::to_path_buf).unwrap_or(start.clone()) } else { start.clone() };
+    dir.ancestors().find(|a| a.join(".aiwg").is_dir()).map(Path::to_path_buf).unwrap_or(dir)
+}
+
+/// Whether `dir` is an aiwg checkout or install (it holds the framework sources).
+pub fn is_aiwg_tree(dir: &Path) -> bool {
+    dir.join("agentic/code/frameworks").is_dir()
+}
+
+/// Finds the aiwg install root: the setting, `$AIWG_ROOT`, `~/.local/share/ai-writing-guide`,
+/// `/usr/local/share/ai-writing-guide`, the global npm package, then the workspace itself when
+/// it holds `agentic/code/frameworks` (the detection order of aiwg's
+/// `templates/configuration/aiwg-config-template.md` and `src/mcp/server.mjs`). The global npm
+/// package is looked for in the usual prefixes rather than by running `npm`.
+pub fn discover_aiwg_root(setting: Option<&Path>, workspace: &Path) -> Option<AiwgRootChoice> {
+    let choice = |path: PathBuf, source: &str| AiwgRootChoice { path, source: source.to_string() };
+    if let Some(path) = setting {
+        return Some(choice(path.to_path_buf(), "setting"));
+    }
+    if let Some(env) = std::env::var_os("AIWG_ROOT").filter(|v| !v.is_empty()) {
+        return Some(choice(PathBuf::from(env), "$AIWG_ROOT"));
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let mut candidates: Vec<(PathBuf, &str)> = Vec::new();
+    if let Some(home) = &home {
+        candidates.push((home.join(".local/share/ai-writing-guide"), "~/.local/share/ai-writing-guide"));
+    }
+    candidates.push((PathBuf::from("/usr/local/share/ai-writing-guide"), "/usr/local/share/ai-writing-guide"));
+    if let Some(prefix) = std::env::var_os("NPM_CONFIG_PREFIX") {
+        candidates.push((PathBuf::from(prefix).join("lib/node_modules/aiwg"), "global npm package"));
+    }
+    if let Some(home) = &home {
+        candidates.push((home.join(".npm-global/lib/node_modules/aiwg"), "global npm package"));
+    }
+    candidates.push((PathBuf::from("/usr/local/lib/node_modules/aiwg"), "global npm package"));
+    candidates.push((PathBuf::from("/usr/lib/node_modules/aiwg"), "global npm package"));
+    for (path, source) in candidates {
+        if is_aiwg_tree(&path) {
+            return Some(choice(path, source));
+        }
+    }
+    is_aiwg_tree(workspace).then(|| choice(workspace.to_path_buf(), "workspace"))
+}
+
+fn exclude_set(excludes: &[String]) -> GlobSet {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in excludes {
+        match Glob::new(pattern.trim_end_matches('/')) {
+            Ok(glob) => {
+                builder.add(glob);
+            }
+            Err(err) => warn!("ignoring exclude pattern {pattern:?}: {err}"),
+        }
+    }
+    builder.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+fn relative(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// Reads a file's text within `limit` bytes. Binary files (a NUL byte in the first 8 KiB) are
+/// refused; invalid UTF-8 is replaced, so the rest of the document still counts.
+pub fn read_text(path: &Path, limit: u64) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    if meta.len() > limit {
+        return Err(format!("larger than {} MiB ({} bytes)", limit / (1024 * 1024), meta.len()));
+    }
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
+        return Err("binary content".into());
+    }
+    Ok(match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => String::from_utf8_lossy(err.as_bytes()).into_owned(),
+    })
+}
+
+/// Reads one file of the tree into a document, when it is one we index.
+pub fn load_document(
+    root: &Path,
+    rel: &str,
+    root_kind: RootKind,
+    options: &LoadOptions,
+) -> Result<Option<Document>, String> {
+    let role = FileRole::of(rel, options.read_code);
+    let limit = match role {
+        FileRole::Listed => return Ok(None),
+        FileRole::Code => options.max_code_bytes,
+        FileRole::Markdown | FileRole::Provenance => options.max_document_bytes,
+    };
+    let text = read_text(&root.join(rel), limit)?;
+    Ok(document_from_text(rel, root_kind, &text))
+}
+
+/// Walks `root` in parallel, lists every file, and reads the documents.
+pub fn load_tree(root: &Path, root_kind: RootKind, options: &LoadOptions) -> LoadedTree {
+    let excludes = exclude_set(&options.excludes);
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let result = Arc::new(Mutex::new(LoadedTree::default()));
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .ignore(false)
+        .git_ignore(false)
+        .git_global(false)
+        .git_exclude(false)
+        .parents(false)
+        .follow_links(false)
+        .threads(std::thread::available_parallelism().map_or(2, |n| n.get()).min(8))
+        .filter_entry({
+            let root = root.to_path_buf();
+            let excludes = excludes.clone();
+            move |entry| {
+                let name = entry.file_name().to_string_lossy();
+                if entry.file_type().is_some_and(|t| t.is_dir()) && ALWAYS_SKIPPED.contains(&name.as_ref()) {
+                    return false;
+                }
+                relative(&root, entry.path()).is_none_or(|rel| !excludes.is_match(&rel))
+            }
+        })
+        .build_parallel();
+    walker.run(|| {
+        let result = Arc::clone(&result);
+        let root = root.to_path_buf();
+        let canonical_root = canonical_root.clone();
+        let options = options.clone();
+        Box::new(move |entry| {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(err) => {
+                    warn!("walking {}: {err}", root.display());
+                    return ignore::WalkState::Continue;
+                }
+            };
+            let Some(file_type) = entry.file_type() else { return ignore::WalkState::Continue };
+            let Some(rel) = relative(&root, entry.path()) else { return ignore::WalkState::Continue };
+            if file_type.is_symlink() {
+                match entry.path().canonicalize() {
+                    Ok(target) if target.starts_with(&canonical_root) && target.is_file() => {}
+                    Ok(_) => {
+                        debug!("not following symlink {rel}: it leaves the root or is not a file");
+                        return ignore::WalkState::Continue;
+                    }
+                    Err(err) => {
+                        warn!("skipping symlink {rel}: {err}");
+                        result
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .skipped
+                            .push(Skipped { path: rel, reason: err.to_string() });
+                        return ignore::WalkState::Continue;
+                    }
+                }
+            } else if file_type.is_dir() {
+                result.lock().unwrap_or_else(|e| e.into_inner()).dirs.push(rel);
+                return ignore::WalkState::Continue;
+            } else if !file_type.is_file() {
+                return ignore::WalkState::Continue;
+            }
+            let loaded = load_document(&root, &rel, root_kind, &options);
+            let mut result = result.lock().unwrap_or_else(|e| e.into_inner());
+            match loaded {
+                Ok(Some(doc)) => result.documents.push(doc),
+                Ok(None) => {}
+                Err(reason) => {
+                    warn!("skipping {rel}: {reason}");
+                    result.skipped.push(Skipped { path: rel.clone(), reason });
+                }
+            }
+            result.files.push(rel);
+            ignore::WalkState::Continue
+        })
+    });
+    let mut tree =
+        Arc::try_unwrap(result).map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner())).unwrap_or_default();
+    tree.documents.sort_by(|a, b| a.path.cmp(&b.path));
+    tree.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    tree
+}
+
+/// A loaded workspace, ready to become a snapshot.
+pub struct LoadedWorkspace {
+    pub root: PathBuf,
+    pub aiwg_root: Option<AiwgRootChoice>,
+    pub input: SnapshotInput,
+    pub skipped: Vec<Skipped>,
+}
+
+/// Loads the workspace at `root` and, when it is elsewhere, the aiwg root's documents.
+pub fn load_workspace(root: &Path, aiwg_setting: Option<&Path>, options: &LoadOptions) -> LoadedWorkspace {
+    let aiwg_root = discover_aiwg_root(aiwg_setting, root);
+    let workspace_tree = load_tree(root, RootKind::Workspace, options);
+    let same = |a: &Path, b: &Path| a.canonicalize().ok().zip(b.canonicalize().ok()).is_some_and(|(a, b)| a == b);
+    let mut documents: Vec<Arc<Document>> = workspace_tree.documents.into_iter().map(Arc::new).collect();
+    let mut skipped = workspace_tree.skipped;
+    let aiwg = match &aiwg_root {
+        None => AiwgRoot::Missing,
+        Some(choice) if same(&choice.path, root) => AiwgRoot::Workspace,
+        Some(choice) if !choice.path.is_dir() => {
+            warn!("aiwg root {} is not a folder", choice.path.display());
+            AiwgRoot::Missing
+        }
+        Some(choice) => {
+            let aiwg_options = LoadOptions { read_code: false, ..options.clone() };
+            let tree = load_tree(&choice.path, RootKind::Aiwg, &aiwg_options);
+            documents.extend(tree.documents.into_iter().map(Arc::new));
+            skipped.extend(tree.skipped);
+            AiwgRoot::External(Arc::new(PathSet::new(tree.files, tree.dirs)))
+        }
+    };
+    let roots = Roots { workspace: Arc::new(PathSet::new(workspace_tree.files, workspace_tree.dirs)), aiwg };
+    LoadedWorkspace { root: root.to_path_buf(), aiwg_root, input: SnapshotInput { roots, documents }, skipped }
+}

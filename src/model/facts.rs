@@ -108,7 +108,9 @@ pub enum IdDeclarationSource {
     FileName,
     Title,
     Metadata,
-    TableRow,
+    /// An entry of a register: a table row's first cell or a heading in a risk register or
+    /// NFR module. Registers list many IDs, so these never count as duplicates.
+    Register,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -265,6 +265,13 @@ pub fn resolve(roots: &Roots, from_root: RootKind, from_path: &str, path: &str) 
     Resolution::Dangling { glob: false }
 }
 
+/// Whether `path` can only resolve through an aiwg install root: it names the root itself
+/// (`~/.local/share/ai-writing-guide/…`), the framework sources (`agentic/…`), or a deployed
+/// provider path that maps back to them.
+pub fn needs_aiwg_root(path: &str) -> bool {
+    strip_aiwg_prefix(path).is_some() || path.starts_with("agentic/") || is_deployed_path(path)
+}
+
 fn strip_aiwg_prefix(path: &str) -> Option<&str> {
     AIWG_ROOT_PREFIXES.iter().find_map(|prefix| {
         let rest = path.strip_prefix(prefix)?;

@@ -485,7 +485,7 @@ fn declared_ids(
                 push(IdDeclaration {
                     id,
                     range: range.shifted(heading.content.start),
-                    source: IdDeclarationSource::Title,
+                    source: IdDeclarationSource::Register,
                 });
             }
         }
@@ -505,7 +505,7 @@ fn declared_ids(
                 if let Some(id) = crate::model::parse_id(trimmed) {
                     let at = cell.find(&id.text).unwrap_or(0);
                     let range = TextRange::new(cell_start + at, cell_start + at + id.text.len());
-                    push(IdDeclaration { id, range, source: IdDeclarationSource::TableRow });
+                    push(IdDeclaration { id, range, source: IdDeclarationSource::Register });
                 }
             }
         }
@@ -600,4 +600,34 @@ fn summary(lines: &Lines<'_>, headings: &[Heading], contexts: &Contexts<'_>, met
         summary.push('…');
     }
     Some(summary)
+}
+
+/// References and qualified ID mentions of a source file. Code has no markdown structure, and
+/// a reference in a comment is prose to its reader, so every context is [`RefContext::Prose`].
+pub fn code_facts(path: &str, text: &str) -> DocFacts {
+    let (raw_refs, qualified_ids) = find_references(text);
+    let references = raw_refs
+        .into_iter()
+        .map(|r| Reference {
+            context: RefContext::Prose,
+            range: r.range,
+            path: r.path,
+            anchor: r.anchor,
+            line: r.line,
+            qualifier: r.qualifier,
+            bare: r.bare,
+        })
+        .collect();
+    let id_mentions = qualified_ids
+        .iter()
+        .flat_map(|q| {
+            find_ids(q.range.slice(text)).into_iter().map(move |(range, id)| IdMention {
+                id,
+                range: range.shifted(q.range.start),
+                context: RefContext::Prose,
+                relation: Some(q.qualifier.clone()),
+            })
+        })
+        .collect();
+    DocFacts { kind: ArtifactKind::from_path(path), references, id_mentions, ..DocFacts::default() }
 }

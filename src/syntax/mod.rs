@@ -19,3 +19,9 @@ pub fn facts_from_text(path: &str, text: &str) -> DocFacts {
     let outline = scan::outline(text);
     extract::facts(path, text, &outline)
 }
+
+/// Facts of a source file (TypeScript, Python…): only the references and qualified IDs in its
+/// comments matter (`@implements UC-001`, `@tests .aiwg/testing/plan.md`, aiwg-format §2.6).
+pub fn facts_from_code(path: &str, text: &str) -> DocFacts {
+    extract::code_facts(path, text)
+}

@@ -1,0 +1,413 @@
+//! Diagnostics of one document: broken references and anchors, ambiguous references, unknown
+//! and duplicate IDs.
+//!
+//! Severity follows context (architecture guide §4, aiwg-format §8.4): only a concrete
+//! reference in prose that resolves nowhere is an error. References in code spans, fences and
+//! front matter are quoted rather than linked, so they are hints; placeholders are template
+//! text and never reported. Framework sources (agents, commands, rules, templates) speak of the
+//! user's future project, so their `.aiwg/…` paths are hints, and so are `.aiwg/…` paths in a
+//! project that has no `.aiwg/` folder yet (the aiwg repository itself is one).
+
+use crate::model::{ArtifactKind, DocFacts, IdDeclarationSource, Reference};
+use crate::resolve::{AiwgRoot, Resolution, RootKind, Stage, is_deployed_path, needs_aiwg_root};
+use crate::text::TextRange;
+use crate::workspace::{DocId, Document, Snapshot};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+    Information,
+    Hint,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Information => "info",
+            Severity::Hint => "hint",
+        }
+    }
+}
+
+/// Stable diagnostic codes; documented in the README.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Code {
+    BrokenReference,
+    BrokenAnchor,
+    AmbiguousReference,
+    UnknownId,
+    DuplicateId,
+    NoAiwgRoot,
+}
+
+impl Code {
+    pub const ALL: [Code; 6] = [
+        Code::BrokenReference,
+        Code::BrokenAnchor,
+        Code::AmbiguousReference,
+        Code::UnknownId,
+        Code::DuplicateId,
+        Code::NoAiwgRoot,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::BrokenReference => "broken-reference",
+            Code::BrokenAnchor => "broken-anchor",
+            Code::AmbiguousReference => "ambiguous-reference",
+            Code::UnknownId => "unknown-id",
+            Code::DuplicateId => "duplicate-id",
+            Code::NoAiwgRoot => "no-aiwg-root",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Code> {
+        Code::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub range: TextRange,
+    pub severity: Severity,
+    pub code: Code,
+    pub message: String,
+}
+
+/// Every diagnostic of `doc`, ordered by position.
+pub fn diagnostics(snapshot: &Snapshot, doc_id: DocId) -> Vec<Diagnostic> {
+    let doc = snapshot.doc(doc_id);
+    let mut out = Vec::new();
+    let framework = is_framework_text(doc);
+    let project_has_aiwg = {
+        let project = snapshot.roots().project_dir(doc.root, &doc.path);
+        let aiwg_dir = if project.is_empty() { ".aiwg".to_string() } else { format!("{project}/.aiwg") };
+        snapshot.roots().tree(doc.root).is_some_and(|t| t.is_dir(&aiwg_dir))
+    };
+    for (reference, resolution) in doc.facts.references.iter().zip(snapshot.resolutions(doc_id)) {
+        reference_diagnostics(snapshot, doc, reference, resolution, framework, project_has_aiwg, &mut out);
+    }
+    id_diagnostics(snapshot, doc_id, framework, &mut out);
+    out.sort_by_key(|d| (d.range.start, d.range.end, d.code));
+    out
+}
+
+/// Agents, commands, rules, skills and templates, in the aiwg sources or deployed into a
+/// project, and the `plugins/` mirrors of them.
+fn is_framework_text(doc: &Document) -> bool {
+    matches!(
+        doc.facts.kind,
+        ArtifactKind::Template | ArtifactKind::Agent | ArtifactKind::Command | ArtifactKind::Skill | ArtifactKind::Rule
+    ) || doc.path.starts_with("agentic/")
+        || doc.path.starts_with("plugins/")
+        || is_deployed_path(&doc.path)
+}
+
+fn reference_diagnostics(
+    snapshot: &Snapshot,
+    doc: &Document,
+    reference: &Reference,
+    resolution: &Resolution,
+    framework: bool,
+    project_has_aiwg: bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    let quiet = reference.context.is_code();
+    let shown = shown_path(reference);
+    match resolution {
+        Resolution::Placeholder | Resolution::UserHome => {}
+        Resolution::Dangling { glob } => {
+            let aiwg_missing = matches!(snapshot.roots().aiwg, AiwgRoot::Missing);
+            if aiwg_missing && !glob && needs_aiwg_root(&reference.path) {
+                // Not broken as far as we can tell: we have nothing to check it against.
+                out.push(Diagnostic {
+                    range: reference.range,
+                    severity: if quiet { Severity::Hint } else { Severity::Information },
+                    code: Code::NoAiwgRoot,
+                    message: format!(
+                        "`{shown}` points into the aiwg install root, which is not configured \
+                         (set --aiwg-root, $AIWG_ROOT or the aiwgRoot setting)"
+                    ),
+                });
+                return;
+            }
+            let example_artifact = reference.path.starts_with(".aiwg/") && (framework || !project_has_aiwg);
+            let severity = if quiet || example_artifact {
+                Severity::Hint
+            } else if *glob {
+                Severity::Warning
+            } else {
+                Severity::Error
+            };
+            let message = if *glob {
+                format!("`{shown}` matches no file")
+            } else {
+                dangling_message(snapshot, doc, reference, &shown, example_artifact)
+            };
+            out.push(Diagnostic { range: reference.range, severity, code: Code::BrokenReference, message });
+        }
+        Resolution::Resolved { stage, targets } => {
+            if targets.len() > 1 && *stage != Stage::Glob {
+                let list: Vec<&str> = targets.iter().map(|t| t.path.as_str()).collect();
+                out.push(Diagnostic {
+                    range: reference.range,
+                    severity: if quiet { Severity::Hint } else { Severity::Information },
+                    code: Code::AmbiguousReference,
+                    message: format!("`{shown}` matches {} files: {}", targets.len(), list.join(", ")),
+                });
+            }
+            if let Some(anchor) =
+                reference.anchor.as_deref().filter(|a| !a.is_empty() && !crate::resolve::is_placeholder(a))
+            {
+                let target_facts: Vec<&DocFacts> =
+                    targets.iter().filter_map(|t| snapshot.target_doc(t)).map(|id| &snapshot.doc(id).facts).collect();
+                // Only markdown documents we indexed have headings to check against.
+                let checkable: Vec<&&DocFacts> = target_facts.iter().filter(|f| !f.headings.is_empty()).collect();
+                if !checkable.is_empty() && checkable.iter().all(|f| f.heading_for_anchor(anchor).is_none()) {
+                    out.push(Diagnostic {
+                        range: reference.range,
+                        severity: if quiet { Severity::Hint } else { Severity::Warning },
+                        code: Code::BrokenAnchor,
+                        message: format!("no heading in `{}` has the anchor `#{anchor}`", targets[0].path),
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn shown_path(reference: &Reference) -> String {
+    let mut shown = reference.path.clone();
+    if let Some(anchor) = &reference.anchor {
+        shown.push('#');
+        shown.push_str(anchor);
+    }
+    shown
+}
+
+fn dangling_message(snapshot: &Snapshot, doc: &Document, reference: &Reference, shown: &str, example: bool) -> String {
+    let path = reference.path.trim_end_matches('/');
+    let mut message = format!("`{shown}` resolves to no file");
+    if example {
+        message.push_str(" (an example path for a project's `.aiwg/` folder)");
+        return message;
+    }
+    if is_deployed_path(path) {
+        message.push_str(" in the project, and no framework source of that name exists under the aiwg root");
+    } else {
+        message.push_str(" in the project or the aiwg root");
+    }
+    // A unique file with the same name elsewhere is a likely fix.
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if let Some(tree) = snapshot.roots().tree(doc.root) {
+        let mut same_name = tree.with_name(name);
+        if let (Some(only), None) = (same_name.next(), same_name.next()) {
+            message.push_str(&format!("; did you mean `{only}`?"));
+        }
+    }
+    message
+}
+
+fn id_diagnostics(snapshot: &Snapshot, doc_id: DocId, framework: bool, out: &mut Vec<Diagnostic>) {
+    let doc = snapshot.doc(doc_id);
+    if framework {
+        return; // Framework sources cite example IDs (`UC-001`, `ADR-005`) by design.
+    }
+    for mention in &doc.facts.id_mentions {
+        if mention.context.is_code() {
+            continue;
+        }
+        let declared = snapshot.declaring(&mention.id.key);
+        if declared.is_empty() {
+            let severity = match &mention.relation {
+                Some(_) => Severity::Warning,
+                None if snapshot.tracks_prefix(&mention.id.key.prefix) => Severity::Information,
+                None => continue,
+            };
+            let how = mention.relation.as_deref().map(|r| format!(" (`{r}`)")).unwrap_or_default();
+            out.push(Diagnostic {
+                range: mention.range,
+                severity,
+                code: Code::UnknownId,
+                message: format!("no document declares {}{how}", mention.id.text),
+            });
+        }
+    }
+    for decl in &doc.facts.declared_ids {
+        if decl.source == IdDeclarationSource::Register {
+            continue;
+        }
+        let others: Vec<&Document> = snapshot
+            .declaring(&decl.id.key)
+            .iter()
+            .filter(|&&other| other != doc_id)
+            .map(|&other| snapshot.doc(other))
+            .filter(|other| other.root == RootKind::Workspace && other.root == doc.root && !is_framework_text(other))
+            .filter(|other| {
+                other
+                    .facts
+                    .declared_ids
+                    .iter()
+                    .any(|d| d.id.key == decl.id.key && d.source != IdDeclarationSource::Register)
+            })
+            .collect();
+        if others.is_empty() {
+            continue;
+        }
+        let range = if decl.source == IdDeclarationSource::FileName {
+            doc.facts.headings.first().map_or(decl.range, |h| h.range)
+        } else {
+            decl.range
+        };
+        let list: Vec<String> = others.iter().map(|o| format!("`{}`", o.path)).collect();
+        out.push(Diagnostic {
+            range,
+            severity: Severity::Warning,
+            code: Code::DuplicateId,
+            message: format!("{} is also declared by {}", decl.id.key, list.join(", ")),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{Expect, expect};
+
+    use super::*;
+    use crate::analysis::fixture::Fixture;
+
+    fn check(fixture: &str, expect: Expect) {
+        let fixture = Fixture::parse(fixture);
+        let mut out = String::new();
+        for (id, _) in fixture.snapshot.workspace_documents() {
+            for d in diagnostics(&fixture.snapshot, id) {
+                let covered = d.range.slice(fixture.text(id));
+                out.push_str(&format!(
+                    "{} {}[{}] {:?}: {}\n",
+                    fixture.position(id, d.range.start),
+                    d.severity.as_str(),
+                    d.code.as_str(),
+                    covered,
+                    d.message
+                ));
+            }
+        }
+        expect.assert_eq(&out);
+    }
+
+    #[test]
+    fn broken_references_by_context() {
+        check(
+            r#"
+            //- /.aiwg/architecture/sad.md
+            # Architecture
+
+            ## Caching Strategy
+            //- /docs/notes.md
+            # Notes
+            Prose @.aiwg/missing.md and `@.aiwg/in-span.md`.
+
+            ```text
+            @.aiwg/in-fence.md
+            ```
+
+            | Table | @.aiwg/in-table.md |
+            |---|---|
+            | row | @.aiwg/architecture/sad.md#caching |
+
+            Template @.aiwg/requirements/UC-{NNN}-x.md and @~/.claude/CLAUDE.md.
+            Anchor @.aiwg/architecture/sad.md#nowhere, glob @.aiwg/adrs/ADR-*.md.
+            "#,
+            expect![[r#"
+                docs/notes.md:2:7 error[broken-reference] "@.aiwg/missing.md": `.aiwg/missing.md` resolves to no file in the project or the aiwg root
+                docs/notes.md:2:30 error[broken-reference] "@.aiwg/in-span.md": `.aiwg/in-span.md` resolves to no file in the project or the aiwg root
+                docs/notes.md:5:1 error[broken-reference] "@.aiwg/in-fence.md": `.aiwg/in-fence.md` resolves to no file in the project or the aiwg root
+                docs/notes.md:8:11 error[broken-reference] "@.aiwg/in-table.md": `.aiwg/in-table.md` resolves to no file in the project or the aiwg root
+                docs/notes.md:13:49 warning[broken-reference] "@.aiwg/adrs/ADR-*.md": `.aiwg/adrs/ADR-*.md` matches no file
+            "#]],
+        );
+    }
+
+    #[test]
+    fn framework_paths_with_and_without_an_aiwg_root() {
+        check(
+            r#"
+            //- /.aiwg/intake/project-intake.md
+            # Intake
+            See @.claude/rules/thought-protocol.md and @.claude/rules/test-first-development.md.
+            Also @.claude/rules/research-before-decision.md.
+            //- /aiwg-root/agentic/code/frameworks/sdlc-complete/rules/thought-protocol.md
+            # Thought protocol
+            //- /aiwg-root/agentic/code/frameworks/sdlc-complete/rules/research-before-decision.md
+            # Research first
+            //- /aiwg-root/agentic/code/addons/aiwg-utils/rules/research-before-decision.md
+            # Research first (utils)
+            "#,
+            expect![[r#"
+                .aiwg/intake/project-intake.md:2:44 error[broken-reference] "@.claude/rules/test-first-development.md": `.claude/rules/test-first-development.md` resolves to no file in the project, and no framework source of that name exists under the aiwg root
+                .aiwg/intake/project-intake.md:3:6 info[ambiguous-reference] "@.claude/rules/research-before-decision.md": `.claude/rules/research-before-decision.md` matches 2 files: agentic/code/addons/aiwg-utils/rules/research-before-decision.md, agentic/code/frameworks/sdlc-complete/rules/research-before-decision.md
+            "#]],
+        );
+        check(
+            r#"
+            //- /.aiwg/intake/project-intake.md
+            # Intake
+            See @.claude/rules/thought-protocol.md.
+            "#,
+            expect![[r#"
+                .aiwg/intake/project-intake.md:2:5 info[no-aiwg-root] "@.claude/rules/thought-protocol.md": `.claude/rules/thought-protocol.md` points into the aiwg install root, which is not configured (set --aiwg-root, $AIWG_ROOT or the aiwgRoot setting)
+            "#]],
+        );
+    }
+
+    #[test]
+    fn framework_sources_speak_of_a_future_project() {
+        check(
+            r#"
+            //- /agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md
+            # Architecture Designer
+            Write the ADR to @.aiwg/architecture/adrs/ADR-005-jwt-strategy.md and cite UC-001.
+            //- /README.md
+            # aiwg
+            Read @agentic/code/frameworks/sdlc-complete/config/issueing-config.md first.
+            "#,
+            expect![[r#"
+                README.md:2:6 info[no-aiwg-root] "@agentic/code/frameworks/sdlc-complete/config/issueing-config.md": `agentic/code/frameworks/sdlc-complete/config/issueing-config.md` points into the aiwg install root, which is not configured (set --aiwg-root, $AIWG_ROOT or the aiwgRoot setting)
+                agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md:2:18 hint[broken-reference] "@.aiwg/architecture/adrs/ADR-005-jwt-strategy.md": `.aiwg/architecture/adrs/ADR-005-jwt-strategy.md` resolves to no file (an example path for a project's `.aiwg/` folder)
+            "#]],
+        );
+    }
+
+    #[test]
+    fn unknown_and_duplicate_ids() {
+        check(
+            r#"
+            //- /.aiwg/requirements/use-cases/UC-001-create-task.md
+            # UC-001: Create Task
+            - ID: UC-001
+            //- /.aiwg/requirements/use-cases/UC-001-create-task-v2.md
+            # UC-001: Create Task Again
+            //- /.aiwg/architecture/decisions/ADR-002-tokens.md
+            # ADR-002: Tokens
+
+            **Status**: Accepted
+            **Supersedes**: ADR-001
+
+            Implements UC-001 and mentions UC-042 in passing; `UC-777` is quoted.
+            //- /src/tasks.ts
+            // @implements UC-001, UC-009
+            "#,
+            expect![[r#"
+                .aiwg/architecture/decisions/ADR-002-tokens.md:4:17 warning[unknown-id] "ADR-001": no document declares ADR-001 (`Supersedes`)
+                .aiwg/architecture/decisions/ADR-002-tokens.md:6:32 info[unknown-id] "UC-042": no document declares UC-042
+                .aiwg/architecture/decisions/ADR-002-tokens.md:6:52 info[unknown-id] "UC-777": no document declares UC-777
+                .aiwg/requirements/use-cases/UC-001-create-task-v2.md:1:1 warning[duplicate-id] "": UC-001 is also declared by `.aiwg/requirements/use-cases/UC-001-create-task.md`
+                .aiwg/requirements/use-cases/UC-001-create-task.md:1:1 warning[duplicate-id] "": UC-001 is also declared by `.aiwg/requirements/use-cases/UC-001-create-task-v2.md`
+                src/tasks.ts:1:24 warning[unknown-id] "UC-009": no document declares UC-009 (`implements`)
+            "#]],
+        );
+    }
+}

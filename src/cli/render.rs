@@ -1,0 +1,187 @@
+//! Rendering a check report: `human` (`path:line:col: severity[code]: message` with the source
+//! line), `json` (one object, LSP ranges: 0-based lines, UTF-16 columns) and `github` (workflow
+//! commands that annotate a pull request).
+
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+
+use crate::analysis::{Diagnostic, Severity};
+use crate::cli::{FileReport, Report};
+use crate::text::{LineCol, PositionEncoding};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Github,
+}
+
+impl Format {
+    /// Hints are many and quiet: people and annotations see them on request, machines always.
+    pub fn default_min_severity(self) -> Severity {
+        match self {
+            Format::Human | Format::Github => Severity::Information,
+            Format::Json => Severity::Hint,
+        }
+    }
+}
+
+pub fn render(report: &Report, format: Format, min: Severity, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Human => human(report, min, out),
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &json_report(report, min))?;
+            writeln!(out)
+        }
+        Format::Github => github(report, min, out),
+    }
+}
+
+fn shown(report: &Report, min: Severity) -> impl Iterator<Item = (&FileReport, &Diagnostic)> {
+    report.files.iter().flat_map(move |f| f.diagnostics.iter().filter(move |d| d.severity <= min).map(move |d| (f, d)))
+}
+
+/// 1-based line and character (Unicode scalar) column, as compilers print them.
+fn human_position(file: &FileReport, offset: usize) -> LineCol {
+    let lc = file.line_index.line_col(offset, PositionEncoding::Utf32);
+    LineCol { line: lc.line + 1, col: lc.col + 1 }
+}
+
+fn human(report: &Report, min: Severity, out: &mut dyn Write) -> io::Result<()> {
+    for (file, d) in shown(report, min) {
+        let start = human_position(file, d.range.start);
+        writeln!(
+            out,
+            "{}:{}:{}: {}[{}]: {}",
+            file.path,
+            start.line,
+            start.col,
+            d.severity.as_str(),
+            d.code.as_str(),
+            d.message
+        )?;
+        if let Some(line_range) = file.line_index.line_range(start.line - 1) {
+            let line = line_range.slice(&file.text);
+            let end = file.line_index.line_col(d.range.end.min(line_range.end), PositionEncoding::Utf32);
+            let width = if end.line == start.line - 1 { (end.col + 1).saturating_sub(start.col).max(1) } else { 1 };
+            let gutter = start.line.to_string();
+            writeln!(out, "{gutter} | {line}")?;
+            let pad = " ".repeat(gutter.len());
+            let lead: String =
+                line.chars().take(start.col as usize - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+            writeln!(out, "{pad} | {lead}{}", "^".repeat(width as usize))?;
+        }
+    }
+    let s = &report.summary;
+    let stages: Vec<String> = s.by_stage.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    let count = |sev: Severity| s.by_severity.get(sev.as_str()).copied().unwrap_or(0);
+    let aiwg = match &report.aiwg_root {
+        Some(choice) => format!("{} ({})", choice.path.display(), choice.source),
+        None => "none found".to_string(),
+    };
+    writeln!(out)?;
+    writeln!(
+        out,
+        "checked {} documents and {} source files under {}",
+        s.documents,
+        s.source_files,
+        report.root.display()
+    )?;
+    writeln!(out, "aiwg root: {aiwg}")?;
+    writeln!(
+        out,
+        "references: {} ({} resolved, {} dangling); by stage: {}",
+        s.references,
+        s.resolved,
+        s.dangling,
+        stages.join(", ")
+    )?;
+    let hidden: Vec<String> = [Severity::Warning, Severity::Information, Severity::Hint]
+        .into_iter()
+        .filter(|&sev| sev > min && count(sev) > 0)
+        .map(|sev| sev.as_str().to_string() + "s")
+        .collect();
+    let hidden =
+        if hidden.is_empty() { String::new() } else { format!(" ({} not shown; use --severity)", hidden.join(", ")) };
+    writeln!(
+        out,
+        "diagnostics: {} errors, {} warnings, {} infos, {} hints{hidden}",
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Information),
+        count(Severity::Hint)
+    )
+}
+
+fn lsp_position(file: &FileReport, offset: usize) -> Value {
+    let lc = file.line_index.line_col(offset, PositionEncoding::Utf16);
+    json!({ "line": lc.line, "character": lc.col })
+}
+
+fn json_report(report: &Report, min: Severity) -> Value {
+    let s = &report.summary;
+    let diagnostics: Vec<Value> = shown(report, min)
+        .map(|(file, d)| {
+            json!({
+                "path": file.path,
+                "range": { "start": lsp_position(file, d.range.start), "end": lsp_position(file, d.range.end) },
+                "severity": d.severity.as_str(),
+                "code": d.code.as_str(),
+                "message": d.message,
+            })
+        })
+        .collect();
+    json!({
+        "root": report.root.display().to_string(),
+        "aiwg_root": report.aiwg_root.as_ref().map(|c| json!({ "path": c.path.display().to_string(), "source": c.source })),
+        "summary": {
+            "documents": s.documents,
+            "source_files": s.source_files,
+            "references": s.references,
+            "resolved": s.resolved,
+            "dangling": s.dangling,
+            "by_stage": s.by_stage,
+            "by_context": s.by_context,
+            "markdown": { "references": s.markdown_references, "resolved": s.markdown_resolved },
+            "declared_ids": s.declared_ids,
+            "id_mentions": s.id_mentions,
+            "diagnostics": s.by_severity,
+            "skipped_files": s.skipped_files,
+        },
+        "diagnostics": diagnostics,
+    })
+}
+
+/// GitHub workflow commands: data escapes `%`, CR and LF; properties also `:` and `,`.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn github(report: &Report, min: Severity, out: &mut dyn Write) -> io::Result<()> {
+    for (file, d) in shown(report, min) {
+        let start = human_position(file, d.range.start);
+        let end = human_position(file, d.range.end);
+        let command = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Information | Severity::Hint => "notice",
+        };
+        writeln!(
+            out,
+            "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            escape_property(&file.path),
+            start.line,
+            start.col,
+            end.line,
+            end.col,
+            escape_property(&format!("aiwg-lsp {}", d.code.as_str())),
+            escape_data(&d.message)
+        )?;
+    }
+    Ok(())
+}

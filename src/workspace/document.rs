@@ -1,0 +1,63 @@
+//! `Document`: one indexed file (a markdown document, a provenance record or a source file
+//! whose comments carry references), and how a file's path decides which it is.
+
+use crate::model::{ArtifactKind, DocFacts, ProvenanceRecord};
+use crate::resolve::RootKind;
+use crate::syntax;
+
+/// Source files scanned for qualified references in comments (aiwg-format §2.6).
+const CODE_EXTENSIONS: &[&str] = &["ts", "tsx", "js", "mjs", "cjs", "jsx", "py", "go", "rs", "java"];
+
+#[derive(Clone, Debug)]
+pub struct Document {
+    pub root: RootKind,
+    /// Relative to its root, `/`-separated.
+    pub path: String,
+    pub facts: DocFacts,
+    pub provenance: Option<ProvenanceRecord>,
+}
+
+impl Document {
+    pub fn is_markdown(&self) -> bool {
+        FileRole::of(&self.path, false) == FileRole::Markdown
+    }
+}
+
+/// What a file is read as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileRole {
+    Markdown,
+    Provenance,
+    Code,
+    /// Listed so references to it resolve, never read.
+    Listed,
+}
+
+impl FileRole {
+    pub fn of(path: &str, read_code: bool) -> FileRole {
+        let lower = path.to_ascii_lowercase();
+        if lower.ends_with(".md") || lower.ends_with(".markdown") {
+            FileRole::Markdown
+        } else if ArtifactKind::from_path(&lower) == ArtifactKind::ProvenanceRecord {
+            FileRole::Provenance
+        } else if read_code && lower.rsplit_once('.').is_some_and(|(_, ext)| CODE_EXTENSIONS.contains(&ext)) {
+            FileRole::Code
+        } else {
+            FileRole::Listed
+        }
+    }
+}
+
+/// The document for a file's text, by its path; `None` for files that are only listed.
+pub fn document_from_text(path: &str, root: RootKind, text: &str) -> Option<Document> {
+    let (facts, provenance) = match FileRole::of(path, true) {
+        FileRole::Markdown => (syntax::facts_from_text(path, text), None),
+        FileRole::Provenance => {
+            let facts = DocFacts { kind: ArtifactKind::ProvenanceRecord, ..DocFacts::default() };
+            (facts, Some(syntax::provenance::parse_provenance(text)))
+        }
+        FileRole::Code => (syntax::facts_from_code(path, text), None),
+        FileRole::Listed => return None,
+    };
+    Some(Document { root, path: path.to_string(), facts, provenance })
+}
