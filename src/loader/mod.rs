@@ -234,6 +234,10 @@ pub fn load_tree(root: &Path, root_kind: RootKind, options: &LoadOptions) -> Loa
                 result.lock().unwrap_or_else(|e| e.into_inner()).dirs.push(rel);
                 return ignore::WalkState::Continue;
             } else if !file_type.is_file() {
+                // FIFOs, sockets, devices: reading one could block forever.
+                warn!("skipping {rel}: not a regular file");
+                let reason = "not a regular file".to_string();
+                result.lock().unwrap_or_else(|e| e.into_inner()).skipped.push(Skipped { path: rel, reason });
                 return ignore::WalkState::Continue;
             }
             let loaded = load_document(&root, &rel, root_kind, &options);

@@ -1,0 +1,125 @@
+//! `aiwg-lsp check` end to end: the real binary on the bundled example workspace, in each
+//! output format, with its exit statuses.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use expect_test::expect_file;
+
+fn crate_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn check(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_aiwg-lsp"))
+        .arg("check")
+        .args(args)
+        .current_dir(crate_dir())
+        .env_remove("AIWG_ROOT")
+        .env("HOME", crate_dir().join("target/no-home"))
+        .output()
+        .expect("the binary runs");
+    let root = crate_dir().join("examples/demo").canonicalize().expect("demo exists");
+    let aiwg = crate_dir().join("examples/aiwg-root").canonicalize().expect("aiwg root exists");
+    let clean = |bytes: &[u8]| {
+        String::from_utf8_lossy(bytes)
+            .replace(&aiwg.display().to_string(), "<aiwg-root>")
+            .replace(&root.display().to_string(), "<demo>")
+    };
+    (output.status.code().unwrap_or(-1), clean(&output.stdout), clean(&output.stderr))
+}
+
+#[test]
+fn human_report_of_the_demo() {
+    let (status, stdout, _) = check(&["examples/demo", "--aiwg-root", "examples/aiwg-root"]);
+    assert_eq!(status, 1, "errors exit with 1");
+    expect_file!["snapshots/check-demo-human.txt"].assert_eq(&stdout);
+}
+
+#[test]
+fn json_report_of_the_demo() {
+    let (status, stdout, _) = check(&["examples/demo", "--aiwg-root", "examples/aiwg-root", "--format", "json"]);
+    assert_eq!(status, 1);
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON object");
+    let summary = &report["summary"];
+    for key in ["documents", "references", "resolved", "dangling", "by_stage"] {
+        assert!(!summary[key].is_null(), "summary lacks {key}");
+    }
+    let diagnostics = report["diagnostics"].as_array().expect("diagnostics array");
+    for d in diagnostics {
+        for key in ["path", "range", "severity", "code", "message"] {
+            assert!(!d[key].is_null(), "diagnostic lacks {key}: {d}");
+        }
+        assert!(!d["path"].as_str().unwrap().starts_with('/'), "paths are relative to the root");
+    }
+    expect_file!["snapshots/check-demo.json"].assert_eq(&stdout);
+}
+
+#[test]
+fn json_ranges_count_utf16_columns() {
+    // ADR-002:22 has "é" and "—" (one UTF-16 unit each, 2 and 3 bytes) before the reference.
+    let (_, stdout, _) = check(&["examples/demo", "--aiwg-root", "examples/aiwg-root", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let d = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["message"].as_str().unwrap().contains("token-rotation-runbook"))
+        .expect("the deliberate broken reference");
+    let text = std::fs::read_to_string(crate_dir().join("examples/demo").join(d["path"].as_str().unwrap())).unwrap();
+    let line = text.lines().nth(d["range"]["start"]["line"].as_u64().unwrap() as usize).unwrap();
+    let byte_column = line.find("@.aiwg/security/token-rotation-runbook").expect("the reference is on that line");
+    assert!(line.len() > line.chars().count(), "the line has multi-byte characters");
+    let utf16_column = line[..byte_column].encode_utf16().count() as u64;
+    assert_eq!(d["range"]["start"]["character"].as_u64().unwrap(), utf16_column);
+}
+
+#[test]
+fn github_annotations_of_the_demo() {
+    let (status, stdout, _) = check(&["examples/demo", "--aiwg-root", "examples/aiwg-root", "--format", "github"]);
+    assert_eq!(status, 1);
+    assert!(
+        stdout.lines().all(|l| l.starts_with("::error ") || l.starts_with("::warning ") || l.starts_with("::notice "))
+    );
+    expect_file!["snapshots/check-demo-github.txt"].assert_eq(&stdout);
+}
+
+#[test]
+fn without_an_aiwg_root_framework_paths_are_not_errors() {
+    let (_, stdout, _) = check(&["examples/demo", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let framework_errors: Vec<&serde_json::Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error" && d["message"].as_str().unwrap().contains(".claude/"))
+        .collect();
+    assert!(framework_errors.is_empty(), "{framework_errors:#?}");
+    assert!(report["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == "no-aiwg-root"));
+}
+
+#[test]
+fn a_clean_subfolder_exits_zero() {
+    let (status, stdout, _) = check(&["examples/demo/.aiwg/intake", "--aiwg-root", "examples/aiwg-root"]);
+    assert_eq!(status, 0, "{stdout}");
+    assert!(stdout.contains("0 errors"), "{stdout}");
+}
+
+#[test]
+fn usage_and_io_errors_exit_two() {
+    let (status, _, stderr) = check(&["examples/no-such-folder"]);
+    assert_eq!(status, 2);
+    assert!(stderr.contains("no-such-folder"), "{stderr}");
+    let (status, _, _) = check(&["examples/demo", "--format", "yaml"]);
+    assert_eq!(status, 2);
+    let (status, _, _) = check(&["examples/demo", "--aiwg-root", "examples/nowhere"]);
+    assert_eq!(status, 2);
+}
+
+#[test]
+fn the_check_covers_one_document_too() {
+    let file: &Path = Path::new("examples/demo/.aiwg/architecture/decisions/ADR-002-jwt-access-tokens.md");
+    let (status, stdout, _) = check(&[file.to_str().unwrap(), "--aiwg-root", "examples/aiwg-root"]);
+    assert_eq!(status, 1);
+    assert!(stdout.contains("checked 1 documents"), "{stdout}");
+}
