@@ -3,6 +3,11 @@
 //! It is built from documents whose facts were already extracted (in parallel, by the loader
 //! or the server's writer) and never reads a file. IDs are not unique in real workspaces
 //! (aiwg-format §1.3: ADR-001 three times in one repository), so every ID maps to a set.
+//!
+//! Updates return a new snapshot that shares everything unchanged with the old one: each
+//! index sits behind its own `Arc` and is copied only when the update touches it, so a
+//! keystroke that changes prose copies the document table and nothing else. Document IDs are
+//! slots that stay stable across updates; a removed document leaves an empty slot.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -11,7 +16,7 @@ use crate::model::IdKey;
 use crate::resolve::{Resolution, RootKind, Roots, Target, resolve};
 use crate::workspace::Document;
 
-/// Index of a document in its snapshot.
+/// A document's slot in its snapshot; stable while the document exists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DocId(pub u32);
 
@@ -29,48 +34,180 @@ pub struct SnapshotInput {
     pub documents: Vec<Arc<Document>>,
 }
 
+/// A document and how each of its references resolved.
+struct Entry {
+    doc: Arc<Document>,
+    resolutions: Arc<[Resolution]>,
+}
+
+/// One map per root, so lookups borrow `&str` instead of building keys.
+type PerRoot<V> = [HashMap<Box<str>, V>; 2];
+
+fn root_index(root: RootKind) -> usize {
+    match root {
+        RootKind::Workspace => 0,
+        RootKind::Aiwg => 1,
+    }
+}
+
+#[derive(Clone)]
 pub struct Snapshot {
     roots: Roots,
-    docs: Vec<Arc<Document>>,
-    by_path: HashMap<(RootKind, String), DocId>,
-    declarations: HashMap<IdKey, Vec<DocId>>,
-    /// Per document, one resolution per reference.
-    resolutions: Vec<Vec<Resolution>>,
-    backlinks: HashMap<(RootKind, String), Vec<RefId>>,
-    provenance: HashMap<String, Vec<DocId>>,
+    slots: Arc<Vec<Option<Arc<Entry>>>>,
+    by_path: Arc<PerRoot<DocId>>,
+    declarations: Arc<HashMap<IdKey, Vec<DocId>>>,
+    backlinks: Arc<PerRoot<Vec<RefId>>>,
+    /// Provenance records by the artifact path their entity names.
+    provenance: Arc<HashMap<Box<str>, Vec<DocId>>>,
 }
 
 impl Snapshot {
     pub fn build(input: SnapshotInput) -> Snapshot {
         let SnapshotInput { roots, mut documents } = input;
         documents.sort_by(|a, b| (a.root, &a.path).cmp(&(b.root, &b.path)));
-        let mut by_path = HashMap::with_capacity(documents.len());
+        documents.dedup_by(|a, b| a.root == b.root && a.path == b.path);
+        let slots: Vec<Option<Arc<Entry>>> = documents
+            .into_iter()
+            .map(|doc| {
+                let resolutions = resolve_all(&roots, &doc);
+                Some(Arc::new(Entry { doc, resolutions }))
+            })
+            .collect();
+        Snapshot::index(roots, slots)
+    }
+
+    /// Builds every index from the slots.
+    fn index(roots: Roots, slots: Vec<Option<Arc<Entry>>>) -> Snapshot {
+        let mut by_path: PerRoot<DocId> = Default::default();
         let mut declarations: HashMap<IdKey, Vec<DocId>> = HashMap::new();
-        let mut provenance: HashMap<String, Vec<DocId>> = HashMap::new();
-        for (i, doc) in documents.iter().enumerate() {
-            let id = DocId(i as u32);
-            by_path.insert((doc.root, doc.path.clone()), id);
-            for decl in &doc.facts.declared_ids {
-                declarations.entry(decl.id.key.clone()).or_default().push(id);
+        let mut backlinks: PerRoot<Vec<RefId>> = Default::default();
+        let mut provenance: HashMap<Box<str>, Vec<DocId>> = HashMap::new();
+        for (slot, entry) in slots.iter().enumerate() {
+            let Some(entry) = entry else { continue };
+            let id = DocId(slot as u32);
+            by_path[root_index(entry.doc.root)].insert(entry.doc.path.as_str().into(), id);
+            for key in declared_keys(&entry.doc) {
+                declarations.entry(key).or_default().push(id);
             }
-            if let Some(path) = doc.provenance.as_ref().and_then(|p| p.artifact_path()) {
-                provenance.entry(path.to_string()).or_default().push(id);
+            for (target, index) in targets_of(entry) {
+                backlinks[root_index(target.root)]
+                    .entry(target.path.as_str().into())
+                    .or_default()
+                    .push(RefId { doc: id, index });
+            }
+            if let Some(path) = provenance_key(&entry.doc) {
+                provenance.entry(path.into()).or_default().push(id);
             }
         }
-        let resolutions: Vec<Vec<Resolution>> = documents
+        Snapshot {
+            roots,
+            slots: Arc::new(slots),
+            by_path: Arc::new(by_path),
+            declarations: Arc::new(declarations),
+            backlinks: Arc::new(backlinks),
+            provenance: Arc::new(provenance),
+        }
+    }
+
+    /// The snapshot with `doc` added, or replacing the document at the same path.
+    pub fn with_document(&self, doc: Arc<Document>) -> Snapshot {
+        let mut next = self.clone();
+        let existing = self.doc_by_path(doc.root, &doc.path);
+        let id = existing.unwrap_or(DocId(self.slots.len() as u32));
+        let old = existing.and_then(|id| self.slots[id.0 as usize].clone());
+        let entry = Arc::new(Entry { resolutions: resolve_all(&self.roots, &doc), doc });
+
+        let slots = Arc::make_mut(&mut next.slots);
+        if existing.is_some() {
+            slots[id.0 as usize] = Some(Arc::clone(&entry));
+        } else {
+            slots.push(Some(Arc::clone(&entry)));
+            Arc::make_mut(&mut next.by_path)[root_index(entry.doc.root)].insert(entry.doc.path.as_str().into(), id);
+        }
+        next.reindex_entry(id, old.as_deref(), Some(&entry));
+        next
+    }
+
+    /// The snapshot without the document at `path`, if there was one.
+    pub fn without_document(&self, root: RootKind, path: &str) -> Snapshot {
+        let Some(id) = self.doc_by_path(root, path) else { return self.clone() };
+        let mut next = self.clone();
+        let old = self.slots[id.0 as usize].clone();
+        Arc::make_mut(&mut next.slots)[id.0 as usize] = None;
+        Arc::make_mut(&mut next.by_path)[root_index(root)].remove(path);
+        next.reindex_entry(id, old.as_deref(), None);
+        next
+    }
+
+    /// The snapshot over new path sets (files were created or deleted): every reference is
+    /// resolved again, since any of them may now point elsewhere.
+    pub fn with_roots(&self, roots: Roots) -> Snapshot {
+        let slots: Vec<Option<Arc<Entry>>> = self
+            .slots
             .iter()
-            .map(|doc| doc.facts.references.iter().map(|r| resolve(&roots, doc.root, &doc.path, &r.path)).collect())
+            .map(|slot| {
+                slot.as_ref().map(|entry| {
+                    Arc::new(Entry { resolutions: resolve_all(&roots, &entry.doc), doc: Arc::clone(&entry.doc) })
+                })
+            })
             .collect();
-        let mut backlinks: HashMap<(RootKind, String), Vec<RefId>> = HashMap::new();
-        for (doc, resolutions) in resolutions.iter().enumerate() {
-            for (index, resolution) in resolutions.iter().enumerate() {
-                for target in resolution.targets() {
-                    let id = RefId { doc: DocId(doc as u32), index: index as u32 };
-                    backlinks.entry((target.root, target.path.clone())).or_default().push(id);
+        Snapshot::index(roots, slots)
+    }
+
+    /// Moves `id`'s contributions to the ID, backlink and provenance indexes from `old` to
+    /// `new`, copying an index only when they differ.
+    fn reindex_entry(&mut self, id: DocId, old: Option<&Entry>, new: Option<&Entry>) {
+        let old_keys: Vec<IdKey> = old.map(|e| declared_keys(&e.doc)).unwrap_or_default();
+        let new_keys: Vec<IdKey> = new.map(|e| declared_keys(&e.doc)).unwrap_or_default();
+        if old_keys != new_keys {
+            let declarations = Arc::make_mut(&mut self.declarations);
+            for key in &old_keys {
+                if let Some(ids) = declarations.get_mut(key) {
+                    ids.retain(|&d| d != id);
+                    if ids.is_empty() {
+                        declarations.remove(key);
+                    }
                 }
             }
+            for key in new_keys {
+                declarations.entry(key).or_default().push(id);
+            }
         }
-        Snapshot { roots, docs: documents, by_path, declarations, resolutions, backlinks, provenance }
+
+        let old_targets: Vec<(Target, u32)> = old.map(targets_of).unwrap_or_default();
+        let new_targets: Vec<(Target, u32)> = new.map(targets_of).unwrap_or_default();
+        if old_targets != new_targets {
+            let backlinks = Arc::make_mut(&mut self.backlinks);
+            for (target, _) in &old_targets {
+                let map = &mut backlinks[root_index(target.root)];
+                if let Some(refs) = map.get_mut(target.path.as_str()) {
+                    refs.retain(|r| r.doc != id);
+                    if refs.is_empty() {
+                        map.remove(target.path.as_str());
+                    }
+                }
+            }
+            for (target, index) in new_targets {
+                backlinks[root_index(target.root)]
+                    .entry(target.path.as_str().into())
+                    .or_default()
+                    .push(RefId { doc: id, index });
+            }
+        }
+
+        let old_record = old.and_then(|e| provenance_key(&e.doc));
+        let new_record = new.and_then(|e| provenance_key(&e.doc));
+        if old_record != new_record {
+            let provenance = Arc::make_mut(&mut self.provenance);
+            if let Some(path) = old_record
+                && let Some(ids) = provenance.get_mut(path)
+            {
+                ids.retain(|&d| d != id);
+            }
+            if let Some(path) = new_record {
+                provenance.entry(path.into()).or_default().push(id);
+            }
+        }
     }
 
     pub fn roots(&self) -> &Roots {
@@ -78,7 +215,7 @@ impl Snapshot {
     }
 
     pub fn documents(&self) -> impl Iterator<Item = (DocId, &Document)> {
-        self.docs.iter().enumerate().map(|(i, d)| (DocId(i as u32), &**d))
+        self.slots.iter().enumerate().filter_map(|(i, slot)| slot.as_ref().map(|e| (DocId(i as u32), &*e.doc)))
     }
 
     /// Documents of the workspace itself (not of an external aiwg root).
@@ -86,12 +223,26 @@ impl Snapshot {
         self.documents().filter(|(_, d)| d.root == RootKind::Workspace)
     }
 
+    pub fn document_count(&self) -> usize {
+        self.documents().count()
+    }
+
+    /// The document in slot `id`. Panics on an empty slot: IDs come from this snapshot.
     pub fn doc(&self, id: DocId) -> &Document {
-        &self.docs[id.0 as usize]
+        &self.entry(id).doc
+    }
+
+    /// The shared document in slot `id`, for callers that keep it.
+    pub fn doc_arc(&self, id: DocId) -> Arc<Document> {
+        Arc::clone(&self.entry(id).doc)
+    }
+
+    fn entry(&self, id: DocId) -> &Entry {
+        self.slots[id.0 as usize].as_deref().expect("a DocId from this snapshot")
     }
 
     pub fn doc_by_path(&self, root: RootKind, path: &str) -> Option<DocId> {
-        self.by_path.get(&(root, path.to_string())).copied()
+        self.by_path[root_index(root)].get(path).copied()
     }
 
     /// The indexed document a target names, if it is one.
@@ -101,12 +252,17 @@ impl Snapshot {
 
     /// How each reference of `doc` resolved, in `facts.references` order.
     pub fn resolutions(&self, doc: DocId) -> &[Resolution] {
-        &self.resolutions[doc.0 as usize]
+        &self.entry(doc).resolutions
     }
 
-    /// Documents declaring `key`, in path order.
+    /// Documents declaring `key`.
     pub fn declaring(&self, key: &IdKey) -> &[DocId] {
         self.declarations.get(key).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every declared ID with its documents.
+    pub fn declarations(&self) -> impl Iterator<Item = (&IdKey, &[DocId])> {
+        self.declarations.iter().map(|(k, v)| (k, v.as_slice()))
     }
 
     /// Whether any document declares an ID with this prefix (e.g. the workspace tracks `UC-`).
@@ -116,11 +272,101 @@ impl Snapshot {
 
     /// References that resolve to `path` in `root`.
     pub fn backlinks(&self, root: RootKind, path: &str) -> &[RefId] {
-        self.backlinks.get(&(root, path.to_string())).map_or(&[], Vec::as_slice)
+        self.backlinks[root_index(root)].get(path).map_or(&[], Vec::as_slice)
     }
 
     /// Provenance records whose entity is the artifact at `path`.
     pub fn provenance_of(&self, path: &str) -> &[DocId] {
         self.provenance.get(path).map_or(&[], Vec::as_slice)
+    }
+}
+
+fn resolve_all(roots: &Roots, doc: &Document) -> Arc<[Resolution]> {
+    doc.facts.references.iter().map(|r| resolve(roots, doc.root, &doc.path, &r.path)).collect()
+}
+
+fn declared_keys(doc: &Document) -> Vec<IdKey> {
+    doc.facts.declared_ids.iter().map(|d| d.id.key.clone()).collect()
+}
+
+fn targets_of(entry: &Entry) -> Vec<(Target, u32)> {
+    entry
+        .resolutions
+        .iter()
+        .enumerate()
+        .flat_map(|(index, resolution)| resolution.targets().iter().map(move |t| (t.clone(), index as u32)))
+        .collect()
+}
+
+fn provenance_key(doc: &Document) -> Option<&str> {
+    doc.provenance.as_ref()?.artifact_path()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resolve::PathSet;
+    use crate::workspace::document_from_text;
+
+    fn doc(path: &str, text: &str) -> Arc<Document> {
+        Arc::new(document_from_text(path, RootKind::Workspace, text).expect("a markdown path"))
+    }
+
+    fn roots(paths: &[&str]) -> Roots {
+        Roots {
+            workspace: Arc::new(PathSet::new(paths.iter().map(|p| p.to_string()).collect(), [])),
+            ..Roots::default()
+        }
+    }
+
+    /// A snapshot patched step by step must equal one built from scratch.
+    fn assert_same_indexes(patched: &Snapshot, fresh: &Snapshot) {
+        let view = |s: &Snapshot| {
+            let mut rows: Vec<String> = s
+                .documents()
+                .map(|(id, d)| {
+                    let mut backlinks: Vec<String> = s
+                        .backlinks(d.root, &d.path)
+                        .iter()
+                        .map(|r| format!("{}#{}", s.doc(r.doc).path, r.index))
+                        .collect();
+                    backlinks.sort();
+                    let mut declared: Vec<String> = d
+                        .facts
+                        .declared_ids
+                        .iter()
+                        .flat_map(|decl| s.declaring(&decl.id.key).iter().map(|&o| s.doc(o).path.clone()))
+                        .collect();
+                    declared.sort();
+                    format!(
+                        "{} <- {backlinks:?} ids {declared:?} same={}",
+                        d.path,
+                        s.doc_by_path(d.root, &d.path) == Some(id)
+                    )
+                })
+                .collect();
+            rows.sort();
+            rows
+        };
+        assert_eq!(view(patched), view(fresh));
+    }
+
+    #[test]
+    fn incremental_updates_match_a_fresh_build() {
+        let paths = ["a.md", "b.md", ".aiwg/requirements/UC-001-x.md"];
+        let roots = roots(&paths);
+        let a = doc("a.md", "# A\nSee @b.md and UC-001.\n");
+        let b = doc("b.md", "# B\n");
+        let uc = doc(".aiwg/requirements/UC-001-x.md", "# UC-001: X\nBack to @a.md\n");
+        let start = Snapshot::build(SnapshotInput { roots: roots.clone(), documents: vec![a, b.clone(), uc] });
+
+        let b2 = doc("b.md", "# B\nNow @a.md and @.aiwg/requirements/UC-001-x.md\n");
+        let patched = start.with_document(b2.clone()).without_document(RootKind::Workspace, "a.md");
+        let uc2 = doc(".aiwg/requirements/UC-001-x.md", "# UC-001: X again\n");
+        let patched = patched.with_document(uc2.clone());
+        let fresh = Snapshot::build(SnapshotInput { roots, documents: vec![b2, uc2] });
+        assert_same_indexes(&patched, &fresh);
+        assert!(patched.doc_by_path(RootKind::Workspace, "a.md").is_none());
+        assert_eq!(patched.document_count(), 2);
     }
 }
