@@ -1,8 +1,16 @@
 //! Features over a [`crate::workspace::Snapshot`], one module each. Every feature is a pure
-//! function from a snapshot and plain inputs to plain values; the LSP and CLI layers convert.
+//! function from a snapshot and plain inputs (byte offsets, query strings) to plain values; the
+//! LSP and CLI layers convert.
 
+pub mod completion;
+pub mod definition;
 pub mod diagnostics;
 #[cfg(test)]
 pub(crate) mod fixture;
+pub mod hover;
+pub mod links;
+pub mod navigation;
+pub mod references;
+pub mod symbols;
 
 pub use diagnostics::{Code, Diagnostic, Severity, diagnostics};

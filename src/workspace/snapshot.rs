@@ -56,6 +56,8 @@ pub struct Snapshot {
     slots: Arc<Vec<Option<Arc<Entry>>>>,
     by_path: Arc<PerRoot<DocId>>,
     declarations: Arc<HashMap<IdKey, Vec<DocId>>>,
+    /// ID -> mentions, as (document, index into `facts.id_mentions`).
+    mentions: Arc<HashMap<IdKey, Vec<RefId>>>,
     backlinks: Arc<PerRoot<Vec<RefId>>>,
     /// Provenance records by the artifact path their entity names.
     provenance: Arc<HashMap<Box<str>, Vec<DocId>>>,
@@ -80,6 +82,7 @@ impl Snapshot {
     fn index(roots: Roots, slots: Vec<Option<Arc<Entry>>>) -> Snapshot {
         let mut by_path: PerRoot<DocId> = Default::default();
         let mut declarations: HashMap<IdKey, Vec<DocId>> = HashMap::new();
+        let mut mentions: HashMap<IdKey, Vec<RefId>> = HashMap::new();
         let mut backlinks: PerRoot<Vec<RefId>> = Default::default();
         let mut provenance: HashMap<Box<str>, Vec<DocId>> = HashMap::new();
         for (slot, entry) in slots.iter().enumerate() {
@@ -88,6 +91,9 @@ impl Snapshot {
             by_path[root_index(entry.doc.root)].insert(entry.doc.path.as_str().into(), id);
             for key in declared_keys(&entry.doc) {
                 declarations.entry(key).or_default().push(id);
+            }
+            for (key, index) in mention_keys(&entry.doc) {
+                mentions.entry(key).or_default().push(RefId { doc: id, index });
             }
             for (target, index) in targets_of(entry) {
                 backlinks[root_index(target.root)]
@@ -104,6 +110,7 @@ impl Snapshot {
             slots: Arc::new(slots),
             by_path: Arc::new(by_path),
             declarations: Arc::new(declarations),
+            mentions: Arc::new(mentions),
             backlinks: Arc::new(backlinks),
             provenance: Arc::new(provenance),
         }
@@ -171,6 +178,23 @@ impl Snapshot {
             }
             for key in new_keys {
                 declarations.entry(key).or_default().push(id);
+            }
+        }
+
+        let old_mentions = old.map(|e| mention_keys(&e.doc)).unwrap_or_default();
+        let new_mentions = new.map(|e| mention_keys(&e.doc)).unwrap_or_default();
+        if old_mentions != new_mentions {
+            let mentions = Arc::make_mut(&mut self.mentions);
+            for (key, _) in &old_mentions {
+                if let Some(refs) = mentions.get_mut(key) {
+                    refs.retain(|r| r.doc != id);
+                    if refs.is_empty() {
+                        mentions.remove(key);
+                    }
+                }
+            }
+            for (key, index) in new_mentions {
+                mentions.entry(key).or_default().push(RefId { doc: id, index });
             }
         }
 
@@ -260,6 +284,11 @@ impl Snapshot {
         self.declarations.get(key).map_or(&[], Vec::as_slice)
     }
 
+    /// Mentions of `key`, as indexes into each document's `facts.id_mentions`.
+    pub fn mentioning(&self, key: &IdKey) -> &[RefId] {
+        self.mentions.get(key).map_or(&[], Vec::as_slice)
+    }
+
     /// Every declared ID with its documents.
     pub fn declarations(&self) -> impl Iterator<Item = (&IdKey, &[DocId])> {
         self.declarations.iter().map(|(k, v)| (k, v.as_slice()))
@@ -287,6 +316,10 @@ fn resolve_all(roots: &Roots, doc: &Document) -> Arc<[Resolution]> {
 
 fn declared_keys(doc: &Document) -> Vec<IdKey> {
     doc.facts.declared_ids.iter().map(|d| d.id.key.clone()).collect()
+}
+
+fn mention_keys(doc: &Document) -> Vec<(IdKey, u32)> {
+    doc.facts.id_mentions.iter().enumerate().map(|(i, m)| (m.id.key.clone(), i as u32)).collect()
 }
 
 fn targets_of(entry: &Entry) -> Vec<(Target, u32)> {
