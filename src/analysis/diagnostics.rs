@@ -95,6 +95,24 @@ pub fn diagnostics(snapshot: &Snapshot, doc_id: DocId) -> Vec<Diagnostic> {
     out
 }
 
+/// Applies per-code severity overrides from the user's settings; `None` drops the code.
+pub fn with_overrides(
+    diagnostics: Vec<Diagnostic>,
+    overrides: &std::collections::HashMap<Code, Option<Severity>>,
+) -> Vec<Diagnostic> {
+    diagnostics
+        .into_iter()
+        .filter_map(|mut d| match overrides.get(&d.code) {
+            Some(Some(severity)) => {
+                d.severity = *severity;
+                Some(d)
+            }
+            Some(None) => None,
+            None => Some(d),
+        })
+        .collect()
+}
+
 /// Agents, commands, rules, skills and templates, in the aiwg sources or deployed into a
 /// project, and the `plugins/` mirrors of them.
 fn is_framework_text(doc: &Document) -> bool {
@@ -375,7 +393,7 @@ mod tests {
             Read @agentic/code/frameworks/sdlc-complete/config/issueing-config.md first.
             "#,
             expect![[r#"
-                README.md:2:6 info[no-aiwg-root] "@agentic/code/frameworks/sdlc-complete/config/issueing-config.md": `agentic/code/frameworks/sdlc-complete/config/issueing-config.md` points into the aiwg install root, which is not configured (set --aiwg-root, $AIWG_ROOT or the aiwgRoot setting)
+                README.md:2:6 error[broken-reference] "@agentic/code/frameworks/sdlc-complete/config/issueing-config.md": `agentic/code/frameworks/sdlc-complete/config/issueing-config.md` resolves to no file in the project or the aiwg root
                 agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md:2:18 hint[broken-reference] "@.aiwg/architecture/adrs/ADR-005-jwt-strategy.md": `.aiwg/architecture/adrs/ADR-005-jwt-strategy.md` resolves to no file (an example path for a project's `.aiwg/` folder)
             "#]],
         );

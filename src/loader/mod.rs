@@ -253,24 +253,50 @@ pub fn read_documents(
     options: &LoadOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> (Vec<Document>, Vec<Skipped>) {
+    let results: Mutex<(Vec<Document>, Vec<Skipped>)> = Mutex::new((Vec::new(), Vec::new()));
+    stream_documents(root, root_kind, files, options, &|docs, skipped, done, total| {
+        let mut results = results.lock().unwrap_or_else(|e| e.into_inner());
+        results.0.extend(docs);
+        results.1.extend(skipped);
+        drop(results);
+        progress(done, total);
+    });
+    let (mut documents, mut skipped) = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    documents.sort_by(|a, b| a.path.cmp(&b.path));
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    (documents, skipped)
+}
+
+/// A batch of read documents, the files skipped in it, and `(done, total)` so far.
+pub type BatchSink<'a> = dyn Fn(Vec<Document>, Vec<Skipped>, usize, usize) + Sync + 'a;
+
+/// Reads the documents among `files` on all cores, handing each finished batch to `sink`.
+pub fn stream_documents(
+    root: &Path,
+    root_kind: RootKind,
+    files: &[String],
+    options: &LoadOptions,
+    sink: &BatchSink<'_>,
+) {
     const BATCH: usize = 64;
+    use std::sync::atomic::{AtomicUsize, Ordering};
     let wanted: Vec<&String> =
         files.iter().filter(|f| FileRole::of(f, options.read_code) != FileRole::Listed).collect();
     let total = wanted.len();
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let results: Mutex<(Vec<Document>, Vec<Skipped>)> = Mutex::new((Vec::with_capacity(total), Vec::new()));
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         for _ in 0..worker_count().min(total.div_ceil(BATCH).max(1)) {
             scope.spawn(|| {
                 loop {
-                    let start = next.fetch_add(BATCH, std::sync::atomic::Ordering::Relaxed);
+                    let start = next.fetch_add(BATCH, Ordering::Relaxed);
                     if start >= total {
                         break;
                     }
-                    let mut docs = Vec::with_capacity(BATCH);
+                    let batch = &wanted[start..(start + BATCH).min(total)];
+                    let mut docs = Vec::with_capacity(batch.len());
                     let mut skipped = Vec::new();
-                    for rel in &wanted[start..(start + BATCH).min(total)] {
+                    for rel in batch {
                         match load_document(root, rel, root_kind, options) {
                             Ok(Some(doc)) => docs.push(doc),
                             Ok(None) => {}
@@ -280,22 +306,12 @@ pub fn read_documents(
                             }
                         }
                     }
-                    let finished = docs.len() + skipped.len();
-                    {
-                        let mut results = results.lock().unwrap_or_else(|e| e.into_inner());
-                        results.0.extend(docs);
-                        results.1.extend(skipped);
-                    }
-                    let now = done.fetch_add(finished.max(1), std::sync::atomic::Ordering::Relaxed) + finished.max(1);
-                    progress(now.min(total), total);
+                    let now = done.fetch_add(batch.len(), Ordering::Relaxed) + batch.len();
+                    sink(docs, skipped, now, total);
                 }
             });
         }
     });
-    let (mut documents, mut skipped) = results.into_inner().unwrap_or_else(|e| e.into_inner());
-    documents.sort_by(|a, b| a.path.cmp(&b.path));
-    skipped.sort_by(|a, b| a.path.cmp(&b.path));
-    (documents, skipped)
 }
 
 /// Walks `root` and reads its documents.
