@@ -53,3 +53,34 @@ pub struct FencedCode {
     /// The info string after the opening fence (`yaml`, `bash`…), when present.
     pub info: Option<TextRange>,
 }
+
+/// A plain-text rendering of `outline`, one element per line with its range and the text it
+/// covers (`h2 12..30 "Context"`), for snapshot tests and readable differential-test failures.
+pub fn render(text: &str, outline: &Outline) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    if let Some(front_matter) = &outline.front_matter {
+        let _ = writeln!(out, "front_matter {:?} body {:?}", front_matter.range, front_matter.body);
+    }
+    for heading in &outline.headings {
+        let content = heading.content.slice(text);
+        let _ = writeln!(out, "h{} {:?} {content:?}", heading.level, heading.range);
+    }
+    for fence in &outline.fenced_code {
+        match fence.info {
+            Some(info) => {
+                let _ = writeln!(out, "fence {:?} info {:?}", fence.range, info.slice(text));
+            }
+            None => {
+                let _ = writeln!(out, "fence {:?}", fence.range);
+            }
+        }
+    }
+    for span in &outline.code_spans {
+        let _ = writeln!(out, "span {span:?} {:?}", span.slice(text));
+    }
+    for table in &outline.tables {
+        let _ = writeln!(out, "table {table:?}");
+    }
+    out
+}
