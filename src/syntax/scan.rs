@@ -1,11 +1,933 @@
 //! The bulk scanner: a single forward pass over a document's lines that finds the same
 //! [`Outline`] as tree-sitter-md, at a fraction of its cost, for the cold index of thousands of
 //! closed documents.
+//!
+//! It is a small CommonMark block parser (block quotes and list items as a container stack, one
+//! open leaf block at a time) that keeps only what the outline needs, plus a code-span matcher
+//! run over the inline content of paragraphs, headings and table cells. Where tree-sitter-md
+//! departs from CommonMark, this follows tree-sitter-md; `tests/syntax_differential.rs` holds
+//! the two to the same result.
+
+use memchr::memchr;
 
 use crate::syntax::Outline;
+use crate::syntax::outline::{FencedCode, FrontMatter, OutlineHeading};
+use crate::text::TextRange;
 
 /// The outline of `text`.
 pub fn outline(text: &str) -> Outline {
-    let _ = text;
-    Outline::default()
+    let bytes = text.as_bytes();
+    let mut scanner = Scanner { bytes, containers: Vec::new(), leaf: Leaf::None, outline: Outline::default() };
+    let mut line_start = scanner.front_matter();
+    while line_start < bytes.len() {
+        let (content_end, next) = match memchr(b'\n', &bytes[line_start..]) {
+            Some(newline) => (line_start + newline, line_start + newline + 1),
+            None => (bytes.len(), bytes.len()),
+        };
+        // A CRLF document's `\r` belongs to the line break, not to the line.
+        let end =
+            if content_end > line_start && bytes[content_end - 1] == b'\r' { content_end - 1 } else { content_end };
+        scanner.line(line_start, end);
+        line_start = next;
+    }
+    scanner.close_from(0);
+    scanner.close_leaf();
+    let mut outline = scanner.outline;
+    outline.headings.sort_by_key(|heading| heading.range.start);
+    outline.code_spans.sort();
+    outline
+}
+
+/// A container block that a line must continue before its content is looked at.
+#[derive(Clone, Copy, Debug)]
+enum Container {
+    Quote,
+    /// A list item whose content starts at this column.
+    Item {
+        content_column: usize,
+    },
+}
+
+/// The open leaf block. Only one is open at a time, in the innermost container.
+enum Leaf {
+    None,
+    /// The line ranges of the paragraph's inline content, container prefixes excluded.
+    Paragraph(Vec<TextRange>),
+    Fence(Fence),
+    IndentedCode,
+    Html(HtmlEnd),
+    /// The end of the last row so far (trailing whitespace excluded) and the table's start.
+    Table {
+        start: usize,
+        end: usize,
+    },
+}
+
+struct Fence {
+    start: usize,
+    marker: u8,
+    length: usize,
+    info: Option<TextRange>,
+    /// The end of the last line seen so far, the block's end should it never be closed.
+    last_line_end: usize,
+}
+
+/// How an HTML block ends (CommonMark's seven kinds collapse into these).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum HtmlEnd {
+    /// At the first line holding this text (kinds 1 to 5), that line included.
+    Contains(&'static [u8]),
+    /// Kind 1: `</script>`, `</pre>`, `</style>` or `</textarea>`, case-insensitively.
+    RawTagClose,
+    /// At a blank line (kinds 6 and 7).
+    BlankLine,
+}
+
+struct Scanner<'a> {
+    bytes: &'a [u8],
+    containers: Vec<Container>,
+    leaf: Leaf,
+    outline: Outline,
+}
+
+/// A position inside the current line: byte offset and the column it stands at (tabs count to
+/// the next multiple of 4), since list item continuation is measured in columns.
+#[derive(Clone, Copy)]
+struct Cursor {
+    offset: usize,
+    column: usize,
+}
+
+impl<'a> Scanner<'a> {
+    /// Records YAML front matter when the document starts with one, returning where the
+    /// markdown after it starts. Like tree-sitter-md, the closing line must be exactly `---`
+    /// (trailing whitespace allowed); the end of the text counts as a line break.
+    fn front_matter(&mut self) -> usize {
+        let bytes = self.bytes;
+        let Some(first_break) = dashes_line(bytes, 0) else {
+            return 0;
+        };
+        let mut line_start = first_break;
+        while line_start < bytes.len() {
+            let after = memchr(b'\n', &bytes[line_start..]).map_or(bytes.len(), |newline| line_start + newline + 1);
+            if dashes_line(bytes, line_start).is_some() {
+                let closing_end = line_start + 3;
+                self.outline.front_matter = Some(FrontMatter {
+                    range: TextRange::new(0, closing_end),
+                    body: TextRange::new(first_break, line_start),
+                });
+                return after;
+            }
+            line_start = after;
+        }
+        0
+    }
+
+    fn line(&mut self, start: usize, end: usize) {
+        let bytes = self.bytes;
+        let mut cursor = Cursor { offset: start, column: 0 };
+
+        // 1. Which open containers does this line continue?
+        let mut matched = 0;
+        while matched < self.containers.len() {
+            let continued = match self.containers[matched] {
+                Container::Quote => quote_marker(bytes, cursor, end),
+                Container::Item { content_column } => {
+                    if is_blank(bytes, cursor.offset, end) {
+                        Some(cursor)
+                    } else {
+                        let indented = skip_whitespace(bytes, cursor, end, content_column);
+                        (indented.column >= content_column).then_some(indented)
+                    }
+                }
+            };
+            match continued {
+                Some(next) => {
+                    cursor = next;
+                    matched += 1;
+                }
+                None => break,
+            }
+        }
+        let all_matched = matched == self.containers.len();
+
+        // 2. Leaf blocks whose lines are not parsed for block starts.
+        if all_matched {
+            match &mut self.leaf {
+                Leaf::Fence(fence) => {
+                    let (marker, length) = (fence.marker, fence.length);
+                    if let Some(closing_end) = closing_fence(bytes, cursor, end, marker, length) {
+                        let Leaf::Fence(fence) = std::mem::replace(&mut self.leaf, Leaf::None) else { unreachable!() };
+                        self.outline
+                            .fenced_code
+                            .push(FencedCode { range: TextRange::new(fence.start, closing_end), info: fence.info });
+                    } else {
+                        fence.last_line_end = end;
+                    }
+                    return;
+                }
+                Leaf::Html(html_end) => {
+                    let html_end = *html_end;
+                    let blank_ends = html_end == HtmlEnd::BlankLine && is_blank(bytes, cursor.offset, end);
+                    if blank_ends || html_ends_in(bytes, cursor.offset, end, html_end) {
+                        self.leaf = Leaf::None;
+                    }
+                    return;
+                }
+                Leaf::IndentedCode => {
+                    let indented = skip_whitespace(bytes, cursor, end, usize::MAX);
+                    if indented.offset == end || indented.column - cursor.column >= 4 {
+                        return;
+                    }
+                    self.leaf = Leaf::None;
+                }
+                _ => {}
+            }
+        } else if matches!(self.leaf, Leaf::Fence(_) | Leaf::Html(_) | Leaf::IndentedCode) {
+            // These never continue lazily: losing a container closes them.
+            self.close_leaf();
+        }
+
+        // 3. New containers.
+        let mut opened = false;
+        loop {
+            let indented = skip_whitespace(bytes, cursor, end, usize::MAX);
+            if indented.column - cursor.column >= 4 || indented.offset >= end {
+                break;
+            }
+            if bytes[indented.offset] == b'>' {
+                self.close_from(matched);
+                self.containers.push(Container::Quote);
+                matched += 1;
+                opened = true;
+                cursor = quote_marker(bytes, cursor, end).expect("a `>` was just seen");
+                continue;
+            }
+            let paragraph_continues = !opened && matches!(self.leaf, Leaf::Paragraph(_));
+            if paragraph_continues && matched == self.containers.len() && setext_underline(bytes, indented.offset, end)
+            {
+                break;
+            }
+            if thematic_break(bytes, indented.offset, end) {
+                break;
+            }
+            let Some(item) = list_marker(bytes, indented, end) else {
+                break;
+            };
+            if paragraph_continues && !item.can_interrupt_paragraph {
+                break;
+            }
+            self.close_from(matched);
+            self.containers.push(Container::Item { content_column: item.content.column });
+            matched += 1;
+            opened = true;
+            cursor = item.content;
+        }
+        let all_matched = matched == self.containers.len();
+
+        // 4. The leaf block this line belongs to.
+        if is_blank(bytes, cursor.offset, end) {
+            self.close_from(matched);
+            self.close_leaf();
+            return;
+        }
+        let indented = skip_whitespace(bytes, cursor, end, usize::MAX);
+        let at = indented.offset;
+        let paragraph_open = !opened && matches!(self.leaf, Leaf::Paragraph(_));
+        if indented.column - cursor.column >= 4 {
+            if paragraph_open {
+                self.continue_paragraph(at, end);
+            } else {
+                self.close_from(matched);
+                self.close_leaf();
+                self.leaf = Leaf::IndentedCode;
+            }
+            return;
+        }
+        if paragraph_open
+            && all_matched
+            && let Some(level) = setext_level(bytes, at, end)
+        {
+            let Leaf::Paragraph(lines) = std::mem::replace(&mut self.leaf, Leaf::None) else { unreachable!() };
+            let content_start = lines[0].start;
+            let content_end = lines.last().map_or(content_start, |line| trim_end(bytes, line.start, line.end));
+            self.outline.headings.push(OutlineHeading {
+                level,
+                range: TextRange::new(content_start, trim_end(bytes, at, end)),
+                content: TextRange::new(content_start, content_end),
+            });
+            code_spans(bytes, &lines, &mut self.outline.code_spans);
+            return;
+        }
+        if let Some(heading) = atx_heading(bytes, at, end) {
+            self.close_from(matched);
+            self.close_leaf();
+            code_spans(bytes, &[heading.content], &mut self.outline.code_spans);
+            self.outline.headings.push(heading);
+            return;
+        }
+        if let Some(fence) = opening_fence(bytes, at, end) {
+            self.close_from(matched);
+            self.close_leaf();
+            self.leaf = Leaf::Fence(fence);
+            return;
+        }
+        if thematic_break(bytes, at, end) {
+            self.close_from(matched);
+            self.close_leaf();
+            return;
+        }
+        if let Some(html_end) = html_block_start(bytes, at, end, paragraph_open) {
+            self.close_from(matched);
+            self.close_leaf();
+            if !html_ends_in(bytes, at, end, html_end) {
+                self.leaf = Leaf::Html(html_end);
+            }
+            return;
+        }
+        if paragraph_open && all_matched && self.start_table(at, end) {
+            return;
+        }
+        if paragraph_open {
+            self.continue_paragraph(at, end);
+            return;
+        }
+        if all_matched
+            && !opened
+            && let Leaf::Table { end: table_end, .. } = &mut self.leaf
+        {
+            *table_end = trim_end(bytes, at, end);
+            table_cells(bytes, at, end, &mut self.outline.code_spans);
+            return;
+        }
+        self.close_from(matched);
+        self.close_leaf();
+        self.leaf = Leaf::Paragraph(vec![TextRange::new(at, end)]);
+    }
+
+    fn continue_paragraph(&mut self, at: usize, end: usize) {
+        if let Leaf::Paragraph(lines) = &mut self.leaf {
+            lines.push(TextRange::new(at, end));
+        }
+    }
+
+    /// Turns the paragraph's last line into a table header when this line is a delimiter row
+    /// with as many cells.
+    fn start_table(&mut self, at: usize, end: usize) -> bool {
+        let bytes = self.bytes;
+        let Leaf::Paragraph(lines) = &mut self.leaf else {
+            return false;
+        };
+        let Some(delimiter_cells) = delimiter_row_cells(bytes, at, end) else {
+            return false;
+        };
+        let header = *lines.last().expect("an open paragraph has a line");
+        if cell_ranges(bytes, header.start, header.end).len() != delimiter_cells {
+            return false;
+        }
+        lines.pop();
+        if !lines.is_empty() {
+            code_spans(bytes, lines, &mut self.outline.code_spans);
+        }
+        table_cells(bytes, header.start, header.end, &mut self.outline.code_spans);
+        self.leaf = Leaf::Table { start: header.start, end: trim_end(bytes, at, end) };
+        true
+    }
+
+    /// Closes the containers from `depth` inwards, and the leaf with them when any is closed.
+    fn close_from(&mut self, depth: usize) {
+        if depth < self.containers.len() {
+            self.close_leaf();
+            self.containers.truncate(depth);
+        }
+    }
+
+    fn close_leaf(&mut self) {
+        match std::mem::replace(&mut self.leaf, Leaf::None) {
+            Leaf::Paragraph(lines) => code_spans(self.bytes, &lines, &mut self.outline.code_spans),
+            Leaf::Fence(fence) => self
+                .outline
+                .fenced_code
+                .push(FencedCode { range: TextRange::new(fence.start, fence.last_line_end), info: fence.info }),
+            Leaf::Table { start, end } => self.outline.tables.push(TextRange::new(start, end)),
+            Leaf::None | Leaf::IndentedCode | Leaf::Html(_) => {}
+        }
+    }
+}
+
+/// When a line starting at `start` is `---` (trailing whitespace allowed) followed by a line
+/// break, the offset after that break.
+fn dashes_line(bytes: &[u8], start: usize) -> Option<usize> {
+    if !bytes[start..].starts_with(b"---") {
+        return None;
+    }
+    let mut at = start + 3;
+    while at < bytes.len() && (bytes[at] == b' ' || bytes[at] == b'\t') {
+        at += 1;
+    }
+    match bytes.get(at..) {
+        Some([b'\r', b'\n', ..]) => Some(at + 2),
+        Some([b'\n' | b'\r', ..]) => Some(at + 1),
+        Some([]) => Some(at),
+        _ => None,
+    }
+}
+
+fn is_blank(bytes: &[u8], start: usize, end: usize) -> bool {
+    bytes[start..end].iter().all(|&byte| byte == b' ' || byte == b'\t')
+}
+
+/// `cursor` moved over spaces and tabs, stopping before passing `stop_column`.
+fn skip_whitespace(bytes: &[u8], mut cursor: Cursor, end: usize, stop_column: usize) -> Cursor {
+    while cursor.offset < end && cursor.column < stop_column {
+        match bytes[cursor.offset] {
+            b' ' => cursor.column += 1,
+            b'\t' => cursor.column += 4 - cursor.column % 4,
+            _ => break,
+        }
+        cursor.offset += 1;
+    }
+    cursor
+}
+
+/// After a block quote marker (up to 3 spaces, `>`, one optional space), when there is one.
+fn quote_marker(bytes: &[u8], cursor: Cursor, end: usize) -> Option<Cursor> {
+    let indented = skip_whitespace(bytes, cursor, end, usize::MAX);
+    if indented.column - cursor.column > 3 || indented.offset >= end || bytes[indented.offset] != b'>' {
+        return None;
+    }
+    let mut after = Cursor { offset: indented.offset + 1, column: indented.column + 1 };
+    if after.offset < end && bytes[after.offset] == b' ' {
+        after = Cursor { offset: after.offset + 1, column: after.column + 1 };
+    }
+    Some(after)
+}
+
+struct ListMarker {
+    /// Where the item's content starts (its column is the item's continuation indent).
+    content: Cursor,
+    /// Empty items and ordered items not numbered 1 cannot interrupt a paragraph.
+    can_interrupt_paragraph: bool,
+}
+
+fn list_marker(bytes: &[u8], marker: Cursor, end: usize) -> Option<ListMarker> {
+    let start = marker.offset;
+    let (marker_end, ordered_from_one) = match bytes[start] {
+        b'-' | b'+' | b'*' => (start + 1, true),
+        b'0'..=b'9' => {
+            let digits = bytes[start..end].iter().take_while(|byte| byte.is_ascii_digit()).count();
+            let after = start + digits;
+            if digits > 9 || after >= end || !matches!(bytes[after], b'.' | b')') {
+                return None;
+            }
+            (after + 1, &bytes[start..after] == b"1")
+        }
+        _ => return None,
+    };
+    let after_marker = Cursor { offset: marker_end, column: marker.column + (marker_end - start) };
+    if marker_end < end && !matches!(bytes[marker_end], b' ' | b'\t') {
+        return None;
+    }
+    let spaced = skip_whitespace(bytes, after_marker, end, usize::MAX);
+    let empty = spaced.offset == end;
+    let spaces = spaced.column - after_marker.column;
+    // An empty item, or one whose content is indented code, continues one column after the
+    // marker.
+    let content =
+        if empty || spaces > 4 { skip_whitespace(bytes, after_marker, end, after_marker.column + 1) } else { spaced };
+    Some(ListMarker { content, can_interrupt_paragraph: ordered_from_one && !empty })
+}
+
+fn thematic_break(bytes: &[u8], start: usize, end: usize) -> bool {
+    let marker = bytes[start];
+    if !matches!(marker, b'-' | b'*' | b'_') {
+        return false;
+    }
+    let mut count = 0;
+    for &byte in &bytes[start..end] {
+        if byte == marker {
+            count += 1;
+        } else if byte != b' ' && byte != b'\t' {
+            return false;
+        }
+    }
+    count >= 3
+}
+
+fn setext_underline(bytes: &[u8], start: usize, end: usize) -> bool {
+    setext_level(bytes, start, end).is_some()
+}
+
+/// `===` (level 1) or `---` (level 2), of any length, with only trailing whitespace after it.
+fn setext_level(bytes: &[u8], start: usize, end: usize) -> Option<u8> {
+    let level = match bytes[start] {
+        b'=' => 1,
+        b'-' => 2,
+        _ => return None,
+    };
+    let run = bytes[start..end].iter().take_while(|&&byte| byte == bytes[start]).count();
+    is_blank(bytes, start + run, end).then_some(level)
+}
+
+fn trim_end(bytes: &[u8], start: usize, mut end: usize) -> usize {
+    while end > start && matches!(bytes[end - 1], b' ' | b'\t') {
+        end -= 1;
+    }
+    end
+}
+
+fn atx_heading(bytes: &[u8], start: usize, end: usize) -> Option<OutlineHeading> {
+    let level = bytes[start..end].iter().take_while(|&&byte| byte == b'#').count();
+    let marker_end = start + level;
+    if !(1..=6).contains(&level) || (marker_end < end && !matches!(bytes[marker_end], b' ' | b'\t')) {
+        return None;
+    }
+    let line_end = trim_end(bytes, start, end);
+    let mut content_start = marker_end;
+    while content_start < line_end && matches!(bytes[content_start], b' ' | b'\t') {
+        content_start += 1;
+    }
+    let content = if content_start >= line_end {
+        TextRange::empty(marker_end)
+    } else {
+        TextRange::new(content_start, strip_closing_sequence(bytes, content_start, line_end))
+    };
+    Some(OutlineHeading { level: level as u8, range: TextRange::new(start, line_end), content })
+}
+
+/// `end` moved back over an ATX closing sequence and the whitespace before it.
+fn strip_closing_sequence(bytes: &[u8], start: usize, end: usize) -> usize {
+    let hashes = bytes[start..end].iter().rev().take_while(|&&byte| byte == b'#').count();
+    let hashes_start = end - hashes;
+    if hashes == 0 {
+        end
+    } else if hashes_start == start {
+        start
+    } else if matches!(bytes[hashes_start - 1], b' ' | b'\t') {
+        trim_end(bytes, start, hashes_start)
+    } else {
+        end
+    }
+}
+
+fn opening_fence(bytes: &[u8], start: usize, end: usize) -> Option<Fence> {
+    let marker = bytes[start];
+    if marker != b'`' && marker != b'~' {
+        return None;
+    }
+    let length = bytes[start..end].iter().take_while(|&&byte| byte == marker).count();
+    if length < 3 {
+        return None;
+    }
+    let info_start = start + length;
+    if marker == b'`' && memchr(b'`', &bytes[info_start..end]).is_some() {
+        return None;
+    }
+    let mut info_first = info_start;
+    while info_first < end && matches!(bytes[info_first], b' ' | b'\t') {
+        info_first += 1;
+    }
+    let info_end = trim_end(bytes, info_first, end);
+    let info = (info_first < info_end).then(|| TextRange::new(info_first, info_end));
+    Some(Fence { start, marker, length, info, last_line_end: end })
+}
+
+/// The end of the closing fence's marker run when this line closes the fence.
+fn closing_fence(bytes: &[u8], cursor: Cursor, end: usize, marker: u8, length: usize) -> Option<usize> {
+    let indented = skip_whitespace(bytes, cursor, end, usize::MAX);
+    if indented.column - cursor.column > 3 {
+        return None;
+    }
+    let start = indented.offset;
+    let run = bytes[start..end].iter().take_while(|&&byte| byte == marker).count();
+    (run >= length && is_blank(bytes, start + run, end)).then_some(start + run)
+}
+
+/// The tag names of CommonMark's HTML block kind 6.
+const BLOCK_TAGS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "base",
+    "basefont",
+    "blockquote",
+    "body",
+    "caption",
+    "center",
+    "col",
+    "colgroup",
+    "dd",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "frame",
+    "frameset",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "html",
+    "iframe",
+    "legend",
+    "li",
+    "link",
+    "main",
+    "menu",
+    "menuitem",
+    "nav",
+    "noframes",
+    "ol",
+    "optgroup",
+    "option",
+    "p",
+    "param",
+    "search",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "title",
+    "tr",
+    "track",
+    "ul",
+];
+
+const RAW_TAGS: &[&str] = &["pre", "script", "style", "textarea"];
+
+fn html_block_start(bytes: &[u8], start: usize, end: usize, paragraph_open: bool) -> Option<HtmlEnd> {
+    let line = &bytes[start..end];
+    if line.first() != Some(&b'<') {
+        return None;
+    }
+    if line.starts_with(b"<!--") {
+        return Some(HtmlEnd::Contains(b"-->"));
+    }
+    if line.starts_with(b"<?") {
+        return Some(HtmlEnd::Contains(b"?>"));
+    }
+    if line.starts_with(b"<![CDATA[") {
+        return Some(HtmlEnd::Contains(b"]]>"));
+    }
+    if line.len() > 2 && line[1] == b'!' && line[2].is_ascii_alphabetic() {
+        return Some(HtmlEnd::Contains(b">"));
+    }
+    let closing = line.get(1) == Some(&b'/');
+    let name_start = if closing { 2 } else { 1 };
+    let name_len = line[name_start..].iter().take_while(|byte| byte.is_ascii_alphanumeric() || **byte == b'-').count();
+    if name_len == 0 || !line[name_start].is_ascii_alphabetic() {
+        return None;
+    }
+    let name = std::str::from_utf8(&line[name_start..name_start + name_len]).unwrap_or("").to_ascii_lowercase();
+    let after = &line[name_start + name_len..];
+    let ends_name = |after: &[u8]| matches!(after.first(), None | Some(b' ' | b'\t' | b'>'));
+    if !closing && RAW_TAGS.contains(&name.as_str()) && ends_name(after) {
+        return Some(HtmlEnd::RawTagClose);
+    }
+    if BLOCK_TAGS.contains(&name.as_str()) && (ends_name(after) || after.starts_with(b"/>")) {
+        return Some(HtmlEnd::BlankLine);
+    }
+    // Kind 7: a complete tag alone on its line, which cannot interrupt a paragraph.
+    if !paragraph_open && complete_tag_alone(after, closing) {
+        return Some(HtmlEnd::BlankLine);
+    }
+    None
+}
+
+/// Whether `after` (the line after a tag name) finishes the tag with only whitespace after it.
+fn complete_tag_alone(after: &[u8], closing: bool) -> bool {
+    let Some(close) = memchr(b'>', after) else {
+        return false;
+    };
+    let inside = &after[..close];
+    if closing && !inside.iter().all(|byte| byte.is_ascii_whitespace()) {
+        return false;
+    }
+    if !inside.is_empty() && !matches!(inside[0], b' ' | b'\t' | b'/') {
+        return false;
+    }
+    after[close + 1..].iter().all(|&byte| byte == b' ' || byte == b'\t')
+}
+
+fn html_ends_in(bytes: &[u8], start: usize, end: usize, html_end: HtmlEnd) -> bool {
+    let line = &bytes[start..end];
+    match html_end {
+        HtmlEnd::Contains(needle) => memchr::memmem::find(line, needle).is_some(),
+        HtmlEnd::RawTagClose => {
+            let lower = line.to_ascii_lowercase();
+            RAW_TAGS.iter().any(|tag| memchr::memmem::find(&lower, format!("</{tag}>").as_bytes()).is_some())
+        }
+        HtmlEnd::BlankLine => false,
+    }
+}
+
+/// The ranges between the unescaped pipes of a table row, the optional outer pipes dropped.
+fn cell_ranges(bytes: &[u8], start: usize, end: usize) -> Vec<TextRange> {
+    let end = trim_end(bytes, start, end);
+    let mut cells = Vec::new();
+    let mut cell_start = start;
+    let mut at = start;
+    let mut leading_pipe_seen = false;
+    while at < end {
+        match bytes[at] {
+            b'\\' => at += 1,
+            b'|' => {
+                if at == start {
+                    leading_pipe_seen = true;
+                } else {
+                    cells.push(TextRange::new(cell_start, at));
+                }
+                cell_start = at + 1;
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    if cell_start < end || (!leading_pipe_seen && cells.is_empty()) {
+        cells.push(TextRange::new(cell_start.min(end), end));
+    }
+    cells
+}
+
+/// The number of cells of a delimiter row such as `|---|:-:|`, when the line is one.
+fn delimiter_row_cells(bytes: &[u8], start: usize, end: usize) -> Option<usize> {
+    let line = &bytes[start..trim_end(bytes, start, end)];
+    if memchr(b'|', line).is_none() && memchr(b'-', line).is_none() {
+        return None;
+    }
+    let cells = cell_ranges(bytes, start, end);
+    for cell in &cells {
+        let text = bytes[cell.start..cell.end].trim_ascii();
+        let dashes = text.strip_prefix(b":").unwrap_or(text);
+        let dashes = dashes.strip_suffix(b":").unwrap_or(dashes);
+        if dashes.is_empty() || dashes.iter().any(|&byte| byte != b'-') {
+            return None;
+        }
+    }
+    Some(cells.len())
+}
+
+fn table_cells(bytes: &[u8], start: usize, end: usize, spans: &mut Vec<TextRange>) {
+    if memchr(b'`', &bytes[start..end]).is_none() {
+        return;
+    }
+    for cell in cell_ranges(bytes, start, end) {
+        code_spans(bytes, &[cell], spans);
+    }
+}
+
+/// Finds the code spans of one inline content, given as its line ranges in order. As in
+/// tree-sitter-md's inline grammar, a backtick run opens a span when a run of the same length
+/// follows in the same content (backslashes do not escape inside a span), `\`` outside a span is
+/// a literal backtick, and the constructs that start earlier hide the backticks inside them:
+/// LaTeX spans (`$…$`, matched like code spans), raw HTML tags and URI autolinks.
+fn code_spans(bytes: &[u8], lines: &[TextRange], spans: &mut Vec<TextRange>) {
+    if lines.iter().all(|line| memchr(b'`', &bytes[line.start..line.end]).is_none()) {
+        return;
+    }
+    let mut line_index = 0;
+    let mut at = lines[0].start;
+    while line_index < lines.len() {
+        let line = lines[line_index];
+        if at >= line.end {
+            line_index += 1;
+            if let Some(next) = lines.get(line_index) {
+                at = next.start;
+            }
+            continue;
+        }
+        match bytes[at] {
+            b'\\' if at + 1 < line.end && bytes[at + 1].is_ascii_punctuation() => at += 2,
+            marker @ (b'`' | b'$') => {
+                let length = bytes[at..line.end].iter().take_while(|&&byte| byte == marker).count();
+                let opening_end = at + length;
+                match closing_run(bytes, lines, line_index, opening_end, marker, length) {
+                    Some((closing_line, closing_end)) => {
+                        if marker == b'`' {
+                            spans.push(TextRange::new(at, closing_end));
+                        }
+                        line_index = closing_line;
+                        at = closing_end;
+                    }
+                    None => at = opening_end,
+                }
+            }
+            b'<' => at = inline_tag_end(&bytes[..line.end], at).unwrap_or(at + 1),
+            _ => at += 1,
+        }
+    }
+}
+
+/// The end of the raw HTML tag or URI autolink starting at `start`, when one does (within the
+/// line: tags spread over lines are too rare in documents to be worth following).
+fn inline_tag_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let rest = &bytes[start..];
+    let find = |needle: &[u8], from: usize| {
+        memchr::memmem::find(&rest[from..], needle).map(|at| start + from + at + needle.len())
+    };
+    if rest.starts_with(b"<!--") {
+        return find(b"-->", 4);
+    }
+    if rest.starts_with(b"<?") {
+        return find(b"?>", 2);
+    }
+    if rest.starts_with(b"<![CDATA[") {
+        return find(b"]]>", 9);
+    }
+    if rest.len() > 2 && rest[1] == b'!' && rest[2].is_ascii_alphabetic() {
+        return find(b">", 2);
+    }
+    if let Some(end) = uri_autolink_end(rest) {
+        return Some(start + end);
+    }
+    open_tag_end(rest).map(|end| start + end)
+}
+
+/// `<scheme:…>` with a scheme of 2 to 32 characters and no space, `<` or `>` inside.
+fn uri_autolink_end(rest: &[u8]) -> Option<usize> {
+    let scheme =
+        rest[1..].iter().take_while(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'+' | b'.' | b'-')).count();
+    if !(2..=32).contains(&scheme) || !rest[1].is_ascii_alphabetic() || rest.get(1 + scheme) != Some(&b':') {
+        return None;
+    }
+    let body = &rest[2 + scheme..];
+    let close = body.iter().position(|&byte| matches!(byte, b'>' | b'<' | b' ' | b'\t'))?;
+    (body[close] == b'>').then_some(2 + scheme + close + 1)
+}
+
+/// The end of an opening tag with attributes (`<a href="x">`, `<br/>`), the only tag whose
+/// quoted attribute values can hold backticks.
+fn open_tag_end(rest: &[u8]) -> Option<usize> {
+    let name = rest[1..].iter().take_while(|byte| byte.is_ascii_alphanumeric() || **byte == b'-').count();
+    if name == 0 || !rest[1].is_ascii_alphabetic() {
+        return None;
+    }
+    let mut at = 1 + name;
+    loop {
+        let spaces = rest[at..].iter().take_while(|byte| matches!(byte, b' ' | b'\t')).count();
+        at += spaces;
+        match rest.get(at)? {
+            b'>' => return Some(at + 1),
+            b'/' => return (rest.get(at + 1) == Some(&b'>')).then_some(at + 2),
+            _ if spaces == 0 => return None,
+            _ => {}
+        }
+        let attribute = rest[at..]
+            .iter()
+            .take_while(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b':' | b'.' | b'-'))
+            .count();
+        if attribute == 0 || rest[at].is_ascii_digit() || matches!(rest[at], b'.' | b'-') {
+            return None;
+        }
+        at += attribute;
+        let before_equals = rest[at..].iter().take_while(|byte| matches!(byte, b' ' | b'\t')).count();
+        if rest.get(at + before_equals) != Some(&b'=') {
+            continue;
+        }
+        at += before_equals + 1;
+        at += rest[at..].iter().take_while(|byte| matches!(byte, b' ' | b'\t')).count();
+        match rest.get(at)? {
+            quote @ (b'"' | b'\'') => at += 1 + memchr(*quote, &rest[at + 1..])? + 1,
+            _ => {
+                let value = rest[at..]
+                    .iter()
+                    .take_while(|byte| !matches!(byte, b' ' | b'\t' | b'"' | b'\'' | b'=' | b'<' | b'>' | b'`'))
+                    .count();
+                if value == 0 {
+                    return None;
+                }
+                at += value;
+            }
+        }
+    }
+}
+
+/// The line index and end offset of the first run of exactly `length` `marker`s after `from`.
+fn closing_run(
+    bytes: &[u8],
+    lines: &[TextRange],
+    line_index: usize,
+    from: usize,
+    marker: u8,
+    length: usize,
+) -> Option<(usize, usize)> {
+    for (index, line) in lines.iter().enumerate().skip(line_index) {
+        let mut at = if index == line_index { from } else { line.start };
+        while let Some(found) = memchr(marker, &bytes[at..line.end]) {
+            let run_start = at + found;
+            let run = bytes[run_start..line.end].iter().take_while(|&&byte| byte == marker).count();
+            if run == length {
+                return Some((index, run_start + run));
+            }
+            at = run_start + run;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::outline::render;
+    use expect_test::expect;
+
+    fn check(text: &str, expected: expect_test::Expect) {
+        expected.assert_eq(&render(text, &outline(text)));
+    }
+
+    #[test]
+    fn outline_of_a_small_adr() {
+        check(
+            "---\ntitle: ADR-001\n---\n# ADR-001: Use `tree-sitter` #\n\nSome text\nwith a title\n---\n\n```yaml\nk: v\n```\n",
+            expect![[r#"
+                front_matter 0..22 body 4..19
+                h1 23..53 "ADR-001: Use `tree-sitter`"
+                h2 55..81 "Some text\nwith a title"
+                fence 83..99 info "yaml"
+                span 38..51 "`tree-sitter`"
+            "#]],
+        );
+    }
+
+    #[test]
+    fn containers_hide_and_end_blocks() {
+        check(
+            "> # Quoted `q`\n> ```sh\n> ls\n\n- item\n  ~~~\n  # not a heading\nlazy\n\n    # indented code\n\n<div>\n# html `x`\n</div>\n",
+            expect![[r#"
+                h1 2..14 "Quoted `q`"
+                fence 17..27 info "sh"
+                fence 38..59
+                span 11..14 "`q`"
+            "#]],
+        );
+    }
+
+    #[test]
+    fn tables_split_code_spans_at_pipes() {
+        check(
+            "| a | `b` |\n|---|---|\n| `c|d` | `e\\|f` |\nlazy `row`\n\nafter\n",
+            expect![[r#"
+            span 6..9 "`b`"
+            span 32..38 "`e\\|f`"
+            span 46..51 "`row`"
+            table 0..51
+        "#]],
+        );
+    }
 }
