@@ -264,7 +264,6 @@ fn fenced_range(text: &str, fence: Node) -> TextRange {
     // Like a heading, the node starts at the line's indentation.
     let start = skip_spaces(bytes, fence.start_byte());
     let mut delimiters = 0;
-    let mut last_child = None;
     let mut cursor = fence.walk();
     for child in fence.children(&mut cursor) {
         if child.kind() == "fenced_code_block_delimiter" {
@@ -273,17 +272,12 @@ fn fenced_range(text: &str, fence: Node) -> TextRange {
                 return TextRange::new(start, child.end_byte());
             }
         }
-        last_child = Some(child);
     }
+    // An unclosed fence's node may run on over the container prefix (`> `, list indentation)
+    // of the line after its last one; that partial line is not part of the block.
     let mut end = fence.end_byte();
-    // The content node of an unclosed fence may end with the container prefix of the line after
-    // its last one (`> ` or list indentation); that prefix is not part of the block.
-    if let Some(content) = last_child.filter(|child| child.kind() == "code_fence_content") {
-        let mut cursor = content.walk();
-        let trailing = content.children(&mut cursor).last();
-        if let Some(continuation) = trailing.filter(|c| c.kind() == "block_continuation" && c.end_byte() == end) {
-            end = continuation.start_byte();
-        }
+    if end > start && bytes[end - 1] != b'\n' {
+        end = line_start(bytes, end).max(start);
     }
     TextRange::new(start, strip_line_break(bytes, start, end))
 }
