@@ -19,6 +19,9 @@ pub fn outline(text: &str) -> Outline {
     let bytes = text.as_bytes();
     let mut scanner = Scanner { bytes, containers: Vec::new(), leaf: Leaf::None, outline: Outline::default() };
     let mut line_start = scanner.front_matter();
+    // tree-sitter-md does not reset its column count after front matter, so tabs on the first
+    // line after it expand as if the line started at the front matter's length.
+    let mut start_column = line_start % 4;
     while line_start < bytes.len() {
         let (content_end, next) = match memchr(b'\n', &bytes[line_start..]) {
             Some(newline) => (line_start + newline, line_start + newline + 1),
@@ -27,7 +30,16 @@ pub fn outline(text: &str) -> Outline {
         // A CRLF document's `\r` belongs to the line break, not to the line.
         let end =
             if content_end > line_start && bytes[content_end - 1] == b'\r' { content_end - 1 } else { content_end };
-        scanner.line(line_start, end);
+        scanner.line(line_start, end, start_column);
+        if start_column > 0 {
+            // List item indentation is relative to the line in tree-sitter-md, not absolute.
+            for container in &mut scanner.containers {
+                if let Container::Item { content_column, .. } = container {
+                    *content_column = content_column.saturating_sub(start_column);
+                }
+            }
+            start_column = 0;
+        }
         line_start = next;
     }
     scanner.close_from(0);
@@ -42,9 +54,12 @@ pub fn outline(text: &str) -> Outline {
 #[derive(Clone, Copy, Debug)]
 enum Container {
     Quote,
-    /// A list item whose content starts at this column.
+    /// A list item whose content starts at this column. An item whose marker line is empty
+    /// ends at a blank line that comes before any content (CommonMark: "a list item can begin
+    /// with at most one blank line").
     Item {
         content_column: usize,
+        awaiting_content: bool,
     },
 }
 
@@ -60,6 +75,10 @@ enum Leaf {
     Table {
         start: usize,
         end: usize,
+        /// The last data row, which starts a new table when the line after it is a matching
+        /// delimiter row, and where the current table then ends.
+        last_row: Option<TextRange>,
+        end_before_last_row: usize,
     },
 }
 
@@ -123,21 +142,25 @@ impl<'a> Scanner<'a> {
         0
     }
 
-    fn line(&mut self, start: usize, end: usize) {
+    fn line(&mut self, start: usize, end: usize, start_column: usize) {
         let bytes = self.bytes;
-        let mut cursor = Cursor { offset: start, column: 0 };
+        let mut cursor = Cursor { offset: start, column: start_column };
 
         // 1. Which open containers does this line continue?
         let mut matched = 0;
         while matched < self.containers.len() {
             let continued = match self.containers[matched] {
                 Container::Quote => quote_marker(bytes, cursor, end),
-                Container::Item { content_column } => {
+                Container::Item { content_column, awaiting_content } => {
                     if is_blank(bytes, cursor.offset, end) {
-                        Some(cursor)
+                        (!awaiting_content).then_some(cursor)
                     } else {
                         let indented = skip_whitespace(bytes, cursor, end, content_column);
-                        (indented.column >= content_column).then_some(indented)
+                        let continues = indented.column >= content_column;
+                        if continues {
+                            self.containers[matched] = Container::Item { content_column, awaiting_content: false };
+                        }
+                        continues.then_some(indented)
                     }
                 }
             };
@@ -203,9 +226,11 @@ impl<'a> Scanner<'a> {
                 cursor = quote_marker(bytes, cursor, end).expect("a `>` was just seen");
                 continue;
             }
-            let paragraph_continues = !opened && matches!(self.leaf, Leaf::Paragraph(_));
-            if paragraph_continues && matched == self.containers.len() && setext_underline(bytes, indented.offset, end)
-            {
+            let continues_all = !opened && matched == self.containers.len();
+            let paragraph_continues = continues_all && matches!(self.leaf, Leaf::Paragraph(_));
+            // Paragraphs and tables alike cannot be interrupted by an empty list item.
+            let text_continues = continues_all && matches!(self.leaf, Leaf::Paragraph(_) | Leaf::Table { .. });
+            if paragraph_continues && setext_underline(bytes, indented.offset, end) {
                 break;
             }
             if thematic_break(bytes, indented.offset, end) {
@@ -214,11 +239,13 @@ impl<'a> Scanner<'a> {
             let Some(item) = list_marker(bytes, indented, end) else {
                 break;
             };
-            if paragraph_continues && !item.can_interrupt_paragraph {
+            // tree-sitter-md's `-` parser does open an empty item after a table row.
+            let minus_after_table = matches!(self.leaf, Leaf::Table { .. }) && bytes[indented.offset] == b'-';
+            if text_continues && !item.can_interrupt_paragraph && !minus_after_table {
                 break;
             }
             self.close_from(matched);
-            self.containers.push(Container::Item { content_column: item.content.column });
+            self.containers.push(Container::Item { content_column: item.content.column, awaiting_content: item.empty });
             matched += 1;
             opened = true;
             cursor = item.content;
@@ -234,8 +261,11 @@ impl<'a> Scanner<'a> {
         let indented = skip_whitespace(bytes, cursor, end, usize::MAX);
         let at = indented.offset;
         let paragraph_open = !opened && matches!(self.leaf, Leaf::Paragraph(_));
+        let table_continues = all_matched && !opened && matches!(self.leaf, Leaf::Table { .. });
         if indented.column - cursor.column >= 4 {
-            if paragraph_open {
+            if table_continues {
+                self.table_row(at, end);
+            } else if paragraph_open {
                 self.continue_paragraph(at, end);
             } else {
                 self.close_from(matched);
@@ -277,7 +307,7 @@ impl<'a> Scanner<'a> {
             self.close_leaf();
             return;
         }
-        if let Some(html_end) = html_block_start(bytes, at, end, paragraph_open) {
+        if let Some(html_end) = html_block_start(bytes, at, end, paragraph_open || table_continues) {
             self.close_from(matched);
             self.close_leaf();
             if !html_ends_in(bytes, at, end, html_end) {
@@ -292,17 +322,34 @@ impl<'a> Scanner<'a> {
             self.continue_paragraph(at, end);
             return;
         }
-        if all_matched
-            && !opened
-            && let Leaf::Table { end: table_end, .. } = &mut self.leaf
-        {
-            *table_end = trim_end(bytes, at, end);
-            table_cells(bytes, at, end, &mut self.outline.code_spans);
+        // A setext underline ends a table even when there is no paragraph for it to underline.
+        if table_continues && setext_level(bytes, at, end).is_none() {
+            self.table_row(at, end);
             return;
         }
         self.close_from(matched);
         self.close_leaf();
         self.leaf = Leaf::Paragraph(vec![TextRange::new(at, end)]);
+    }
+
+    fn table_row(&mut self, at: usize, end: usize) {
+        let bytes = self.bytes;
+        let Leaf::Table { start, end: table_end, last_row, end_before_last_row } = &mut self.leaf else { return };
+        // tree-sitter-md looks for a table start at every line, inside a table too.
+        if let Some(header) = *last_row
+            && let Some(cells) = delimiter_row_cells(bytes, at, end)
+            && header_cells(bytes, header.start, header.end) == Some(cells)
+        {
+            self.outline.tables.push(TextRange::new(*start, *end_before_last_row));
+            *start = header.start;
+            *table_end = trim_end(bytes, at, end);
+            *last_row = None;
+            return;
+        }
+        *end_before_last_row = *table_end;
+        *table_end = trim_end(bytes, at, end);
+        *last_row = Some(TextRange::new(at, end));
+        table_cells(bytes, at, end, &mut self.outline.code_spans);
     }
 
     fn continue_paragraph(&mut self, at: usize, end: usize) {
@@ -322,7 +369,7 @@ impl<'a> Scanner<'a> {
             return false;
         };
         let header = *lines.last().expect("an open paragraph has a line");
-        if cell_ranges(bytes, header.start, header.end).len() != delimiter_cells {
+        if header_cells(bytes, header.start, header.end) != Some(delimiter_cells) {
             return false;
         }
         lines.pop();
@@ -330,7 +377,8 @@ impl<'a> Scanner<'a> {
             code_spans(bytes, lines, &mut self.outline.code_spans);
         }
         table_cells(bytes, header.start, header.end, &mut self.outline.code_spans);
-        self.leaf = Leaf::Table { start: header.start, end: trim_end(bytes, at, end) };
+        let end = trim_end(bytes, at, end);
+        self.leaf = Leaf::Table { start: header.start, end, last_row: None, end_before_last_row: end };
         true
     }
 
@@ -349,7 +397,7 @@ impl<'a> Scanner<'a> {
                 .outline
                 .fenced_code
                 .push(FencedCode { range: TextRange::new(fence.start, fence.last_line_end), info: fence.info }),
-            Leaf::Table { start, end } => self.outline.tables.push(TextRange::new(start, end)),
+            Leaf::Table { start, end, .. } => self.outline.tables.push(TextRange::new(start, end)),
             Leaf::None | Leaf::IndentedCode | Leaf::Html(_) => {}
         }
     }
@@ -404,23 +452,26 @@ fn quote_marker(bytes: &[u8], cursor: Cursor, end: usize) -> Option<Cursor> {
 }
 
 struct ListMarker {
+    /// Nothing follows the marker on its line.
+    empty: bool,
     /// Where the item's content starts (its column is the item's continuation indent).
     content: Cursor,
-    /// Empty items and ordered items not numbered 1 cannot interrupt a paragraph.
+    /// Empty items cannot interrupt a paragraph (ordered items from any number can, in
+    /// tree-sitter-md).
     can_interrupt_paragraph: bool,
 }
 
 fn list_marker(bytes: &[u8], marker: Cursor, end: usize) -> Option<ListMarker> {
     let start = marker.offset;
-    let (marker_end, ordered_from_one) = match bytes[start] {
-        b'-' | b'+' | b'*' => (start + 1, true),
+    let marker_end = match bytes[start] {
+        b'-' | b'+' | b'*' => start + 1,
         b'0'..=b'9' => {
             let digits = bytes[start..end].iter().take_while(|byte| byte.is_ascii_digit()).count();
             let after = start + digits;
             if digits > 9 || after >= end || !matches!(bytes[after], b'.' | b')') {
                 return None;
             }
-            (after + 1, &bytes[start..after] == b"1")
+            after + 1
         }
         _ => return None,
     };
@@ -433,9 +484,14 @@ fn list_marker(bytes: &[u8], marker: Cursor, end: usize) -> Option<ListMarker> {
     let spaces = spaced.column - after_marker.column;
     // An empty item, or one whose content is indented code, continues one column after the
     // marker.
-    let content =
-        if empty || spaces > 4 { skip_whitespace(bytes, after_marker, end, after_marker.column + 1) } else { spaced };
-    Some(ListMarker { content, can_interrupt_paragraph: ordered_from_one && !empty })
+    let content = if empty {
+        Cursor { offset: end, column: after_marker.column + 1 }
+    } else if spaces > 4 {
+        skip_whitespace(bytes, after_marker, end, after_marker.column + 1)
+    } else {
+        spaced
+    };
+    Some(ListMarker { content, can_interrupt_paragraph: !empty, empty })
 }
 
 fn thematic_break(bytes: &[u8], start: usize, end: usize) -> bool {
@@ -611,7 +667,9 @@ const BLOCK_TAGS: &[&str] = &[
 
 const RAW_TAGS: &[&str] = &["pre", "script", "style", "textarea"];
 
-fn html_block_start(bytes: &[u8], start: usize, end: usize, paragraph_open: bool) -> Option<HtmlEnd> {
+/// The HTML block starting on this line, if any; `in_text` is true when the line would
+/// otherwise continue a paragraph or a table, which a kind 7 block cannot interrupt.
+fn html_block_start(bytes: &[u8], start: usize, end: usize, in_text: bool) -> Option<HtmlEnd> {
     let line = &bytes[start..end];
     if line.first() != Some(&b'<') {
         return None;
@@ -644,7 +702,7 @@ fn html_block_start(bytes: &[u8], start: usize, end: usize, paragraph_open: bool
         return Some(HtmlEnd::BlankLine);
     }
     // Kind 7: a complete tag alone on its line, which cannot interrupt a paragraph.
-    if !paragraph_open && complete_tag_alone(after, closing) {
+    if !in_text && complete_tag_alone(after, closing) {
         return Some(HtmlEnd::BlankLine);
     }
     None
@@ -705,22 +763,60 @@ fn cell_ranges(bytes: &[u8], start: usize, end: usize) -> Vec<TextRange> {
     cells
 }
 
-/// The number of cells of a delimiter row such as `|---|:-:|`, when the line is one.
-fn delimiter_row_cells(bytes: &[u8], start: usize, end: usize) -> Option<usize> {
-    let line = &bytes[start..trim_end(bytes, start, end)];
-    if memchr(b'|', line).is_none() && memchr(b'-', line).is_none() {
+/// The number of cells of a table header row, counted as tree-sitter-md does; `None` when the
+/// line cannot start a table. A line starting with a character that could open another block
+/// (`#`, `>`, `-`, a digit…) never does, even when that block does not materialise.
+fn header_cells(bytes: &[u8], start: usize, end: usize) -> Option<usize> {
+    if matches!(bytes[start], b'`' | b'~' | b'*' | b'_' | b'>' | b'#' | b'=' | b'+' | b'-' | b'<' | b'0'..=b'9') {
         return None;
     }
-    let cells = cell_ranges(bytes, start, end);
-    for cell in &cells {
-        let text = bytes[cell.start..cell.end].trim_ascii();
-        let dashes = text.strip_prefix(b":").unwrap_or(text);
+    let starting_pipe = bytes[start] == b'|';
+    let mut at = start + usize::from(starting_pipe);
+    let mut cells = 0;
+    let mut ending_pipe = false;
+    while at < end {
+        match bytes[at] {
+            b'|' => {
+                cells += 1;
+                ending_pipe = true;
+            }
+            b'\\' => {
+                ending_pipe = false;
+                if at + 1 < end && bytes[at + 1].is_ascii_punctuation() {
+                    at += 1;
+                }
+            }
+            b' ' | b'\t' => {}
+            _ => ending_pipe = false,
+        }
+        at += 1;
+    }
+    if cells == 0 && !(starting_pipe && ending_pipe) {
+        return None;
+    }
+    Some(if ending_pipe { cells } else { cells + 1 })
+}
+
+/// The number of cells of a delimiter row such as `|---|:-:|`, when the line is one by
+/// tree-sitter-md's grammar: at least one pipe, and dashes in every cell. (Its external scanner
+/// also accepts rows without a pipe or with empty cells, which the grammar then rejects with an
+/// ERROR node; the scanner sticks to the grammar.)
+fn delimiter_row_cells(bytes: &[u8], start: usize, end: usize) -> Option<usize> {
+    let line = &bytes[start..trim_end(bytes, start, end)];
+    memchr(b'|', line)?;
+    let inner = line.strip_prefix(b"|").unwrap_or(line);
+    let inner = inner.strip_suffix(b"|").unwrap_or(inner);
+    let mut cells = 0;
+    for cell in inner.split(|&byte| byte == b'|') {
+        let cell = cell.trim_ascii();
+        let dashes = cell.strip_prefix(b":").unwrap_or(cell);
         let dashes = dashes.strip_suffix(b":").unwrap_or(dashes);
         if dashes.is_empty() || dashes.iter().any(|&byte| byte != b'-') {
             return None;
         }
+        cells += 1;
     }
-    Some(cells.len())
+    Some(cells)
 }
 
 fn table_cells(bytes: &[u8], start: usize, end: usize, spans: &mut Vec<TextRange>) {
@@ -732,17 +828,18 @@ fn table_cells(bytes: &[u8], start: usize, end: usize, spans: &mut Vec<TextRange
     }
 }
 
-/// Finds the code spans of one inline content, given as its line ranges in order. As in
-/// tree-sitter-md's inline grammar, a backtick run opens a span when a run of the same length
-/// follows in the same content (backslashes do not escape inside a span), `\`` outside a span is
-/// a literal backtick, and the constructs that start earlier hide the backticks inside them:
-/// LaTeX spans (`$…$`, matched like code spans), raw HTML tags and URI autolinks.
+/// Finds the code spans of one inline content, given as its line ranges in order, the way
+/// tree-sitter-md's inline grammar does: a backtick run opens a span when a run of the same
+/// length follows (see [`closing_run`]), `\`` outside a span is a literal backtick, and the
+/// constructs that start earlier hide the backticks inside them: LaTeX spans (`$…$`, matched
+/// like code spans), raw HTML tags, URI autolinks and inline link destinations and titles.
 fn code_spans(bytes: &[u8], lines: &[TextRange], spans: &mut Vec<TextRange>) {
     if lines.iter().all(|line| memchr(b'`', &bytes[line.start..line.end]).is_none()) {
         return;
     }
     let mut line_index = 0;
     let mut at = lines[0].start;
+    let mut open_brackets = 0usize;
     while line_index < lines.len() {
         let line = lines[line_index];
         if at >= line.end {
@@ -752,6 +849,7 @@ fn code_spans(bytes: &[u8], lines: &[TextRange], spans: &mut Vec<TextRange>) {
             }
             continue;
         }
+        let line_bytes = &bytes[..line.end];
         match bytes[at] {
             b'\\' if at + 1 < line.end && bytes[at + 1].is_ascii_punctuation() => at += 2,
             marker @ (b'`' | b'$') => {
@@ -768,15 +866,72 @@ fn code_spans(bytes: &[u8], lines: &[TextRange], spans: &mut Vec<TextRange>) {
                     None => at = opening_end,
                 }
             }
-            b'<' => at = inline_tag_end(&bytes[..line.end], at).unwrap_or(at + 1),
+            b'<' => {
+                at = uri_autolink_end(&line_bytes[at..])
+                    .map(|length| at + length)
+                    .or_else(|| html_tag_end(line_bytes, at))
+                    .unwrap_or(at + 1)
+            }
+            b'[' => {
+                open_brackets += 1;
+                at += 1;
+            }
+            b']' if open_brackets > 0 => {
+                open_brackets -= 1;
+                at = link_tail_end(line_bytes, at + 1).unwrap_or(at + 1);
+            }
             _ => at += 1,
         }
     }
 }
 
-/// The end of the raw HTML tag or URI autolink starting at `start`, when one does (within the
-/// line: tags spread over lines are too rare in documents to be worth following).
-fn inline_tag_end(bytes: &[u8], start: usize) -> Option<usize> {
+/// The end of an inline link's `(destination "title")` starting at `open`, when it is one.
+fn link_tail_end(bytes: &[u8], open: usize) -> Option<usize> {
+    if bytes.get(open) != Some(&b'(') {
+        return None;
+    }
+    let skip_blanks = |mut at: usize| {
+        while at < bytes.len() && matches!(bytes[at], b' ' | b'\t') {
+            at += 1;
+        }
+        at
+    };
+    let mut at = skip_blanks(open + 1);
+    if bytes.get(at) == Some(&b'<') {
+        let close = bytes[at + 1..].iter().position(|&byte| matches!(byte, b'>' | b'<'))?;
+        if bytes[at + 1 + close] != b'>' {
+            return None;
+        }
+        at += close + 2;
+    } else {
+        let mut depth = 0usize;
+        while at < bytes.len() {
+            match bytes[at] {
+                b'\\' if at + 1 < bytes.len() && bytes[at + 1].is_ascii_punctuation() => at += 1,
+                b'(' => depth += 1,
+                b')' if depth == 0 => break,
+                b')' => depth -= 1,
+                byte if byte <= b' ' => break,
+                _ => {}
+            }
+            at += 1;
+        }
+    }
+    let before_title = at;
+    at = skip_blanks(at);
+    if at > before_title
+        && let Some(&quote @ (b'"' | b'\'' | b'(')) = bytes.get(at)
+    {
+        let closing = if quote == b'(' { b')' } else { quote };
+        at += 2 + memchr(closing, &bytes[at + 1..])?;
+        at = skip_blanks(at);
+    }
+    (bytes.get(at) == Some(&b')')).then_some(at + 1)
+}
+
+/// The end of the raw HTML tag starting at `start`, when one does (within the line: tags spread
+/// over lines are too rare in documents to be worth following).
+fn html_tag_end(bytes: &[u8], start: usize) -> Option<usize> {
     let rest = &bytes[start..];
     let find = |needle: &[u8], from: usize| {
         memchr::memmem::find(&rest[from..], needle).map(|at| start + from + at + needle.len())
@@ -793,10 +948,17 @@ fn inline_tag_end(bytes: &[u8], start: usize) -> Option<usize> {
     if rest.len() > 2 && rest[1] == b'!' && rest[2].is_ascii_alphabetic() {
         return find(b">", 2);
     }
-    if let Some(end) = uri_autolink_end(rest) {
-        return Some(start + end);
+    closing_tag_end(rest).or_else(|| open_tag_end(rest)).map(|end| start + end)
+}
+
+/// `</name>`, blanks allowed before the `>`.
+fn closing_tag_end(rest: &[u8]) -> Option<usize> {
+    if rest.get(1) != Some(&b'/') || !rest.get(2)?.is_ascii_alphabetic() {
+        return None;
     }
-    open_tag_end(rest).map(|end| start + end)
+    let name = rest[2..].iter().take_while(|byte| byte.is_ascii_alphanumeric() || **byte == b'-').count();
+    let blanks = rest[2 + name..].iter().take_while(|byte| matches!(byte, b' ' | b'\t')).count();
+    (rest.get(2 + name + blanks) == Some(&b'>')).then_some(2 + name + blanks + 1)
 }
 
 /// `<scheme:…>` with a scheme of 2 to 32 characters and no space, `<` or `>` inside.
@@ -858,7 +1020,11 @@ fn open_tag_end(rest: &[u8]) -> Option<usize> {
     }
 }
 
-/// The line index and end offset of the first run of exactly `length` `marker`s after `from`.
+/// Where the span opened by a run of `length` `marker`s ending at `from` closes: the line index
+/// and end offset of the closing run. tree-sitter-md opens a span only when a run of exactly
+/// that length follows (a plain count, to the end of the content); the span then closes on the
+/// last `length` markers of the first run at least that long, raw HTML tags inside the span
+/// being tokens whose backticks do not count.
 fn closing_run(
     bytes: &[u8],
     lines: &[TextRange],
@@ -867,15 +1033,61 @@ fn closing_run(
     marker: u8,
     length: usize,
 ) -> Option<(usize, usize)> {
-    for (index, line) in lines.iter().enumerate().skip(line_index) {
-        let mut at = if index == line_index { from } else { line.start };
-        while let Some(found) = memchr(marker, &bytes[at..line.end]) {
+    let runs_after = |index: usize, line: &TextRange| {
+        let start = if index == line_index { from } else { line.start };
+        (start, line.end)
+    };
+    let exact_run_follows = lines.iter().enumerate().skip(line_index).any(|(index, line)| {
+        let (mut at, end) = runs_after(index, line);
+        while let Some(found) = memchr(marker, &bytes[at..end]) {
             let run_start = at + found;
-            let run = bytes[run_start..line.end].iter().take_while(|&&byte| byte == marker).count();
+            let run = bytes[run_start..end].iter().take_while(|&&byte| byte == marker).count();
             if run == length {
-                return Some((index, run_start + run));
+                return true;
             }
             at = run_start + run;
+        }
+        false
+    });
+    if !exact_run_follows {
+        return None;
+    }
+    first_closing_run(bytes, lines, line_index, from, marker, length, true)
+}
+
+/// The first run of at least `length` `marker`s after `from`. With `skip_tags`, the backticks
+/// inside a raw HTML tag do not count, unless no such run follows the tag: tree-sitter-md then
+/// recovers by closing the span inside the tag.
+fn first_closing_run(
+    bytes: &[u8],
+    lines: &[TextRange],
+    line_index: usize,
+    from: usize,
+    marker: u8,
+    length: usize,
+    skip_tags: bool,
+) -> Option<(usize, usize)> {
+    for (index, line) in lines.iter().enumerate().skip(line_index) {
+        let (mut at, end) = (if index == line_index { from } else { line.start }, line.end);
+        while at < end {
+            let next = bytes[at..end].iter().position(|&byte| byte == marker || (skip_tags && byte == b'<'));
+            let Some(found) = next.map(|offset| at + offset) else { break };
+            if bytes[found] == b'<' {
+                at = match html_tag_end(&bytes[..end], found) {
+                    Some(tag_end)
+                        if first_closing_run(bytes, lines, index, tag_end, marker, length, false).is_some() =>
+                    {
+                        tag_end
+                    }
+                    _ => found + 1,
+                };
+                continue;
+            }
+            let run = bytes[found..end].iter().take_while(|&&byte| byte == marker).count();
+            if run >= length {
+                return Some((index, found + run));
+            }
+            at = found + run;
         }
     }
     None
