@@ -68,6 +68,16 @@ const FIXTURES: &[(&str, &str)] = &[
     ("tab on the line after front matter", "---\nab\n---\n\t# tab\n"),
     ("empty item after a quote is not lazy", "   > spaced quote\n-\n\t# tab\n"),
     ("fence closed by its container", "> ```\n    - deeper\n\n1. ```\n  - nested\n"),
+    ("multi-digit ordered items do not interrupt", "p `a\n10. x`\n\np\n9. y\n"),
+    ("indented block starts end a paragraph", "Title\n    > x\n\nT2\n    ```\n\nT3\n    ===\n\nT4\n    # para `p`\n"),
+    ("quote continues at any indentation", "> ```\n    > x\n> ```\n\n> # a\n    > # b\n"),
+    ("item indent is relative to its quote", "> - ```\n   > spaced quote\n\n> - ```\n  > `q2`\n"),
+    ("task paragraphs are never setext", "- [ ] task `t`\n  ===\n\n* [x] done\n===\n---\n\n- [ ] a\n  -\n"),
+    (
+        "link reference definitions",
+        "[ref]: `dest`\n===\n\n[r2]: /url \"`t`\"\n    indented `c`\n\n[r3]: /u\n\"`title`\"\n\n[r4]:\n/url `x`\n",
+    ),
+    ("html block of kind 4", "<!DOCTYPE html>\n# inside\n\n# still\n\n> <!X>\n> # out\n"),
     ("table cells split code spans", "| a | `b` |\n|---|---|\n| `c|d` | `e\\|f` |\nlazy `row`\n\nafter\n"),
 ];
 

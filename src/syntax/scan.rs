@@ -17,7 +17,8 @@ use crate::text::TextRange;
 /// The outline of `text`.
 pub fn outline(text: &str) -> Outline {
     let bytes = text.as_bytes();
-    let mut scanner = Scanner { bytes, containers: Vec::new(), leaf: Leaf::None, outline: Outline::default() };
+    let mut scanner =
+        Scanner { bytes, containers: Vec::new(), leaf: Leaf::None, task_paragraph: false, outline: Outline::default() };
     let mut line_start = scanner.front_matter();
     // tree-sitter-md does not reset its column count after front matter, so tabs on the first
     // line after it expand as if the line started at the front matter's length.
@@ -31,15 +32,7 @@ pub fn outline(text: &str) -> Outline {
         let end =
             if content_end > line_start && bytes[content_end - 1] == b'\r' { content_end - 1 } else { content_end };
         scanner.line(line_start, end, start_column);
-        if start_column > 0 {
-            // List item indentation is relative to the line in tree-sitter-md, not absolute.
-            for container in &mut scanner.containers {
-                if let Container::Item { content_column, .. } = container {
-                    *content_column = content_column.saturating_sub(start_column);
-                }
-            }
-            start_column = 0;
-        }
+        start_column = 0;
         line_start = next;
     }
     scanner.close_from(0);
@@ -54,11 +47,13 @@ pub fn outline(text: &str) -> Outline {
 #[derive(Clone, Copy, Debug)]
 enum Container {
     Quote,
-    /// A list item whose content starts at this column. An item whose marker line is empty
-    /// ends at a blank line that comes before any content (CommonMark: "a list item can begin
-    /// with at most one blank line").
+    /// A list item whose content is indented this many columns from where its parent's content
+    /// starts (tree-sitter-md measures it relative to the line after the parent's markers, not
+    /// as an absolute column). An item whose marker line is empty ends at a blank line that
+    /// comes before any content (CommonMark: "a list item can begin with at most one blank
+    /// line").
     Item {
-        content_column: usize,
+        indent: usize,
         awaiting_content: bool,
     },
 }
@@ -71,6 +66,8 @@ enum Leaf {
     Fence(Fence),
     IndentedCode,
     Html(HtmlEnd),
+    /// A link reference definition just ended; its title may follow on the next line.
+    Definition,
     /// The end of the last row so far (trailing whitespace excluded) and the table's start.
     Table {
         start: usize,
@@ -100,12 +97,19 @@ enum HtmlEnd {
     RawTagClose,
     /// At a blank line (kinds 6 and 7).
     BlankLine,
+    /// Kind 4 (`<!DOCTYPE …`): tree-sitter-md reads a `>` as the end only right after `<!X` or
+    /// as the first character of a line; elsewhere it is taken as text, and the block runs on
+    /// to the end of its container.
+    LeadingAngle,
 }
 
 struct Scanner<'a> {
     bytes: &'a [u8],
     containers: Vec<Container>,
     leaf: Leaf,
+    /// The open paragraph follows a task list marker (`- [ ] …`): tree-sitter-md never makes it
+    /// a setext heading.
+    task_paragraph: bool,
     outline: Outline,
 }
 
@@ -150,15 +154,16 @@ impl<'a> Scanner<'a> {
         let mut matched = 0;
         while matched < self.containers.len() {
             let continued = match self.containers[matched] {
-                Container::Quote => quote_marker(bytes, cursor, end),
-                Container::Item { content_column, awaiting_content } => {
+                // tree-sitter-md continues an open quote whatever the indentation before `>`.
+                Container::Quote => quote_marker(bytes, cursor, end, usize::MAX),
+                Container::Item { indent, awaiting_content } => {
                     if is_blank(bytes, cursor.offset, end) {
                         (!awaiting_content).then_some(cursor)
                     } else {
-                        let indented = skip_whitespace(bytes, cursor, end, content_column);
-                        let continues = indented.column >= content_column;
+                        let indented = skip_whitespace(bytes, cursor, end, cursor.column + indent);
+                        let continues = indented.column - cursor.column >= indent;
                         if continues {
-                            self.containers[matched] = Container::Item { content_column, awaiting_content: false };
+                            self.containers[matched] = Container::Item { indent, awaiting_content: false };
                         }
                         continues.then_some(indented)
                     }
@@ -223,14 +228,15 @@ impl<'a> Scanner<'a> {
                 self.containers.push(Container::Quote);
                 matched += 1;
                 opened = true;
-                cursor = quote_marker(bytes, cursor, end).expect("a `>` was just seen");
+                cursor = quote_marker(bytes, cursor, end, 3).expect("a `>` was just seen");
                 continue;
             }
             let continues_all = !opened && matched == self.containers.len();
             let paragraph_continues = continues_all && matches!(self.leaf, Leaf::Paragraph(_));
+            let underline_allowed = paragraph_continues && !self.task_paragraph;
             // Paragraphs and tables alike cannot be interrupted by an empty list item.
             let text_continues = continues_all && matches!(self.leaf, Leaf::Paragraph(_) | Leaf::Table { .. });
-            if paragraph_continues && setext_underline(bytes, indented.offset, end) {
+            if underline_allowed && setext_underline(bytes, indented.offset, end) {
                 break;
             }
             if thematic_break(bytes, indented.offset, end) {
@@ -239,13 +245,15 @@ impl<'a> Scanner<'a> {
             let Some(item) = list_marker(bytes, indented, end) else {
                 break;
             };
-            // tree-sitter-md's `-` parser does open an empty item after a table row.
-            let minus_after_table = matches!(self.leaf, Leaf::Table { .. }) && bytes[indented.offset] == b'-';
-            if text_continues && !item.can_interrupt_paragraph && !minus_after_table {
+            // tree-sitter-md's `-` parser opens an empty item wherever a setext underline is not
+            // possible: after a table row or a task item's paragraph.
+            let minus_interrupts = text_continues && !underline_allowed && bytes[indented.offset] == b'-';
+            if text_continues && !item.can_interrupt_paragraph && !minus_interrupts {
                 break;
             }
             self.close_from(matched);
-            self.containers.push(Container::Item { content_column: item.content.column, awaiting_content: item.empty });
+            self.containers
+                .push(Container::Item { indent: item.content.column - cursor.column, awaiting_content: item.empty });
             matched += 1;
             opened = true;
             cursor = item.content;
@@ -260,10 +268,24 @@ impl<'a> Scanner<'a> {
         }
         let indented = skip_whitespace(bytes, cursor, end, usize::MAX);
         let at = indented.offset;
+        if matches!(self.leaf, Leaf::Definition) {
+            // The title of the definition on the line before may stand on this line.
+            let title_line =
+                all_matched && !opened && title_end(&bytes[..end], at).is_some_and(|title| is_blank(bytes, title, end));
+            self.leaf = Leaf::None;
+            if title_line {
+                return;
+            }
+        }
         let paragraph_open = !opened && matches!(self.leaf, Leaf::Paragraph(_));
         let table_continues = all_matched && !opened && matches!(self.leaf, Leaf::Table { .. });
         if indented.column - cursor.column >= 4 {
-            if table_continues {
+            let text_continues = paragraph_open || table_continues;
+            if text_continues && indented_block_start(bytes, at, end) {
+                self.close_from(matched);
+                self.close_leaf();
+                self.leaf = Leaf::IndentedCode;
+            } else if table_continues {
                 self.table_row(at, end);
             } else if paragraph_open {
                 self.continue_paragraph(at, end);
@@ -276,6 +298,7 @@ impl<'a> Scanner<'a> {
         }
         if paragraph_open
             && all_matched
+            && !self.task_paragraph
             && let Some(level) = setext_level(bytes, at, end)
         {
             let Leaf::Paragraph(lines) = std::mem::replace(&mut self.leaf, Leaf::None) else { unreachable!() };
@@ -286,7 +309,7 @@ impl<'a> Scanner<'a> {
                 range: TextRange::new(content_start, trim_end(bytes, at, end)),
                 content: TextRange::new(content_start, content_end),
             });
-            code_spans(bytes, &lines, &mut self.outline.code_spans);
+            paragraph_code_spans(bytes, &lines, &mut self.outline.code_spans);
             return;
         }
         if let Some(heading) = atx_heading(bytes, at, end) {
@@ -310,7 +333,11 @@ impl<'a> Scanner<'a> {
         if let Some(html_end) = html_block_start(bytes, at, end, paragraph_open || table_continues) {
             self.close_from(matched);
             self.close_leaf();
-            if !html_ends_in(bytes, at, end, html_end) {
+            let ends_at_once = match html_end {
+                HtmlEnd::LeadingAngle => bytes.get(at + 3) == Some(&b'>'),
+                _ => html_ends_in(bytes, at, end, html_end),
+            };
+            if !ends_at_once {
                 self.leaf = Leaf::Html(html_end);
             }
             return;
@@ -318,7 +345,9 @@ impl<'a> Scanner<'a> {
         if paragraph_open && all_matched && self.start_table(at, end) {
             return;
         }
-        if paragraph_open {
+        // After a task item's paragraph, a `===` line starts a paragraph of its own.
+        let task_underline = self.task_paragraph && all_matched && setext_level(bytes, at, end) == Some(1);
+        if paragraph_open && !task_underline {
             self.continue_paragraph(at, end);
             return;
         }
@@ -329,6 +358,14 @@ impl<'a> Scanner<'a> {
         }
         self.close_from(matched);
         self.close_leaf();
+        // A link reference definition is a block of its own, with no inline content; only a
+        // one-line definition is recognised here (`paragraph_code_spans` handles the others).
+        if link_reference_definition(bytes, &[TextRange::new(at, end)]).is_some() {
+            self.leaf = Leaf::Definition;
+            return;
+        }
+        let item_starts_here = opened && matches!(self.containers.last(), Some(Container::Item { .. }));
+        self.task_paragraph = item_starts_here && task_marker(&bytes[at..end]);
         self.leaf = Leaf::Paragraph(vec![TextRange::new(at, end)]);
     }
 
@@ -374,7 +411,7 @@ impl<'a> Scanner<'a> {
         }
         lines.pop();
         if !lines.is_empty() {
-            code_spans(bytes, lines, &mut self.outline.code_spans);
+            paragraph_code_spans(bytes, lines, &mut self.outline.code_spans);
         }
         table_cells(bytes, header.start, header.end, &mut self.outline.code_spans);
         let end = trim_end(bytes, at, end);
@@ -392,13 +429,13 @@ impl<'a> Scanner<'a> {
 
     fn close_leaf(&mut self) {
         match std::mem::replace(&mut self.leaf, Leaf::None) {
-            Leaf::Paragraph(lines) => code_spans(self.bytes, &lines, &mut self.outline.code_spans),
+            Leaf::Paragraph(lines) => paragraph_code_spans(self.bytes, &lines, &mut self.outline.code_spans),
             Leaf::Fence(fence) => self
                 .outline
                 .fenced_code
                 .push(FencedCode { range: TextRange::new(fence.start, fence.last_line_end), info: fence.info }),
             Leaf::Table { start, end, .. } => self.outline.tables.push(TextRange::new(start, end)),
-            Leaf::None | Leaf::IndentedCode | Leaf::Html(_) => {}
+            Leaf::None | Leaf::IndentedCode | Leaf::Html(_) | Leaf::Definition => {}
         }
     }
 }
@@ -438,10 +475,11 @@ fn skip_whitespace(bytes: &[u8], mut cursor: Cursor, end: usize, stop_column: us
     cursor
 }
 
-/// After a block quote marker (up to 3 spaces, `>`, one optional space), when there is one.
-fn quote_marker(bytes: &[u8], cursor: Cursor, end: usize) -> Option<Cursor> {
+/// After a block quote marker (up to `max_indent` columns of indentation, `>`, one optional
+/// space), when there is one.
+fn quote_marker(bytes: &[u8], cursor: Cursor, end: usize, max_indent: usize) -> Option<Cursor> {
     let indented = skip_whitespace(bytes, cursor, end, usize::MAX);
-    if indented.column - cursor.column > 3 || indented.offset >= end || bytes[indented.offset] != b'>' {
+    if indented.column - cursor.column > max_indent || indented.offset >= end || bytes[indented.offset] != b'>' {
         return None;
     }
     let mut after = Cursor { offset: indented.offset + 1, column: indented.column + 1 };
@@ -456,13 +494,14 @@ struct ListMarker {
     empty: bool,
     /// Where the item's content starts (its column is the item's continuation indent).
     content: Cursor,
-    /// Empty items cannot interrupt a paragraph (ordered items from any number can, in
-    /// tree-sitter-md).
+    /// Empty items cannot interrupt a paragraph, nor can ordered items numbered with more than
+    /// one digit (tree-sitter-md lets `2.` interrupt one, unlike CommonMark, but not `10.`).
     can_interrupt_paragraph: bool,
 }
 
 fn list_marker(bytes: &[u8], marker: Cursor, end: usize) -> Option<ListMarker> {
     let start = marker.offset;
+    let mut multi_digit = false;
     let marker_end = match bytes[start] {
         b'-' | b'+' | b'*' => start + 1,
         b'0'..=b'9' => {
@@ -471,6 +510,7 @@ fn list_marker(bytes: &[u8], marker: Cursor, end: usize) -> Option<ListMarker> {
             if digits > 9 || after >= end || !matches!(bytes[after], b'.' | b')') {
                 return None;
             }
+            multi_digit = digits > 1;
             after + 1
         }
         _ => return None,
@@ -491,7 +531,27 @@ fn list_marker(bytes: &[u8], marker: Cursor, end: usize) -> Option<ListMarker> {
     } else {
         spaced
     };
-    Some(ListMarker { content, can_interrupt_paragraph: !empty, empty })
+    Some(ListMarker { content, can_interrupt_paragraph: !empty && !multi_digit, empty })
+}
+
+/// Whether a line indented by 4 columns or more, which would continue a paragraph or a table,
+/// ends it and starts an indented code block instead. tree-sitter-md's scanners for these
+/// block starts do not check the indentation, and the parse then settles on indented code.
+fn indented_block_start(bytes: &[u8], start: usize, end: usize) -> bool {
+    match bytes[start] {
+        b'>' => true,
+        b'`' | b'~' => opening_fence(bytes, start, end).is_some(),
+        b'=' => setext_level(bytes, start, end) == Some(1),
+        b'_' => thematic_break(bytes, start, end),
+        b'*' => matches!(bytes.get(start + 1), Some(b' ' | b'\t')) && start + 1 < end,
+        b'<' => html_block_start(bytes, start, end, true).is_some(),
+        _ => false,
+    }
+}
+
+/// `[ ]`, `[x]` or `[X]` followed by a blank or the end of the line.
+fn task_marker(line: &[u8]) -> bool {
+    matches!(line, [b'[', b' ' | b'\t' | b'x' | b'X', b']', rest @ ..] if matches!(rest.first(), None | Some(b' ' | b'\t')))
 }
 
 fn thematic_break(bytes: &[u8], start: usize, end: usize) -> bool {
@@ -683,8 +743,8 @@ fn html_block_start(bytes: &[u8], start: usize, end: usize, in_text: bool) -> Op
     if line.starts_with(b"<![CDATA[") {
         return Some(HtmlEnd::Contains(b"]]>"));
     }
-    if line.len() > 2 && line[1] == b'!' && line[2].is_ascii_alphabetic() {
-        return Some(HtmlEnd::Contains(b">"));
+    if line.len() > 2 && line[1] == b'!' && line[2].is_ascii_uppercase() {
+        return Some(HtmlEnd::LeadingAngle);
     }
     let closing = line.get(1) == Some(&b'/');
     let name_start = if closing { 2 } else { 1 };
@@ -731,6 +791,7 @@ fn html_ends_in(bytes: &[u8], start: usize, end: usize, html_end: HtmlEnd) -> bo
             let lower = line.to_ascii_lowercase();
             RAW_TAGS.iter().any(|tag| memchr::memmem::find(&lower, format!("</{tag}>").as_bytes()).is_some())
         }
+        HtmlEnd::LeadingAngle => line.first() == Some(&b'>'),
         HtmlEnd::BlankLine => false,
     }
 }
@@ -826,6 +887,111 @@ fn table_cells(bytes: &[u8], start: usize, end: usize, spans: &mut Vec<TextRange
     for cell in cell_ranges(bytes, start, end) {
         code_spans(bytes, &[cell], spans);
     }
+}
+
+/// The code spans of a paragraph's lines, once the link reference definitions that open it
+/// are set aside: tree-sitter-md does not parse their inline content.
+fn paragraph_code_spans(bytes: &[u8], lines: &[TextRange], spans: &mut Vec<TextRange>) {
+    let mut first = 0;
+    while let Some(used) = link_reference_definition(bytes, &lines[first..]) {
+        first += used;
+    }
+    if first < lines.len() {
+        code_spans(bytes, &lines[first..], spans);
+    }
+}
+
+/// How many of `lines` the link reference definition at their start takes (`[label]: dest`,
+/// the destination possibly on the next line, an optional title on the same or the next line),
+/// when they start with one.
+fn link_reference_definition(bytes: &[u8], lines: &[TextRange]) -> Option<usize> {
+    let first = *lines.first()?;
+    let line = &bytes[first.start..first.end];
+    if line.first() != Some(&b'[') {
+        return None;
+    }
+    let mut at = 1;
+    while at < line.len() && line[at] != b']' {
+        match line[at] {
+            b'\\' => at += 1,
+            b'[' => return None,
+            _ => {}
+        }
+        at += 1;
+    }
+    if at >= line.len() || line[1..at].trim_ascii().is_empty() || line.get(at + 1) != Some(&b':') {
+        return None;
+    }
+    let skip_blanks = |line: &[u8], mut at: usize| {
+        while at < line.len() && matches!(line[at], b' ' | b'\t') {
+            at += 1;
+        }
+        at
+    };
+    let (mut index, mut line, mut at) = (0, line, skip_blanks(line, at + 2));
+    if at == line.len() {
+        let next = *lines.get(1)?;
+        (index, line) = (1, &bytes[next.start..next.end]);
+        at = skip_blanks(line, 0);
+    }
+    let destination_start = at;
+    if line.get(at) == Some(&b'<') {
+        at += 1 + line[at + 1..].iter().position(|&byte| matches!(byte, b'>' | b'<'))?;
+        if line[at] != b'>' {
+            return None;
+        }
+        at += 1;
+    } else {
+        let mut depth = 0usize;
+        while at < line.len() && line[at] > b' ' {
+            match line[at] {
+                b'\\' => at += 1,
+                b'(' => depth += 1,
+                b')' if depth == 0 => return None,
+                b')' => depth -= 1,
+                _ => {}
+            }
+            at += 1;
+        }
+        if at == destination_start || depth > 0 {
+            return None;
+        }
+    }
+    let after_destination = at.min(line.len());
+    at = skip_blanks(line, after_destination);
+    if at == line.len() {
+        // A title may follow on the next line; without one the definition ends here.
+        let title_on_next = lines.get(index + 1).is_some_and(|next| {
+            let next = &bytes[next.start..next.end];
+            title_end(next, skip_blanks(next, 0)).is_some_and(|end| skip_blanks(next, end) == next.len())
+        });
+        return Some(index + 1 + usize::from(title_on_next));
+    }
+    if at == after_destination {
+        return None;
+    }
+    let end = title_end(line, at)?;
+    (skip_blanks(line, end) == line.len()).then_some(index + 1)
+}
+
+/// The end of a link title (`"…"`, `'…'` or `(…)`) starting at `at`, within the line.
+fn title_end(line: &[u8], at: usize) -> Option<usize> {
+    let closing = match line.get(at)? {
+        b'"' => b'"',
+        b'\'' => b'\'',
+        b'(' => b')',
+        _ => return None,
+    };
+    let mut position = at + 1;
+    while position < line.len() {
+        match line[position] {
+            b'\\' => position += 1,
+            byte if byte == closing => return Some(position + 1),
+            _ => {}
+        }
+        position += 1;
+    }
+    None
 }
 
 /// Finds the code spans of one inline content, given as its line ranges in order, the way
