@@ -78,6 +78,7 @@ const FIXTURES: &[(&str, &str)] = &[
         "[ref]: `dest`\n===\n\n[r2]: /url \"`t`\"\n    indented `c`\n\n[r3]: /u\n\"`title`\"\n\n[r4]:\n/url `x`\n",
     ),
     ("html block of kind 4", "<!DOCTYPE html>\n# inside\n\n# still\n\n> <!X>\n> # out\n"),
+    ("lone carriage returns end lines", "# One\rtext `x`\r```\rcode\r```\r~~~\r"),
     ("table cells split code spans", "| a | `b` |\n|---|---|\n| `c|d` | `e\\|f` |\nlazy `row`\n\nafter\n"),
 ];
 

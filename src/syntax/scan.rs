@@ -24,13 +24,7 @@ pub fn outline(text: &str) -> Outline {
     // line after it expand as if the line started at the front matter's length.
     let mut start_column = line_start % 4;
     while line_start < bytes.len() {
-        let (content_end, next) = match memchr(b'\n', &bytes[line_start..]) {
-            Some(newline) => (line_start + newline, line_start + newline + 1),
-            None => (bytes.len(), bytes.len()),
-        };
-        // A CRLF document's `\r` belongs to the line break, not to the line.
-        let end =
-            if content_end > line_start && bytes[content_end - 1] == b'\r' { content_end - 1 } else { content_end };
+        let (end, next) = line_bounds(bytes, line_start);
         scanner.line(line_start, end, start_column);
         start_column = 0;
         line_start = next;
@@ -132,7 +126,7 @@ impl<'a> Scanner<'a> {
         };
         let mut line_start = first_break;
         while line_start < bytes.len() {
-            let after = memchr(b'\n', &bytes[line_start..]).map_or(bytes.len(), |newline| line_start + newline + 1);
+            let after = line_bounds(bytes, line_start).1;
             if dashes_line(bytes, line_start).is_some() {
                 let closing_end = line_start + 3;
                 self.outline.front_matter = Some(FrontMatter {
@@ -437,6 +431,19 @@ impl<'a> Scanner<'a> {
             Leaf::Table { start, end, .. } => self.outline.tables.push(TextRange::new(start, end)),
             Leaf::None | Leaf::IndentedCode | Leaf::Html(_) | Leaf::Definition => {}
         }
+    }
+}
+
+/// The end of the line starting at `start` (its line break excluded) and the start of the next:
+/// lines end with `\n`, `\r\n` or a lone `\r`, as in CommonMark and tree-sitter-md.
+fn line_bounds(bytes: &[u8], start: usize) -> (usize, usize) {
+    match memchr::memchr2(b'\n', b'\r', &bytes[start..]) {
+        Some(found) => {
+            let end = start + found;
+            let crlf = bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n');
+            (end, end + 1 + usize::from(crlf))
+        }
+        None => (bytes.len(), bytes.len()),
     }
 }
 

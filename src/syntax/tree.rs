@@ -276,7 +276,7 @@ fn fenced_range(text: &str, fence: Node) -> TextRange {
     // An unclosed fence's node may run on over the container prefix (`> `, list indentation)
     // of the line after its last one; that partial line is not part of the block.
     let mut end = fence.end_byte();
-    if end > start && bytes[end - 1] != b'\n' {
+    if end > start && !matches!(bytes[end - 1], b'\n' | b'\r') {
         end = line_start(bytes, end).max(start);
     }
     TextRange::new(start, strip_line_break(bytes, start, end))
@@ -318,7 +318,7 @@ fn line_end(bytes: &[u8], from: usize) -> usize {
 }
 
 fn line_start(bytes: &[u8], at: usize) -> usize {
-    bytes[..at].iter().rposition(|&byte| byte == b'\n').map_or(0, |newline| newline + 1)
+    bytes[..at].iter().rposition(|&byte| byte == b'\n' || byte == b'\r').map_or(0, |newline| newline + 1)
 }
 
 fn line_break_len(bytes: &[u8], at: usize) -> usize {
