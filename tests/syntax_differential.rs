@@ -79,6 +79,8 @@ const FIXTURES: &[(&str, &str)] = &[
     ),
     ("html block of kind 4", "<!DOCTYPE html>\n# inside\n\n# still\n\n> <!X>\n> # out\n"),
     ("lone carriage returns end lines", "# One\rtext `x`\r```\rcode\r```\r~~~\r"),
+    ("reference link labels hide code spans", "see [x][a `b`] and [y][`z`] ok, [a `b`][c] `d`\n"),
+    ("inline html hides code spans", "a <!-- `x` --> b <?php `y` ?> <!X `z` > <![CDATA[ `w` ]]> `v`\n"),
     ("table cells split code spans", "| a | `b` |\n|---|---|\n| `c|d` | `e\\|f` |\nlazy `row`\n\nafter\n"),
 ];
 

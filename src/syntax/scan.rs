@@ -1005,7 +1005,8 @@ fn title_end(line: &[u8], at: usize) -> Option<usize> {
 /// tree-sitter-md's inline grammar does: a backtick run opens a span when a run of the same
 /// length follows (see [`closing_run`]), `\`` outside a span is a literal backtick, and the
 /// constructs that start earlier hide the backticks inside them: LaTeX spans (`$…$`, matched
-/// like code spans), raw HTML tags, URI autolinks and inline link destinations and titles.
+/// like code spans), raw HTML tags, URI autolinks, inline link destinations and titles, and
+/// reference link labels.
 fn code_spans(bytes: &[u8], lines: &[TextRange], spans: &mut Vec<TextRange>) {
     if lines.iter().all(|line| memchr(b'`', &bytes[line.start..line.end]).is_none()) {
         return;
@@ -1051,11 +1052,30 @@ fn code_spans(bytes: &[u8], lines: &[TextRange], spans: &mut Vec<TextRange>) {
             }
             b']' if open_brackets > 0 => {
                 open_brackets -= 1;
-                at = link_tail_end(line_bytes, at + 1).unwrap_or(at + 1);
+                at = link_tail_end(line_bytes, at + 1).or_else(|| link_label_end(line_bytes, at + 1)).unwrap_or(at + 1);
             }
             _ => at += 1,
         }
     }
+}
+
+/// The end of a full reference link's `[label]` starting at `open`: the label is not parsed
+/// for inline content, so it hides backticks.
+fn link_label_end(bytes: &[u8], open: usize) -> Option<usize> {
+    if bytes.get(open) != Some(&b'[') {
+        return None;
+    }
+    let mut at = open + 1;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'\\' => at += 1,
+            b'[' => return None,
+            b']' => return Some(at + 1),
+            _ => {}
+        }
+        at += 1;
+    }
+    None
 }
 
 /// The end of an inline link's `(destination "title")` starting at `open`, when it is one.
