@@ -1245,12 +1245,12 @@ fn closing_run(
     if !exact_run_follows {
         return None;
     }
-    first_closing_run(bytes, lines, line_index, from, marker, length, true)
+    first_closing_run(bytes, lines, line_index, from, marker, length)
 }
 
-/// The first run of at least `length` `marker`s after `from`. With `skip_tags`, the backticks
-/// inside a raw HTML tag do not count, unless no such run follows the tag: tree-sitter-md then
-/// recovers by closing the span inside the tag.
+/// The first run of at least `length` `marker`s after `from`. The backticks inside a raw HTML
+/// tag do not count, unless no such run follows the tag: tree-sitter-md then recovers by
+/// closing the span inside the tag.
 fn first_closing_run(
     bytes: &[u8],
     lines: &[TextRange],
@@ -1258,22 +1258,23 @@ fn first_closing_run(
     from: usize,
     marker: u8,
     length: usize,
-    skip_tags: bool,
 ) -> Option<(usize, usize)> {
+    // Where the last long-enough run starts, found once at the first tag: checking each tag
+    // with a fresh scan would be quadratic on a line full of tags.
+    let mut last_long_run = None;
     for (index, line) in lines.iter().enumerate().skip(line_index) {
         let (mut at, end) = (if index == line_index { from } else { line.start }, line.end);
         while at < end {
-            let next = bytes[at..end].iter().position(|&byte| byte == marker || (skip_tags && byte == b'<'));
+            let next = bytes[at..end].iter().position(|&byte| byte == marker || byte == b'<');
             let Some(found) = next.map(|offset| at + offset) else { break };
             if bytes[found] == b'<' {
-                at = match html_tag_end(&bytes[..end], found) {
-                    Some(tag_end)
-                        if first_closing_run(bytes, lines, index, tag_end, marker, length, false).is_some() =>
-                    {
-                        tag_end
-                    }
-                    _ => found + 1,
+                let tag_end = html_tag_end(&bytes[..end], found);
+                let mut run_follows = |tag_end: usize| {
+                    let last =
+                        *last_long_run.get_or_insert_with(|| last_run(bytes, lines, index, found, marker, length));
+                    last.is_some_and(|last_start| last_start >= (index, tag_end))
                 };
+                at = tag_end.filter(|&tag_end| run_follows(tag_end)).unwrap_or(found + 1);
                 continue;
             }
             let run = bytes[found..end].iter().take_while(|&&byte| byte == marker).count();
@@ -1284,6 +1285,30 @@ fn first_closing_run(
         }
     }
     None
+}
+
+/// The line index and start of the last run of at least `length` `marker`s after `from`.
+fn last_run(
+    bytes: &[u8],
+    lines: &[TextRange],
+    line_index: usize,
+    from: usize,
+    marker: u8,
+    length: usize,
+) -> Option<(usize, usize)> {
+    let mut last = None;
+    for (index, line) in lines.iter().enumerate().skip(line_index) {
+        let (mut at, end) = (if index == line_index { from } else { line.start }, line.end);
+        while let Some(found) = memchr(marker, &bytes[at..end]) {
+            let run_start = at + found;
+            let run = bytes[run_start..end].iter().take_while(|&&byte| byte == marker).count();
+            if run >= length {
+                last = Some((index, run_start));
+            }
+            at = run_start + run;
+        }
+    }
+    last
 }
 
 #[cfg(test)]
