@@ -1014,6 +1014,7 @@ fn code_spans(bytes: &[u8], lines: &[TextRange], spans: &mut Vec<TextRange>) {
     let mut line_index = 0;
     let mut at = lines[0].start;
     let mut open_brackets = 0usize;
+    let mut last_runs = None;
     while line_index < lines.len() {
         let line = lines[line_index];
         if at >= line.end {
@@ -1029,7 +1030,14 @@ fn code_spans(bytes: &[u8], lines: &[TextRange], spans: &mut Vec<TextRange>) {
             marker @ (b'`' | b'$') => {
                 let length = bytes[at..line.end].iter().take_while(|&&byte| byte == marker).count();
                 let opening_end = at + length;
-                match closing_run(bytes, lines, line_index, opening_end, marker, length) {
+                let runs = last_runs.get_or_insert_with(|| last_run_starts(bytes, lines));
+                let exact_run_follows = runs.iter().any(|&(run_marker, run_length, start)| {
+                    (run_marker, run_length) == (marker, length) && start >= opening_end
+                });
+                let closing = exact_run_follows
+                    .then(|| first_closing_run(bytes, lines, line_index, opening_end, marker, length))
+                    .flatten();
+                match closing {
                     Some((closing_line, closing_end)) => {
                         if marker == b'`' {
                             spans.push(TextRange::new(at, closing_end));
@@ -1213,44 +1221,34 @@ fn open_tag_end(rest: &[u8]) -> Option<usize> {
     }
 }
 
-/// Where the span opened by a run of `length` `marker`s ending at `from` closes: the line index
-/// and end offset of the closing run. tree-sitter-md opens a span only when a run of exactly
-/// that length follows (a plain count, to the end of the content); the span then closes on the
-/// last `length` markers of the first run at least that long, raw HTML tags inside the span
-/// being tokens whose backticks do not count.
-fn closing_run(
-    bytes: &[u8],
-    lines: &[TextRange],
-    line_index: usize,
-    from: usize,
-    marker: u8,
-    length: usize,
-) -> Option<(usize, usize)> {
-    let runs_after = |index: usize, line: &TextRange| {
-        let start = if index == line_index { from } else { line.start };
-        (start, line.end)
-    };
-    let exact_run_follows = lines.iter().enumerate().skip(line_index).any(|(index, line)| {
-        let (mut at, end) = runs_after(index, line);
-        while let Some(found) = memchr(marker, &bytes[at..end]) {
-            let run_start = at + found;
-            let run = bytes[run_start..end].iter().take_while(|&&byte| byte == marker).count();
-            if run == length {
-                return true;
+/// For each marker (backtick, dollar) and run length present in the content, where the last run
+/// of exactly that length starts. tree-sitter-md opens a span only when a run of exactly the
+/// opener's length follows (a plain count to the end of the content, escapes ignored); this
+/// answers that for every opener from one pass, keeping lines of many unmatched runs linear.
+fn last_run_starts(bytes: &[u8], lines: &[TextRange]) -> Vec<(u8, usize, usize)> {
+    let mut runs: Vec<(u8, usize, usize)> = Vec::new();
+    for line in lines {
+        let mut at = line.start;
+        while let Some(found) = memchr::memchr2(b'`', b'$', &bytes[at..line.end]) {
+            let start = at + found;
+            let marker = bytes[start];
+            let length = bytes[start..line.end].iter().take_while(|&&byte| byte == marker).count();
+            match runs.iter_mut().find(|(run_marker, run_length, _)| (*run_marker, *run_length) == (marker, length)) {
+                Some(run) => run.2 = start,
+                None => runs.push((marker, length, start)),
             }
-            at = run_start + run;
+            at = start + length;
         }
-        false
-    });
-    if !exact_run_follows {
-        return None;
     }
-    first_closing_run(bytes, lines, line_index, from, marker, length)
+    runs
 }
 
-/// The first run of at least `length` `marker`s after `from`. The backticks inside a raw HTML
-/// tag do not count, unless no such run follows the tag: tree-sitter-md then recovers by
-/// closing the span inside the tag.
+/// Where a span whose opener ends at `from` closes, once a run of the opener's length is known
+/// to follow: the span then closes on the last `length` markers of the first run at least that
+/// long, raw HTML tags inside the span being tokens whose backticks do not count.
+///
+/// The backticks inside a raw HTML tag do not count, unless no such run follows the tag:
+/// tree-sitter-md then recovers by closing the span inside the tag.
 fn first_closing_run(
     bytes: &[u8],
     lines: &[TextRange],
