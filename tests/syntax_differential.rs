@@ -81,6 +81,8 @@ const FIXTURES: &[(&str, &str)] = &[
     ("lone carriage returns end lines", "# One\rtext `x`\r```\rcode\r```\r~~~\r"),
     ("reference link labels hide code spans", "see [x][a `b`] and [y][`z`] ok, [a `b`][c] `d`\n"),
     ("inline html hides code spans", "a <!-- `x` --> b <?php `y` ?> <!X `z` > <![CDATA[ `w` ]]> `v`\n"),
+    ("front matter opening line indented", "  ---\ntitle: x\n---\n# H\n"),
+    ("nested items share a tab", "-\n  - ```\n\tcode\n\t# still code\n"),
     ("table cells split code spans", "| a | `b` |\n|---|---|\n| `c|d` | `e\\|f` |\nlazy `row`\n\nafter\n"),
 ];
 

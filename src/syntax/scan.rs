@@ -121,7 +121,12 @@ impl<'a> Scanner<'a> {
     /// (trailing whitespace allowed); the end of the text counts as a line break.
     fn front_matter(&mut self) -> usize {
         let bytes = self.bytes;
-        let Some(first_break) = dashes_line(bytes, 0) else {
+        // The opening line may be indented by up to 3 columns; the closing one may not.
+        let indented = skip_whitespace(bytes, Cursor { offset: 0, column: 0 }, bytes.len(), usize::MAX);
+        if indented.column > 3 {
+            return 0;
+        }
+        let Some(first_break) = dashes_line(bytes, indented.offset) else {
             return 0;
         };
         let mut line_start = first_break;
@@ -470,11 +475,20 @@ fn is_blank(bytes: &[u8], start: usize, end: usize) -> bool {
 }
 
 /// `cursor` moved over spaces and tabs, stopping before passing `stop_column`.
+/// A tab that would pass `stop_column` is consumed only partly: the cursor stays on it with
+/// its column at the stop, so that nested list items can share one tab of indentation.
 fn skip_whitespace(bytes: &[u8], mut cursor: Cursor, end: usize, stop_column: usize) -> Cursor {
     while cursor.offset < end && cursor.column < stop_column {
         match bytes[cursor.offset] {
             b' ' => cursor.column += 1,
-            b'\t' => cursor.column += 4 - cursor.column % 4,
+            b'\t' => {
+                let tab_stop = (cursor.column / 4 + 1) * 4;
+                if tab_stop > stop_column {
+                    cursor.column = stop_column;
+                    break;
+                }
+                cursor.column = tab_stop;
+            }
             _ => break,
         }
         cursor.offset += 1;
