@@ -475,4 +475,3 @@ mod tests {
         assert_eq!(reparsed.outline(after), outline(after));
     }
 }
-
