@@ -38,22 +38,63 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "service", "latency", "tenant", "gateway", "queue", "token", "schema", "replica", "cache", "budget", "release",
-    "migration", "contract", "payload", "session", "audit", "policy", "index", "shard", "retry", "window", "quota",
-    "endpoint", "consumer", "producer", "snapshot", "rollout", "baseline", "threshold", "incident", "observability",
-    "throughput", "availability", "constraint", "stakeholder", "decision", "tradeoff", "requirement", "the", "a", "of",
-    "and", "to", "for", "with", "under", "when", "every", "each", "must", "should", "within", "across",
+    "service",
+    "latency",
+    "tenant",
+    "gateway",
+    "queue",
+    "token",
+    "schema",
+    "replica",
+    "cache",
+    "budget",
+    "release",
+    "migration",
+    "contract",
+    "payload",
+    "session",
+    "audit",
+    "policy",
+    "index",
+    "shard",
+    "retry",
+    "window",
+    "quota",
+    "endpoint",
+    "consumer",
+    "producer",
+    "snapshot",
+    "rollout",
+    "baseline",
+    "threshold",
+    "incident",
+    "observability",
+    "throughput",
+    "availability",
+    "constraint",
+    "stakeholder",
+    "decision",
+    "tradeoff",
+    "requirement",
+    "the",
+    "a",
+    "of",
+    "and",
+    "to",
+    "for",
+    "with",
+    "under",
+    "when",
+    "every",
+    "each",
+    "must",
+    "should",
+    "within",
+    "across",
 ];
 
-const SECTIONS: &[&str] = &[
-    "Context",
-    "Decision",
-    "Consequences",
-    "Alternatives Considered",
-    "Implementation Notes",
-    "Risks",
-    "References",
-];
+const SECTIONS: &[&str] =
+    &["Context", "Decision", "Consequences", "Alternatives Considered", "Implementation Notes", "Risks", "References"];
 
 /// One document of the generated workspace.
 struct Planned {
@@ -84,28 +125,46 @@ fn plan(count: usize, rng: &mut Rng) -> Vec<Planned> {
                 if i % 7 == 0 {
                     uc_ap += 1;
                     let id = format!("UC-AP-{uc_ap:03}");
-                    Planned { path: format!(".aiwg/requirements/use-cases/{id}-{topic}.md"), id: Some(id), title: format!("Handle {topic}") }
+                    Planned {
+                        path: format!(".aiwg/requirements/use-cases/{id}-{topic}.md"),
+                        id: Some(id),
+                        title: format!("Handle {topic}"),
+                    }
                 } else {
                     uc += 1;
                     let id = format!("UC-{uc:03}");
-                    Planned { path: format!(".aiwg/requirements/use-cases/{id}-{topic}.md"), id: Some(id), title: format!("Handle {topic}") }
+                    Planned {
+                        path: format!(".aiwg/requirements/use-cases/{id}-{topic}.md"),
+                        id: Some(id),
+                        title: format!("Handle {topic}"),
+                    }
                 }
             }
             7 => {
                 nfr += 1;
-                Planned { path: format!(".aiwg/requirements/nfr-modules/module-{nfr:04}.md"), id: None, title: format!("NFR module {nfr}") }
+                Planned {
+                    path: format!(".aiwg/requirements/nfr-modules/module-{nfr:04}.md"),
+                    id: None,
+                    title: format!("NFR module {nfr}"),
+                }
             }
             8..=10 => {
                 refn += 1;
                 let id = format!("REF-{refn:03}");
-                Planned { path: format!(".aiwg/research/findings/{id}-{topic}.md"), id: Some(id), title: format!("Study of {topic}") }
+                Planned {
+                    path: format!(".aiwg/research/findings/{id}-{topic}.md"),
+                    id: Some(id),
+                    title: format!("Study of {topic}"),
+                }
             }
             11..=12 => Planned {
                 path: format!(".aiwg/research/provenance/records/record-{i:05}.prov.yaml"),
                 id: None,
                 title: String::new(),
             },
-            13 => Planned { path: format!(".claude/agents/agent-{i:05}.md"), id: None, title: format!("Agent {topic}") },
+            13 => {
+                Planned { path: format!(".claude/agents/agent-{i:05}.md"), id: None, title: format!("Agent {topic}") }
+            }
             14 => Planned { path: format!(".claude/rules/rule-{i:05}.md"), id: None, title: format!("Rule {topic}") },
             _ => {
                 note += 1;
@@ -156,7 +215,14 @@ fn markdown(doc: &Planned, docs: &[Planned], markdown_docs: &[usize], rng: &mut 
         None => writeln!(out, "# {}\n", doc.title).unwrap(),
     }
     let status = *rng.pick(&["Accepted", "Proposed", "Superseded by ADR-001", "approved", "draft"]);
-    writeln!(out, "**Status**: {status}\n**Date**: 2026-0{}-1{}\n**Owner**: team-{}\n", 1 + rng.below(9), rng.below(10), rng.below(40)).unwrap();
+    writeln!(
+        out,
+        "**Status**: {status}\n**Date**: 2026-0{}-1{}\n**Owner**: team-{}\n",
+        1 + rng.below(9),
+        rng.below(10),
+        rng.below(40)
+    )
+    .unwrap();
     let target_bytes = 4_000 + rng.below(8_000);
     let mut refs = 0;
     let mut section = 0;
@@ -184,7 +250,8 @@ fn markdown(doc: &Planned, docs: &[Planned], markdown_docs: &[usize], rng: &mut 
         if section % 3 == 0 {
             out.push_str("| Item | Reference | Notes |\n|---|---|---|\n");
             for row in 0..3 {
-                writeln!(out, "| item {row} | {} | {} |", reference(rng, docs, markdown_docs), rng.pick(WORDS)).unwrap();
+                writeln!(out, "| item {row} | {} | {} |", reference(rng, docs, markdown_docs), rng.pick(WORDS))
+                    .unwrap();
                 refs += 1;
             }
             out.push('\n');

@@ -1,8 +1,11 @@
-//! Shared helpers for integration tests: access to the real aiwg corpus (the tarball in
-//! `../shared/corpus`), extracted once into `target/corpus/aiwg-head` for all test binaries.
+//! Shared helpers for integration tests and benchmarks: access to the real aiwg corpus (the
+//! tarball in `../shared/corpus`), extracted once into `target/corpus/aiwg-head` for all test
+//! and bench binaries, and ([`lsp`]) a JSON-RPC client for the server binary.
 
 // Each integration test binary compiles this module and uses only some of its helpers.
 #![allow(dead_code)]
+
+pub mod lsp;
 
 use std::fs;
 use std::path::{Path, PathBuf};
