@@ -65,6 +65,13 @@ fn read_frames(stdout: impl Read, inbox: Arc<Inbox>) {
     }
 }
 
+/// The server's stderr: the file named by `AIWG_LSP_TEST_LOG` (appended to), else nowhere.
+fn server_log() -> Stdio {
+    let file = std::env::var_os("AIWG_LSP_TEST_LOG")
+        .and_then(|path| std::fs::OpenOptions::new().create(true).append(true).open(path).ok());
+    file.map_or_else(Stdio::null, Stdio::from)
+}
+
 impl Session {
     /// Starts the server on `root`, initializes it (answering `workspace/configuration` with
     /// `settings`) and sends `initialized`.
@@ -81,10 +88,10 @@ impl Session {
             .current_dir(root)
             .env_remove("AIWG_ROOT")
             .env("HOME", root.join("no-home"))
-            .env("AIWG_LSP_LOG", "info")
+            .env("AIWG_LSP_LOG", std::env::var("AIWG_LSP_LOG").unwrap_or_else(|_| "info".into()))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(server_log())
             .spawn()
             .expect("the server starts");
         let stdin = child.stdin.take().unwrap();
