@@ -4,10 +4,12 @@
 //!
 //! - [`server`]: the `LanguageServer` handlers (convert → call → convert);
 //! - [`writer`]: the single thread that applies changes in order and publishes worlds;
+//! - [`parser`]: the tree-sitter parse of open documents, off the keystroke path;
 //! - [`world`]: the published state requests read;
 //! - [`convert`]: positions and LSP types; [`settings`]: the `aiwg` settings section.
 
 mod convert;
+mod parser;
 mod server;
 pub mod settings;
 mod world;

@@ -186,7 +186,13 @@ fn schedule_diagnostics(
     let generations = Arc::clone(generations);
     tokio::spawn(async move {
         let delay = world.load().settings.diagnostics_delay();
-        tokio::time::sleep(delay).await;
+        if delay.is_zero() {
+            // Even a zero sleep waits for the timer's next 1 ms tick; a yield still lets a
+            // change that is already queued supersede this one.
+            tokio::task::yield_now().await;
+        } else {
+            tokio::time::sleep(delay).await;
+        }
         let current =
             |g: &Mutex<HashMap<lsp::Uri, u64>>| g.lock().unwrap_or_else(|e| e.into_inner()).get(&uri).copied();
         if current(&generations) != Some(generation) {

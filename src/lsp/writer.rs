@@ -20,10 +20,11 @@ use tower_lsp_server::ls_types as lsp;
 use tracing::{debug, info, warn};
 
 use crate::loader::{self, LoadOptions};
+use crate::lsp::parser::{self, ParseJob};
 use crate::lsp::settings::Settings;
 use crate::lsp::world::{DocPlace, Folder, OpenText, World};
+use crate::model::DocFacts;
 use crate::resolve::{AiwgRoot, PathSet, RootKind, Roots};
-use crate::syntax::tree::ParsedDocument;
 use crate::text::{LineIndex, PositionEncoding};
 use crate::workspace::{Document, FileRole, Snapshot, document_from_text};
 
@@ -73,6 +74,12 @@ pub enum Msg {
         documents: usize,
         elapsed: std::time::Duration,
     },
+    /// From the parser thread: an open document's facts through tree-sitter.
+    TreeFacts {
+        uri: lsp::Uri,
+        version: i32,
+        facts: DocFacts,
+    },
     Shutdown,
 }
 
@@ -106,13 +113,21 @@ struct FolderHost {
     indexed: bool,
     files: BTreeSet<String>,
     dirs: BTreeSet<String>,
+    /// Documents the indexer read that are not in the snapshot yet. Each patch copies the
+    /// snapshot's indexes (readers hold the old ones), so patching every batch of 64 made the
+    /// cold index quadratic: 10,000 documents took over a second, mostly in malloc and free.
+    /// Batches are held until they are as many as the documents already indexed, which keeps
+    /// the copies linear overall while requests still see the index grow.
+    pending: Vec<Arc<Document>>,
 }
+
+/// The fewest pending documents worth a snapshot patch during the cold index.
+const MIN_FLUSH: usize = 512;
 
 struct OpenDoc {
     place: Option<DocPlace>,
     version: i32,
     rope: Rope,
-    parsed: Option<ParsedDocument>,
     text: Arc<OpenText>,
 }
 
@@ -125,6 +140,12 @@ pub struct Host {
     world: Arc<ArcSwap<World>>,
     events: UnboundedSender<Event>,
     inbox: Sender<Msg>,
+    /// The tree-sitter parse of open markdown documents, off the keystroke path.
+    parser: Sender<ParseJob>,
+    /// Events of the message being applied, sent once its world is published: a diagnostics
+    /// task that ran before that would read the previous world (where a just-opened document
+    /// is not open yet) and publish nothing, or stale results.
+    outbox: std::cell::RefCell<Vec<Event>>,
 }
 
 impl Host {
@@ -135,7 +156,19 @@ impl Host {
         events: UnboundedSender<Event>,
         inbox: Sender<Msg>,
     ) -> Host {
-        Host { folders: Vec::new(), open: HashMap::new(), encoding, settings, next_generation: 1, world, events, inbox }
+        let parser = parser::spawn(inbox.clone());
+        Host {
+            folders: Vec::new(),
+            open: HashMap::new(),
+            encoding,
+            settings,
+            next_generation: 1,
+            world,
+            events,
+            inbox,
+            parser,
+            outbox: Default::default(),
+        }
     }
 
     /// Applies messages until `Shutdown` or until every sender is gone.
@@ -150,6 +183,9 @@ impl Host {
                 tracing::error!("the writer panicked applying a change: {}", panic_message(&panic));
             }
             self.publish();
+            for event in self.outbox.get_mut().drain(..) {
+                let _ = self.events.send(event);
+            }
         }
         debug!("writer stopped");
     }
@@ -183,25 +219,39 @@ impl Host {
                 folder.snapshot = Arc::new(folder.snapshot.with_roots(roots).with_documents(open_docs));
             }
             Msg::Documents { root, generation, docs } => {
-                let open_paths: Vec<(RootKind, String)> =
-                    self.open.values().filter_map(|o| o.place.as_ref()).map(|p| (p.root, p.path.clone())).collect();
                 let Some(folder) = self.folder_mut(&root, generation) else { return };
-                // The editor's text of an open document wins over the file on disk.
-                let docs = docs
-                    .into_iter()
-                    .filter(|d| !open_paths.iter().any(|(r, p)| *r == d.root && *p == d.path))
-                    .map(Arc::new);
-                folder.snapshot = Arc::new(folder.snapshot.with_documents(docs));
+                folder.pending.extend(docs.into_iter().map(Arc::new));
+                let pending = folder.pending.len();
+                if pending >= MIN_FLUSH && pending >= folder.snapshot.document_count() {
+                    self.flush_pending(&root);
+                }
             }
             Msg::Indexed { root, generation, documents, elapsed } => {
+                if self.folder_mut(&root, generation).is_none() {
+                    return;
+                }
+                self.flush_pending(&root);
                 let Some(folder) = self.folder_mut(&root, generation) else { return };
                 folder.indexed = true;
                 info!("indexed {} documents of {} in {} ms", documents, root.display(), elapsed.as_millis());
-                let _ = self.events.send(Event::IndexDone { root: root.clone(), documents, elapsed });
+                self.emit(Event::IndexDone { root: root.clone(), documents, elapsed });
                 self.refresh_folder(&root);
             }
+            Msg::TreeFacts { uri, version, facts } => self.tree_facts(&uri, version, facts),
             Msg::Shutdown => {}
         }
+    }
+
+    /// Patches a folder's pending documents into its snapshot, except those open in the editor,
+    /// whose text wins over the file on disk.
+    fn flush_pending(&mut self, root: &Path) {
+        let open_paths: Vec<(RootKind, String)> =
+            self.open.values().filter_map(|o| o.place.as_ref()).map(|p| (p.root, p.path.clone())).collect();
+        let Some(folder) = self.folders.iter_mut().find(|f| f.root == root) else { return };
+        let docs = std::mem::take(&mut folder.pending)
+            .into_iter()
+            .filter(|d| !open_paths.iter().any(|(r, p)| *r == d.root && *p == d.path));
+        folder.snapshot = Arc::new(folder.snapshot.with_documents(docs));
     }
 
     fn folder_mut(&mut self, root: &Path, generation: u64) -> Option<&mut FolderHost> {
@@ -221,6 +271,7 @@ impl Host {
             indexed: false,
             files: BTreeSet::new(),
             dirs: BTreeSet::new(),
+            pending: Vec::new(),
         });
         self.relocate_open_documents();
         self.start_indexing(&root);
@@ -234,6 +285,7 @@ impl Host {
         let Some(folder) = self.folders.iter_mut().find(|f| f.root == root) else { return };
         folder.generation = generation;
         folder.indexed = false;
+        folder.pending.clear(); // An older indexer's documents.
         let root = folder.root.clone();
         let settings = self.settings.clone();
         let inbox = self.inbox.clone();
@@ -305,8 +357,9 @@ impl Host {
         let rope = Rope::from_str(&text);
         let text: Arc<str> = text.into();
         let open_text = Arc::new(OpenText { version, line_index: Arc::new(LineIndex::new(&text)), text });
-        self.open.insert(uri.clone(), OpenDoc { place, version, rope, parsed: None, text: open_text });
+        self.open.insert(uri.clone(), OpenDoc { place, version, rope, text: open_text });
         self.reanalyze(&uri);
+        self.send_to_parser(&uri, Vec::new(), true);
     }
 
     fn change_document(&mut self, uri: &lsp::Uri, version: i32, changes: Vec<lsp::TextDocumentContentChangeEvent>) {
@@ -315,6 +368,8 @@ impl Host {
             warn!("change for a document that is not open: {}", uri.as_str());
             return;
         };
+        let mut edits = Vec::new();
+        let mut reset = false;
         for change in changes {
             match change.range {
                 Some(range) => {
@@ -324,13 +379,12 @@ impl Host {
                     let (start_char, end_char) = (open.rope.byte_to_char(start), open.rope.byte_to_char(end));
                     open.rope.remove(start_char..end_char);
                     open.rope.insert(start_char, &change.text);
-                    if let Some(parsed) = &mut open.parsed {
-                        parsed.edit(&edit);
-                    }
+                    edits.push(edit);
                 }
                 None => {
                     open.rope = Rope::from_str(&change.text);
-                    open.parsed = None;
+                    edits.clear();
+                    reset = true;
                 }
             }
         }
@@ -338,9 +392,49 @@ impl Host {
         let text: Arc<str> = open.rope.to_string().into();
         open.text = Arc::new(OpenText { version, line_index: Arc::new(LineIndex::new(&text)), text });
         self.reanalyze(uri);
+        self.send_to_parser(uri, edits, reset);
+    }
+
+    /// Hands an open markdown document's change to the parser thread.
+    fn send_to_parser(&self, uri: &lsp::Uri, edits: Vec<tree_sitter::InputEdit>, reset: bool) {
+        let Some(open) = self.open.get(uri) else { return };
+        let Some(place) = &open.place else { return };
+        if FileRole::of(&place.path, true) != FileRole::Markdown {
+            return;
+        }
+        let job = ParseJob::Update {
+            uri: uri.clone(),
+            version: open.version,
+            path: place.path.clone(),
+            text: Arc::clone(&open.text.text),
+            edits,
+            reset,
+        };
+        if self.parser.send(job).is_err() {
+            debug!("the parser thread is gone");
+        }
+    }
+
+    /// Tree-sitter's facts of an open document, when they are still about its current version.
+    /// They equal the scanner's by contract; a difference is a bug worth a log line, and
+    /// tree-sitter's reading wins until the next change.
+    fn tree_facts(&mut self, uri: &lsp::Uri, version: i32, facts: DocFacts) {
+        let Some(open) = self.open.get(uri).filter(|o| o.version == version) else { return };
+        let Some(place) = open.place.clone() else { return };
+        let Some(folder) = self.folders.get_mut(place.folder) else { return };
+        let current = folder.snapshot.doc_by_path(place.root, &place.path).map(|id| folder.snapshot.doc_arc(id));
+        let Some(current) = current else { return };
+        if current.facts == facts {
+            return;
+        }
+        warn!("tree-sitter and the bulk scanner disagree on {}; using tree-sitter's facts", uri.as_str());
+        let doc = Document { facts, ..(*current).clone() };
+        folder.snapshot = Arc::new(folder.snapshot.with_document(Arc::new(doc)));
+        self.emit(Event::Refresh(vec![uri.clone()]));
     }
 
     fn close_document(&mut self, uri: &lsp::Uri) {
+        let _ = self.parser.send(ParseJob::Close { uri: uri.clone() });
         let Some(open) = self.open.remove(uri) else { return };
         let Some(place) = open.place else { return };
         // Back to what is on disk, or gone if the file was deleted while open.
@@ -356,28 +450,21 @@ impl Host {
             Some(doc) => folder.snapshot.with_document(Arc::new(doc)),
             None => folder.snapshot.without_document(place.root, &place.path),
         });
-        let _ = self.events.send(Event::Refresh(vec![uri.clone()]));
+        self.emit(Event::Refresh(vec![uri.clone()]));
     }
 
-    /// Re-extracts an open document's facts from its current text and patches its folder.
+    /// Re-extracts an open document's facts from its current text and patches its folder. The
+    /// bulk scanner reads markdown here, on the keystroke path; tree-sitter follows on the
+    /// parser thread (see [`parser`]).
     fn reanalyze(&mut self, uri: &lsp::Uri) {
-        let Some(open) = self.open.get_mut(uri) else { return };
+        let Some(open) = self.open.get(uri) else { return };
         let Some(place) = open.place.clone() else { return };
         let text = Arc::clone(&open.text.text);
-        let doc = if FileRole::of(&place.path, true) == FileRole::Markdown {
-            let parsed = ParsedDocument::parse(&text, open.parsed.as_ref());
-            let outline = parsed.outline(&text);
-            open.parsed = Some(parsed);
-            let facts = crate::syntax::extract::facts(&place.path, &text, &outline);
-            Some(Document { root: place.root, path: place.path.clone(), facts, provenance: None })
-        } else {
-            document_from_text(&place.path, place.root, &text)
-        };
-        let Some(doc) = doc else { return };
+        let Some(doc) = document_from_text(&place.path, place.root, &text) else { return };
         if let Some(folder) = self.folders.get_mut(place.folder) {
             folder.snapshot = Arc::new(folder.snapshot.with_document(Arc::new(doc)));
         }
-        let _ = self.events.send(Event::Refresh(vec![uri.clone()]));
+        self.emit(Event::Refresh(vec![uri.clone()]));
     }
 
     fn watched(&mut self, events: Vec<lsp::FileEvent>) {
@@ -470,12 +557,17 @@ impl Host {
             .map(|(u, _)| u.clone())
             .collect();
         if !uris.is_empty() {
-            let _ = self.events.send(Event::Refresh(uris));
+            self.emit(Event::Refresh(uris));
         }
     }
 
+    /// Queues an event for after the next publish.
+    fn emit(&self, event: Event) {
+        self.outbox.borrow_mut().push(event);
+    }
+
     fn refresh_all(&self) {
-        let _ = self.events.send(Event::Refresh(self.open.keys().cloned().collect()));
+        self.emit(Event::Refresh(self.open.keys().cloned().collect()));
     }
 
     fn publish(&self) {
