@@ -375,7 +375,7 @@ mod tests {
             Read @agentic/code/frameworks/sdlc-complete/config/issueing-config.md first.
             "#,
             expect![[r#"
-                README.md:2:6 info[no-aiwg-root] "@agentic/code/frameworks/sdlc-complete/config/issueing-config.md": `agentic/code/frameworks/sdlc-complete/config/issueing-config.md` points into the aiwg install root, which is not configured (set --aiwg-root, $AIWG_ROOT or the aiwgRoot setting)
+                README.md:2:6 error[broken-reference] "@agentic/code/frameworks/sdlc-complete/config/issueing-config.md": `agentic/code/frameworks/sdlc-complete/config/issueing-config.md` resolves to no file in the project or the aiwg root
                 agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md:2:18 hint[broken-reference] "@.aiwg/architecture/adrs/ADR-005-jwt-strategy.md": `.aiwg/architecture/adrs/ADR-005-jwt-strategy.md` resolves to no file (an example path for a project's `.aiwg/` folder)
             "#]],
         );
