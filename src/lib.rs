@@ -9,13 +9,15 @@
 //! - [`workspace`]: the immutable snapshot of all documents and its indexes;
 //! - [`analysis`]: features over a snapshot, one module each (diagnostics first);
 //! - [`loader`]: the disk: walking a workspace, reading files, finding the aiwg root;
-//! - [`cli`]: `aiwg-lsp check` and its renderers.
+//! - [`cli`]: `aiwg-lsp check` and its renderers;
+//! - [`lsp`]: the language server over stdio.
 //!
 //! Everything above `loader` is pure and synchronous: it takes values and returns values.
 
 pub mod analysis;
 pub mod cli;
 pub mod loader;
+pub mod lsp;
 pub mod model;
 pub mod resolve;
 pub mod syntax;

@@ -1,4 +1,5 @@
-//! The `aiwg-lsp` binary: `check` runs the analysis over a workspace from the command line.
+//! The `aiwg-lsp` binary: with no arguments (or `serve`) a language server over stdio; with
+//! `check` the same analysis from the command line, for CI.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -15,11 +16,13 @@ struct Args {
     #[arg(long, global = true)]
     log_level: Option<String>,
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Serve the Language Server Protocol over stdin/stdout (the default).
+    Serve,
     /// Check a workspace's references and IDs, as CI would.
     Check {
         /// A workspace folder, a folder inside it, or one document.
@@ -84,7 +87,8 @@ fn main() -> ExitCode {
         }
     };
     init_logging(args.log_level.as_deref());
-    match args.command {
+    match args.command.unwrap_or(Command::Serve) {
+        Command::Serve => aiwg_lsp::lsp::serve_stdio(),
         Command::Check { path, aiwg_root, format, severity, excludes } => {
             let check = CheckArgs { path, aiwg_root, format, min_severity: severity.map(Into::into), excludes };
             let stdout = std::io::stdout();

@@ -95,6 +95,24 @@ pub fn diagnostics(snapshot: &Snapshot, doc_id: DocId) -> Vec<Diagnostic> {
     out
 }
 
+/// Applies per-code severity overrides from the user's settings; `None` drops the code.
+pub fn with_overrides(
+    diagnostics: Vec<Diagnostic>,
+    overrides: &std::collections::HashMap<Code, Option<Severity>>,
+) -> Vec<Diagnostic> {
+    diagnostics
+        .into_iter()
+        .filter_map(|mut d| match overrides.get(&d.code) {
+            Some(Some(severity)) => {
+                d.severity = *severity;
+                Some(d)
+            }
+            Some(None) => None,
+            None => Some(d),
+        })
+        .collect()
+}
+
 /// Agents, commands, rules, skills and templates, in the aiwg sources or deployed into a
 /// project, and the `plugins/` mirrors of them.
 fn is_framework_text(doc: &Document) -> bool {

@@ -172,8 +172,8 @@ pub fn load_document(
     Ok(document_from_text(rel, root_kind, &text))
 }
 
-/// Walks `root` in parallel, lists every file, and reads the documents.
-pub fn load_tree(root: &Path, root_kind: RootKind, options: &LoadOptions) -> LoadedTree {
+/// Lists every file and folder under `root` in parallel, without reading any.
+pub fn walk(root: &Path, options: &LoadOptions) -> LoadedTree {
     let excludes = exclude_set(&options.excludes);
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let result = Arc::new(Mutex::new(LoadedTree::default()));
@@ -185,10 +185,9 @@ pub fn load_tree(root: &Path, root_kind: RootKind, options: &LoadOptions) -> Loa
         .git_exclude(false)
         .parents(false)
         .follow_links(false)
-        .threads(std::thread::available_parallelism().map_or(2, |n| n.get()).min(8))
+        .threads(worker_count())
         .filter_entry({
             let root = root.to_path_buf();
-            let excludes = excludes.clone();
             move |entry| {
                 let name = entry.file_name().to_string_lossy();
                 if entry.file_type().is_some_and(|t| t.is_dir()) && ALWAYS_SKIPPED.contains(&name.as_ref()) {
@@ -202,7 +201,6 @@ pub fn load_tree(root: &Path, root_kind: RootKind, options: &LoadOptions) -> Loa
         let result = Arc::clone(&result);
         let root = root.to_path_buf();
         let canonical_root = canonical_root.clone();
-        let options = options.clone();
         Box::new(move |entry| {
             let entry = match entry {
                 Ok(entry) => entry,
@@ -213,50 +211,124 @@ pub fn load_tree(root: &Path, root_kind: RootKind, options: &LoadOptions) -> Loa
             };
             let Some(file_type) = entry.file_type() else { return ignore::WalkState::Continue };
             let Some(rel) = relative(&root, entry.path()) else { return ignore::WalkState::Continue };
-            if file_type.is_symlink() {
+            let mut result = result.lock().unwrap_or_else(|e| e.into_inner());
+            if file_type.is_dir() {
+                result.dirs.push(rel);
+            } else if file_type.is_file() {
+                result.files.push(rel);
+            } else if file_type.is_symlink() {
                 match entry.path().canonicalize() {
-                    Ok(target) if target.starts_with(&canonical_root) && target.is_file() => {}
-                    Ok(_) => {
-                        debug!("not following symlink {rel}: it leaves the root or is not a file");
-                        return ignore::WalkState::Continue;
-                    }
+                    Ok(target) if target.starts_with(&canonical_root) && target.is_file() => result.files.push(rel),
+                    Ok(_) => debug!("not following symlink {rel}: it leaves the root or is not a file"),
                     Err(err) => {
                         warn!("skipping symlink {rel}: {err}");
-                        result
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .skipped
-                            .push(Skipped { path: rel, reason: err.to_string() });
-                        return ignore::WalkState::Continue;
+                        result.skipped.push(Skipped { path: rel, reason: err.to_string() });
                     }
                 }
-            } else if file_type.is_dir() {
-                result.lock().unwrap_or_else(|e| e.into_inner()).dirs.push(rel);
-                return ignore::WalkState::Continue;
-            } else if !file_type.is_file() {
+            } else {
                 // FIFOs, sockets, devices: reading one could block forever.
                 warn!("skipping {rel}: not a regular file");
-                let reason = "not a regular file".to_string();
-                result.lock().unwrap_or_else(|e| e.into_inner()).skipped.push(Skipped { path: rel, reason });
-                return ignore::WalkState::Continue;
+                result.skipped.push(Skipped { path: rel, reason: "not a regular file".to_string() });
             }
-            let loaded = load_document(&root, &rel, root_kind, &options);
-            let mut result = result.lock().unwrap_or_else(|e| e.into_inner());
-            match loaded {
-                Ok(Some(doc)) => result.documents.push(doc),
-                Ok(None) => {}
-                Err(reason) => {
-                    warn!("skipping {rel}: {reason}");
-                    result.skipped.push(Skipped { path: rel.clone(), reason });
-                }
-            }
-            result.files.push(rel);
             ignore::WalkState::Continue
         })
     });
     let mut tree =
         Arc::try_unwrap(result).map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner())).unwrap_or_default();
-    tree.documents.sort_by(|a, b| a.path.cmp(&b.path));
+    tree.files.sort_unstable();
+    tree.dirs.sort_unstable();
+    tree
+}
+
+fn worker_count() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get()).min(8)
+}
+
+/// Reads the documents among `files` in parallel, calling `progress(done, total)` as batches
+/// finish. Files that cannot be read are returned as skipped, with a log line.
+pub fn read_documents(
+    root: &Path,
+    root_kind: RootKind,
+    files: &[String],
+    options: &LoadOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> (Vec<Document>, Vec<Skipped>) {
+    let results: Mutex<(Vec<Document>, Vec<Skipped>)> = Mutex::new((Vec::new(), Vec::new()));
+    stream_documents(root, root_kind, files, options, &|docs, skipped, done, total| {
+        let mut results = results.lock().unwrap_or_else(|e| e.into_inner());
+        results.0.extend(docs);
+        results.1.extend(skipped);
+        drop(results);
+        progress(done, total);
+    });
+    let (mut documents, mut skipped) = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    documents.sort_by(|a, b| a.path.cmp(&b.path));
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    (documents, skipped)
+}
+
+/// A batch of read documents, the files skipped in it, and `(done, total)` so far.
+pub type BatchSink<'a> = dyn Fn(Vec<Document>, Vec<Skipped>, usize, usize) + Sync + 'a;
+
+/// Reads the documents among `files` on all cores, handing each finished batch to `sink`.
+pub fn stream_documents(
+    root: &Path,
+    root_kind: RootKind,
+    files: &[String],
+    options: &LoadOptions,
+    sink: &BatchSink<'_>,
+) {
+    const BATCH: usize = 64;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let wanted: Vec<&String> =
+        files.iter().filter(|f| FileRole::of(f, options.read_code) != FileRole::Listed).collect();
+    let total = wanted.len();
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..worker_count().min(total.div_ceil(BATCH).max(1)) {
+            scope.spawn(|| {
+                loop {
+                    let start = next.fetch_add(BATCH, Ordering::Relaxed);
+                    if start >= total {
+                        break;
+                    }
+                    let batch = &wanted[start..(start + BATCH).min(total)];
+                    let mut docs = Vec::with_capacity(batch.len());
+                    let mut skipped = Vec::new();
+                    for rel in batch {
+                        match load_document(root, rel, root_kind, options) {
+                            Ok(Some(doc)) => docs.push(doc),
+                            Ok(None) => {}
+                            Err(reason) => {
+                                warn!("skipping {rel}: {reason}");
+                                skipped.push(Skipped { path: rel.to_string(), reason });
+                            }
+                        }
+                    }
+                    let now = done.fetch_add(batch.len(), Ordering::Relaxed) + batch.len();
+                    sink(docs, skipped, now, total);
+                }
+            });
+        }
+    });
+}
+
+/// Walks `root` and reads its documents.
+pub fn load_tree(root: &Path, root_kind: RootKind, options: &LoadOptions) -> LoadedTree {
+    load_tree_with_progress(root, root_kind, options, &|_, _| {})
+}
+
+fn load_tree_with_progress(
+    root: &Path,
+    root_kind: RootKind,
+    options: &LoadOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> LoadedTree {
+    let mut tree = walk(root, options);
+    let (documents, skipped) = read_documents(root, root_kind, &tree.files, options, progress);
+    tree.documents = documents;
+    tree.skipped.extend(skipped);
     tree.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     tree
 }
@@ -271,8 +343,18 @@ pub struct LoadedWorkspace {
 
 /// Loads the workspace at `root` and, when it is elsewhere, the aiwg root's documents.
 pub fn load_workspace(root: &Path, aiwg_setting: Option<&Path>, options: &LoadOptions) -> LoadedWorkspace {
+    load_workspace_with_progress(root, aiwg_setting, options, &|_, _| {})
+}
+
+/// [`load_workspace`], reporting `(documents read, documents to read)` as it goes.
+pub fn load_workspace_with_progress(
+    root: &Path,
+    aiwg_setting: Option<&Path>,
+    options: &LoadOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> LoadedWorkspace {
     let aiwg_root = discover_aiwg_root(aiwg_setting, root);
-    let workspace_tree = load_tree(root, RootKind::Workspace, options);
+    let workspace_tree = load_tree_with_progress(root, RootKind::Workspace, options, progress);
     let same = |a: &Path, b: &Path| a.canonicalize().ok().zip(b.canonicalize().ok()).is_some_and(|(a, b)| a == b);
     let mut documents: Vec<Arc<Document>> = workspace_tree.documents.into_iter().map(Arc::new).collect();
     let mut skipped = workspace_tree.skipped;

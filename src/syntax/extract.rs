@@ -315,12 +315,12 @@ fn metadata(
         let in_metadata = section_name.as_deref().is_some_and(|n| n == "metadata" || n.ends_with(" metadata"));
         let in_status = section_name.as_deref() == Some("status");
         let in_preamble = start < first_h2;
-        if in_preamble || in_metadata || in_status {
-            if let Some((key, value)) = bold_key_value(line) {
-                let source = if in_metadata { MetaSource::MetadataList } else { MetaSource::BoldLine };
-                entries.push(entry(key, value.shifted(start), text, source));
-                continue;
-            }
+        if (in_preamble || in_metadata || in_status)
+            && let Some((key, value)) = bold_key_value(line)
+        {
+            let source = if in_metadata { MetaSource::MetadataList } else { MetaSource::BoldLine };
+            entries.push(entry(key, value.shifted(start), text, source));
+            continue;
         }
         if in_metadata && let Some((key, value)) = plain_key_value(line) {
             entries.push(entry(key, value.shifted(start), text, MetaSource::MetadataList));

@@ -140,9 +140,18 @@ fn token_end(bytes: &[u8], start: usize) -> usize {
     i
 }
 
+/// A token split into its parts.
+struct TokenParts<'a> {
+    /// Length of the token once trailing punctuation is dropped.
+    kept: usize,
+    path: &'a str,
+    anchor: Option<&'a str>,
+    line: Option<(u32, Option<u32>)>,
+}
+
 /// Splits `token` into the path, `#anchor` and `:line` parts after dropping trailing
-/// punctuation. Returns the kept length of the token too.
-fn split_token(token: &str) -> (usize, &str, Option<&str>, Option<(u32, Option<u32>)>) {
+/// punctuation.
+fn split_token(token: &str) -> TokenParts<'_> {
     let kept = token.trim_end_matches(['.', ',', ':', ';', '!', '?', '*', '_']);
     // `@.../x` keeps its leading dots; only a token made of punctuation alone is empty.
     let kept = if kept.is_empty() && token.starts_with("...") { "..." } else { kept };
@@ -164,7 +173,7 @@ fn split_token(token: &str) -> (usize, &str, Option<&str>, Option<(u32, Option<u
         Some((path, anchor)) => (path, Some(anchor)),
         None => (core, None),
     };
-    (kept.len(), path, anchor, line)
+    TokenParts { kept: kept.len(), path, anchor, line }
 }
 
 fn has_known_extension(path: &str) -> bool {
@@ -234,7 +243,7 @@ pub fn find_references(text: &str) -> (Vec<RawReference>, Vec<QualifiedIds>) {
         }
         let end = token_end(bytes, start);
         let token = &text[start..end];
-        let (kept, path, anchor, line) = split_token(token);
+        let TokenParts { kept, path, anchor, line } = split_token(token);
         let word = token.trim_end_matches(':');
         // `@tests` is a qualifier even though `tests/` is also a project root.
         let is_qualifier = QUALIFIERS.contains(&word);
@@ -268,7 +277,7 @@ pub fn find_references(text: &str) -> (Vec<RawReference>, Vec<QualifiedIds>) {
             }
             _ => {
                 let target_end = token_end(bytes, target_start);
-                let (kept, path, anchor, line) = split_token(&text[target_start..target_end]);
+                let TokenParts { kept, path, anchor, line } = split_token(&text[target_start..target_end]);
                 if is_bare_path(path) {
                     refs.push(RawReference {
                         range: TextRange::new(target_start, target_start + kept),

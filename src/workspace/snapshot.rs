@@ -118,21 +118,32 @@ impl Snapshot {
 
     /// The snapshot with `doc` added, or replacing the document at the same path.
     pub fn with_document(&self, doc: Arc<Document>) -> Snapshot {
+        self.with_documents([doc])
+    }
+
+    /// The snapshot with each of `docs` added or replacing the document at its path; one copy
+    /// of each touched index serves the whole batch.
+    pub fn with_documents(&self, docs: impl IntoIterator<Item = Arc<Document>>) -> Snapshot {
         let mut next = self.clone();
+        for doc in docs {
+            next.insert(doc);
+        }
+        next
+    }
+
+    fn insert(&mut self, doc: Arc<Document>) {
         let existing = self.doc_by_path(doc.root, &doc.path);
         let id = existing.unwrap_or(DocId(self.slots.len() as u32));
         let old = existing.and_then(|id| self.slots[id.0 as usize].clone());
         let entry = Arc::new(Entry { resolutions: resolve_all(&self.roots, &doc), doc });
-
-        let slots = Arc::make_mut(&mut next.slots);
+        let slots = Arc::make_mut(&mut self.slots);
         if existing.is_some() {
             slots[id.0 as usize] = Some(Arc::clone(&entry));
         } else {
             slots.push(Some(Arc::clone(&entry)));
-            Arc::make_mut(&mut next.by_path)[root_index(entry.doc.root)].insert(entry.doc.path.as_str().into(), id);
+            Arc::make_mut(&mut self.by_path)[root_index(entry.doc.root)].insert(entry.doc.path.as_str().into(), id);
         }
-        next.reindex_entry(id, old.as_deref(), Some(&entry));
-        next
+        self.reindex_entry(id, old.as_deref(), Some(&entry));
     }
 
     /// The snapshot without the document at `path`, if there was one.

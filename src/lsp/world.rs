@@ -1,0 +1,136 @@
+//! `World`: what the writer publishes after every change and what requests read. It holds one
+//! snapshot per workspace folder, the text of every open document, and the negotiated
+//! position encoding. Requests take an `Arc<World>` and never lock anything.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tower_lsp_server::ls_types as lsp;
+
+use crate::lsp::settings::Settings;
+use crate::resolve::RootKind;
+use crate::text::{LineIndex, PositionEncoding};
+use crate::workspace::{DocId, Snapshot};
+
+/// Largest closed file read to convert positions (definition and reference targets).
+const MAX_TARGET_BYTES: u64 = 16 * 1024 * 1024;
+
+/// One workspace folder's index.
+#[derive(Clone)]
+pub struct Folder {
+    pub root: PathBuf,
+    /// The aiwg install root, when it lies outside the folder.
+    pub aiwg_root: Option<PathBuf>,
+    pub snapshot: Arc<Snapshot>,
+    /// False until the cold index of the folder is complete.
+    pub indexed: bool,
+}
+
+/// The current text of an open document.
+pub struct OpenText {
+    pub version: i32,
+    pub text: Arc<str>,
+    pub line_index: Arc<LineIndex>,
+}
+
+/// Where a document of a folder lives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocPlace {
+    pub folder: usize,
+    pub root: RootKind,
+    pub path: String,
+}
+
+#[derive(Clone)]
+pub struct World {
+    pub folders: Vec<Folder>,
+    pub open: Arc<HashMap<lsp::Uri, Arc<OpenText>>>,
+    pub encoding: PositionEncoding,
+    pub settings: Settings,
+}
+
+/// A document located in the world, with the text its positions refer to.
+pub struct DocView {
+    pub folder: usize,
+    pub id: DocId,
+    pub text: Arc<str>,
+    pub line_index: Arc<LineIndex>,
+}
+
+impl World {
+    pub fn empty(encoding: PositionEncoding, settings: Settings) -> World {
+        World { folders: Vec::new(), open: Arc::default(), encoding, settings }
+    }
+
+    /// The folder, tree and relative path of a file: the folder with the longest root that
+    /// contains it, else a folder whose external aiwg root contains it.
+    pub fn place(&self, path: &Path) -> Option<DocPlace> {
+        let relative = |root: &Path| -> Option<String> {
+            let rel = path.strip_prefix(root).ok()?;
+            let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            (!parts.is_empty()).then(|| parts.join("/"))
+        };
+        let workspace = self
+            .folders
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| relative(&f.root).map(|rel| (f.root.as_os_str().len(), i, rel)))
+            .max_by_key(|(len, _, _)| *len);
+        if let Some((_, folder, path)) = workspace {
+            return Some(DocPlace { folder, root: RootKind::Workspace, path });
+        }
+        self.folders.iter().enumerate().find_map(|(folder, f)| {
+            let rel = relative(f.aiwg_root.as_deref()?)?;
+            Some(DocPlace { folder, root: RootKind::Aiwg, path: rel })
+        })
+    }
+
+    pub fn place_of_uri(&self, uri: &lsp::Uri) -> Option<DocPlace> {
+        self.place(&uri.to_file_path()?)
+    }
+
+    /// The absolute path of a document of a folder.
+    pub fn file_path(&self, folder: usize, root: RootKind, path: &str) -> Option<PathBuf> {
+        let folder = self.folders.get(folder)?;
+        let base = match root {
+            RootKind::Workspace => &folder.root,
+            RootKind::Aiwg => folder.aiwg_root.as_ref()?,
+        };
+        Some(base.join(path))
+    }
+
+    pub fn uri(&self, folder: usize, root: RootKind, path: &str) -> Option<lsp::Uri> {
+        lsp::Uri::from_file_path(self.file_path(folder, root, path)?)
+    }
+
+    /// The indexed document behind `uri` with its current text: the editor's text when open,
+    /// else the file on disk.
+    pub fn doc(&self, uri: &lsp::Uri) -> Option<DocView> {
+        let place = self.place_of_uri(uri)?;
+        let id = self.folders[place.folder].snapshot.doc_by_path(place.root, &place.path)?;
+        let (text, line_index) = match self.open.get(uri) {
+            Some(open) => (Arc::clone(&open.text), Arc::clone(&open.line_index)),
+            None => {
+                let text: Arc<str> = read_bounded(&uri.to_file_path()?)?.into();
+                let index = Arc::new(LineIndex::new(&text));
+                (text, index)
+            }
+        };
+        Some(DocView { folder: place.folder, id, text, line_index })
+    }
+
+    /// The line index of any file of a folder, for converting target ranges.
+    pub fn line_index(&self, folder: usize, root: RootKind, path: &str) -> Option<Arc<LineIndex>> {
+        let file = self.file_path(folder, root, path)?;
+        if let Some(open) = lsp::Uri::from_file_path(&file).and_then(|uri| self.open.get(&uri)) {
+            return Some(Arc::clone(&open.line_index));
+        }
+        Some(Arc::new(LineIndex::new(&read_bounded(&file)?)))
+    }
+}
+
+/// A file's text for position conversion, or `None` when it is missing, huge or a folder.
+fn read_bounded(path: &Path) -> Option<String> {
+    crate::loader::read_text(path, MAX_TARGET_BYTES).ok()
+}

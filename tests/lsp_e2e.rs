@@ -1,0 +1,319 @@
+//! The language server end to end: the real binary over stdio, driven by a small JSON-RPC
+//! client, through the lifecycle users see (initialize, indexing progress, open, diagnostics,
+//! requests, edits, watched files, shutdown, exit).
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Messages from the server, in arrival order.
+#[derive(Default)]
+struct Inbox {
+    messages: Mutex<VecDeque<Value>>,
+    arrived: Condvar,
+}
+
+struct Session {
+    child: Child,
+    stdin: ChildStdin,
+    inbox: Arc<Inbox>,
+    /// Every message seen so far, for assertions on notifications.
+    seen: Vec<Value>,
+    next_id: i64,
+    settings: Value,
+    root: PathBuf,
+}
+
+fn write_frame(stdin: &mut ChildStdin, message: &Value) {
+    let body = message.to_string();
+    write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("server stdin open");
+    stdin.flush().expect("flush");
+}
+
+fn read_frames(stdout: impl Read, inbox: Arc<Inbox>) {
+    let mut reader = BufReader::new(stdout);
+    loop {
+        let mut length = None;
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                return;
+            }
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(value) = line.strip_prefix("Content-Length: ") {
+                length = value.parse::<usize>().ok();
+            }
+        }
+        let mut body = vec![0; length.expect("a Content-Length header")];
+        if reader.read_exact(&mut body).is_err() {
+            return;
+        }
+        let message: Value = serde_json::from_slice(&body).expect("the server writes JSON");
+        inbox.messages.lock().unwrap().push_back(message);
+        inbox.arrived.notify_all();
+    }
+}
+
+impl Session {
+    fn start(root: &Path, settings: Value, capabilities: Value) -> Session {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_aiwg-lsp"))
+            .current_dir(root)
+            .env_remove("AIWG_ROOT")
+            .env("HOME", root.join("no-home"))
+            .env("AIWG_LSP_LOG", "info")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the server starts");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let inbox = Arc::new(Inbox::default());
+        let reader_inbox = Arc::clone(&inbox);
+        std::thread::spawn(move || read_frames(stdout, reader_inbox));
+        let mut session =
+            Session { child, stdin, inbox, seen: Vec::new(), next_id: 1, settings, root: root.to_path_buf() };
+        let uri = session.uri("");
+        let init = session.request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": uri.trim_end_matches('/'),
+                "capabilities": capabilities,
+                "workspaceFolders": [{"uri": uri.trim_end_matches('/'), "name": "demo"}],
+            }),
+        );
+        assert!(init["result"]["capabilities"].is_object(), "{init}");
+        session.notify("initialized", json!({}));
+        session
+    }
+
+    fn uri(&self, rel: &str) -> String {
+        format!("file://{}/{rel}", self.root.display())
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        write_frame(&mut self.stdin, &json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Waits for the next message; answers the server's own requests on the way.
+    fn next_message(&mut self, deadline: Instant) -> Option<Value> {
+        let mut messages = self.inbox.messages.lock().unwrap();
+        loop {
+            if let Some(message) = messages.pop_front() {
+                drop(messages);
+                if message.get("method").is_some() && message.get("id").is_some() {
+                    let result = match message["method"].as_str().unwrap() {
+                        "workspace/configuration" => json!([self.settings.clone()]),
+                        _ => Value::Null,
+                    };
+                    write_frame(&mut self.stdin, &json!({"jsonrpc": "2.0", "id": message["id"], "result": result}));
+                }
+                self.seen.push(message.clone());
+                return Some(message);
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return None;
+            }
+            messages = self.inbox.arrived.wait_timeout(messages, deadline - now).unwrap().0;
+        }
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        write_frame(&mut self.stdin, &json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        let deadline = Instant::now() + TIMEOUT;
+        while let Some(message) = self.next_message(deadline) {
+            if message["id"] == json!(id) && message.get("method").is_none() {
+                return message;
+            }
+        }
+        panic!("no response to {method} within {TIMEOUT:?}");
+    }
+
+    /// Waits until a message satisfies `matches`, looking at those already seen first.
+    fn wait_for(&mut self, what: &str, matches: impl Fn(&Value) -> bool) -> Value {
+        if let Some(found) = self.seen.iter().find(|m| matches(m)) {
+            return found.clone();
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        while let Some(message) = self.next_message(deadline) {
+            if matches(&message) {
+                return message;
+            }
+        }
+        panic!("timed out waiting for {what}");
+    }
+
+    /// The next diagnostics published for `rel` after the messages seen so far.
+    fn next_diagnostics(&mut self, rel: &str) -> Vec<Value> {
+        let uri = self.uri(rel);
+        self.seen.clear();
+        let message = self.wait_for(&format!("diagnostics of {rel}"), |m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == json!(uri)
+        });
+        message["params"]["diagnostics"].as_array().cloned().unwrap_or_default()
+    }
+
+    fn open(&mut self, rel: &str) -> String {
+        let text = std::fs::read_to_string(self.root.join(rel)).expect("fixture file");
+        let uri = self.uri(rel);
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+        );
+        text
+    }
+
+    fn shutdown(mut self) {
+        let response = self.request("shutdown", Value::Null);
+        assert!(response.get("error").is_none(), "{response}");
+        self.notify("exit", Value::Null);
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "exit after shutdown is a clean exit: {status}");
+                return;
+            }
+            assert!(Instant::now() < deadline, "the server did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+fn capabilities() -> Value {
+    json!({
+        "general": {"positionEncodings": ["utf-16"]},
+        "window": {"workDoneProgress": true},
+        "workspace": {
+            "configuration": true,
+            "workspaceFolders": true,
+            "didChangeWatchedFiles": {"dynamicRegistration": true},
+        },
+        "textDocument": {
+            "hover": {"contentFormat": ["markdown"]},
+            "definition": {"linkSupport": true},
+            "publishDiagnostics": {},
+        },
+    })
+}
+
+/// A copy of the demo workspace and the aiwg root, so tests may write files.
+fn demo_copy() -> (tempfile::TempDir, PathBuf, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_tree(&crate_dir.join("examples/demo"), &dir.path().join("demo"));
+    copy_tree(&crate_dir.join("examples/aiwg-root"), &dir.path().join("aiwg-root"));
+    let root = dir.path().join("demo").canonicalize().unwrap();
+    let settings = json!({"aiwgRoot": dir.path().join("aiwg-root").canonicalize().unwrap()});
+    (dir, root, settings)
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+const ADR_002: &str = ".aiwg/architecture/decisions/ADR-002-jwt-access-tokens.md";
+
+#[test]
+fn lifecycle_progress_diagnostics_edits_and_exit() {
+    let (_dir, root, settings) = demo_copy();
+    let mut session = Session::start(&root, settings, capabilities());
+    // Indexing reports progress and ends.
+    session.wait_for("an indexing progress report", |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "report"
+    });
+    session.wait_for("the end of indexing", |m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end");
+    assert!(
+        session.seen.iter().any(|m| m["method"] == "client/registerCapability"),
+        "the server registers file watching"
+    );
+
+    // didOpen -> diagnostics, with the deliberate broken reference as an error.
+    let text = session.open(ADR_002);
+    let diagnostics = session.next_diagnostics(ADR_002);
+    let broken: Vec<&Value> = diagnostics.iter().filter(|d| d["code"] == "broken-reference").collect();
+    assert_eq!(broken.len(), 2, "{diagnostics:#?}");
+    assert!(
+        broken.iter().any(|d| d["severity"] == 1 && d["message"].as_str().unwrap().contains("token-rotation-runbook"))
+    );
+
+    // didChange fixing the reference -> fresh diagnostics without it.
+    let line = text.lines().position(|l| l.contains("token-rotation-runbook")).unwrap();
+    let column = text.lines().nth(line).unwrap().find("@.aiwg/security/token-rotation-runbook.md").unwrap();
+    let utf16 = text.lines().nth(line).unwrap()[..column].encode_utf16().count();
+    let old = "@.aiwg/security/token-rotation-runbook.md";
+    let uri = session.uri(ADR_002);
+    session.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [{
+                "range": {"start": {"line": line, "character": utf16}, "end": {"line": line, "character": utf16 + old.len()}},
+                "text": "@.aiwg/security/threat-model.md",
+            }],
+        }),
+    );
+    let diagnostics = session.next_diagnostics(ADR_002);
+    assert!(
+        !diagnostics.iter().any(|d| d["message"].as_str().unwrap().contains("token-rotation-runbook")),
+        "{diagnostics:#?}"
+    );
+
+    // A watched file created on disk makes a dangling reference resolve.
+    let runbook = root.join(".aiwg/security/token-rotation-runbook.md");
+    let strategy = ".aiwg/testing/test-strategy.md";
+    session.open(strategy);
+    let before = session.next_diagnostics(strategy);
+    assert!(before.iter().any(|d| d["message"].as_str().unwrap().contains("load-test-plan")), "{before:#?}");
+    let plan = root.join(".aiwg/testing/test-plans/load-test-plan.md");
+    std::fs::create_dir_all(plan.parent().unwrap()).unwrap();
+    std::fs::write(&plan, "# Load test plan\n").unwrap();
+    std::fs::write(&runbook, "# Runbook\n").unwrap();
+    let plan_uri = format!("file://{}", plan.display());
+    session.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": plan_uri, "type": 1}]}));
+    let after = session.next_diagnostics(strategy);
+    assert!(!after.iter().any(|d| d["message"].as_str().unwrap().contains("load-test-plan")), "{after:#?}");
+
+    session.shutdown();
+}
+
+#[test]
+fn requests_on_unknown_documents_and_positions_past_the_end_do_not_fail() {
+    let (_dir, root, settings) = demo_copy();
+    let mut session = Session::start(&root, settings, capabilities());
+    let response = session.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": "file:///nowhere/at/all.md"}, "position": {"line": 0, "character": 0}}),
+    );
+    assert!(response.get("error").is_none() && response["result"].is_null(), "{response}");
+    session.open(ADR_002);
+    let uri = session.uri(ADR_002);
+    let response = session.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 9999, "character": 9999}}),
+    );
+    assert!(response.get("error").is_none(), "{response}");
+    session.shutdown();
+}
