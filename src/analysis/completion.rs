@@ -138,15 +138,19 @@ fn path_items(snapshot: &Snapshot, typed: &str, replace: TextRange) -> Vec<Compl
         .enumerate()
         .filter_map(|(i, c)| Some((pattern.score(Utf32Str::new(&c.path, &mut buf), &mut matcher)?, i)))
         .collect();
-    let rank = |&(score, i): &(u32, usize)| {
-        let c = &candidates[i];
-        (std::cmp::Reverse(score), c.origin, c.path.len(), c.path.clone())
+    // Best score first; then the workspace's own paths, shorter ones, and a stable order.
+    let order = |a: &(u32, usize), b: &(u32, usize)| {
+        let (x, y) = (&candidates[a.1], &candidates[b.1]);
+        b.0.cmp(&a.0)
+            .then(x.origin.cmp(&y.origin))
+            .then(x.path.len().cmp(&y.path.len()))
+            .then_with(|| x.path.cmp(&y.path))
     };
     if scored.len() > MAX_PATH_ITEMS {
-        scored.select_nth_unstable_by_key(MAX_PATH_ITEMS - 1, rank);
+        scored.select_nth_unstable_by(MAX_PATH_ITEMS - 1, order);
         scored.truncate(MAX_PATH_ITEMS);
     }
-    scored.sort_by_key(rank);
+    scored.sort_unstable_by(order);
 
     scored
         .iter()
@@ -453,17 +457,17 @@ mod tests {
             expect![[r#"
                 0000 Folder docs/ replaces ""
                 0001 Folder .aiwg/ replaces ""
-                0002 File docs/notes.md — notes.md (Document) replaces ""
+                0002 File docs/notes.md — Notes (Document) replaces ""
                 0003 File .aiwg/config.yaml replaces ""
                 0004 Folder .aiwg/architecture/ replaces ""
                 0005 Folder .aiwg/requirements/ replaces ""
-                0006 File .aiwg/architecture/sad.md — sad.md (Document) replaces ""
+                0006 File .aiwg/architecture/sad.md — Software Architecture (Document) replaces ""
                 0007 Folder .aiwg/requirements/use-cases/ replaces ""
-                0008 File .aiwg/requirements/use-cases/UC-001-create-task.md — UC-001-create-task.md (Use case) replaces ""
+                0008 File .aiwg/requirements/use-cases/UC-001-create-task.md — UC-001: Create Task (Use case) replaces ""
                 0009 Folder .claude/skills/auto-provenance/ [Deployed from `agentic/code/frameworks/sdlc-complete/skills/auto-provenance`] replaces ""
-                0010 File .claude/rules/thought-protocol.md — thought-protocol.md (Rule) [Deployed from `agentic/code/frameworks/sdlc-complete/rules/thought-protocol.md`] replaces ""
-                0011 File .claude/commands/flow-inception.md — flow-inception.md (Command) [Deployed from `agentic/code/frameworks/sdlc-complete/commands/flows/flow-inception.md`] replaces ""
-                0012 File .claude/agents/architecture-designer.md — architecture-designer.md (Agent definition) [Deployed from `agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md`] replaces ""
+                0010 File .claude/rules/thought-protocol.md — Thought Protocol (Rule) [Deployed from `agentic/code/frameworks/sdlc-complete/rules/thought-protocol.md`] replaces ""
+                0011 File .claude/commands/flow-inception.md — Flow: Inception (Command) [Deployed from `agentic/code/frameworks/sdlc-complete/commands/flows/flow-inception.md`] replaces ""
+                0012 File .claude/agents/architecture-designer.md — Architecture Designer (Agent definition) [Deployed from `agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md`] replaces ""
                 0013 Folder agentic/ [In the aiwg install root] replaces ""
                 0014 Folder agentic/code/ [In the aiwg install root] replaces ""
                 0015 Folder agentic/code/frameworks/ [In the aiwg install root] replaces ""
@@ -474,10 +478,10 @@ mod tests {
                 0020 Folder agentic/code/frameworks/sdlc-complete/commands/ [In the aiwg install root] replaces ""
                 0021 Folder agentic/code/frameworks/sdlc-complete/commands/flows/ [In the aiwg install root] replaces ""
                 0022 Folder agentic/code/frameworks/sdlc-complete/skills/auto-provenance/ [In the aiwg install root] replaces ""
-                0023 File agentic/code/frameworks/sdlc-complete/rules/thought-protocol.md — thought-protocol.md (Rule) [In the aiwg install root] replaces ""
-                0024 File agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md — architecture-designer.md (Agent definition) [In the aiwg install root] replaces ""
-                0025 File agentic/code/frameworks/sdlc-complete/skills/auto-provenance/SKILL.md — SKILL.md (Skill) [In the aiwg install root] replaces ""
-                0026 File agentic/code/frameworks/sdlc-complete/commands/flows/flow-inception.md — flow-inception.md (Command) [In the aiwg install root] replaces ""
+                0023 File agentic/code/frameworks/sdlc-complete/rules/thought-protocol.md — Thought Protocol (Rule) [In the aiwg install root] replaces ""
+                0024 File agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md — Architecture Designer (Agent definition) [In the aiwg install root] replaces ""
+                0025 File agentic/code/frameworks/sdlc-complete/skills/auto-provenance/SKILL.md — Auto provenance (Skill) [In the aiwg install root] replaces ""
+                0026 File agentic/code/frameworks/sdlc-complete/commands/flows/flow-inception.md — Flow: Inception (Command) [In the aiwg install root] replaces ""
             "#]],
         );
     }
@@ -488,16 +492,16 @@ mod tests {
             &with_notes("See @.cl/rul$0"),
             5,
             expect![[r#"
-                0000 File .claude/rules/thought-protocol.md — thought-protocol.md (Rule) [Deployed from `agentic/code/frameworks/sdlc-complete/rules/thought-protocol.md`] replaces ".cl/rul"
+                0000 File .claude/rules/thought-protocol.md — Thought Protocol (Rule) [Deployed from `agentic/code/frameworks/sdlc-complete/rules/thought-protocol.md`] replaces ".cl/rul"
             "#]],
         );
         check(
             &with_notes("See @sad$0 now"),
             3,
             expect![[r#"
-                0000 File .aiwg/architecture/sad.md — sad.md (Document) replaces "sad"
-                0001 File .claude/agents/architecture-designer.md — architecture-designer.md (Agent definition) [Deployed from `agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md`] replaces "sad"
-                0002 File agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md — architecture-designer.md (Agent definition) [In the aiwg install root] replaces "sad"
+                0000 File .aiwg/architecture/sad.md — Software Architecture (Document) replaces "sad"
+                0001 File .claude/agents/architecture-designer.md — Architecture Designer (Agent definition) [Deployed from `agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md`] replaces "sad"
+                0002 File agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md — Architecture Designer (Agent definition) [In the aiwg install root] replaces "sad"
                 … 8 items in all
             "#]],
         );
@@ -506,8 +510,22 @@ mod tests {
 
     #[test]
     fn headings_after_hash() {
-        check(&with_notes("See @.aiwg/architecture/sad.md#$0"), 10, expect![""]);
-        check(&with_notes("See @.aiwg/architecture/sad.md#rule$0"), 10, expect![""]);
+        check(
+            &with_notes("See @.aiwg/architecture/sad.md#$0"),
+            10,
+            expect![[r#"
+            0000 Heading software-architecture — Software Architecture replaces ""
+            0001 Heading caching-strategy — Caching Strategy replaces ""
+            0002 Heading rule-7-context-budget-estimation — Rule 7: Context Budget Estimation replaces ""
+        "#]],
+        );
+        check(
+            &with_notes("See @.aiwg/architecture/sad.md#rule$0"),
+            10,
+            expect![[r#"
+            0000 Heading rule-7-context-budget-estimation — Rule 7: Context Budget Estimation replaces "rule"
+        "#]],
+        );
     }
 
     #[test]
@@ -532,8 +550,8 @@ mod tests {
             &format!("{fixture}See ADR-$0\n"),
             10,
             expect![[r#"
-                0000 Id ADR-001 — .aiwg/architecture/decisions/ADR-001-postgres.md [Status: Accepted  Store tasks in PostgreSQL 16.] replaces "ADR-"
-                0001 Id ADR-005 — .aiwg/architecture/decisions/ADR-005-sse.md replaces "ADR-"
+                0000 Id ADR-001 — ADR-001: Use PostgreSQL [Status: Accepted  Store tasks in PostgreSQL 16.] replaces "ADR-"
+                0001 Id ADR-005 — ADR-005: Server-sent events replaces "ADR-"
                 0002 Id ADR-006 — next free number replaces "ADR-"
             "#]],
         );
@@ -541,7 +559,7 @@ mod tests {
             &format!("{fixture}See uc-ap-$0\n"),
             10,
             expect![[r#"
-                0000 Id UC-AP-003 — .aiwg/requirements/use-cases/UC-AP-003-approve.md replaces "uc-ap-"
+                0000 Id UC-AP-003 — UC-AP-003: Approve replaces "uc-ap-"
                 0001 Id UC-AP-004 — next free number replaces "uc-ap-"
             "#]],
         );
@@ -549,8 +567,8 @@ mod tests {
             &format!("{fixture}See UC-$0\n"),
             10,
             expect![[r#"
-                0000 Id UC-007 — .aiwg/requirements/use-cases/UC-007-list.md replaces "UC-"
-                0001 Id UC-AP-003 — .aiwg/requirements/use-cases/UC-AP-003-approve.md replaces "UC-"
+                0000 Id UC-007 — UC-007: List replaces "UC-"
+                0001 Id UC-AP-003 — UC-AP-003: Approve replaces "UC-"
                 0002 Id UC-008 — next free number replaces "UC-"
             "#]],
         );

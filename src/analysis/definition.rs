@@ -121,10 +121,10 @@ mod tests {
             # Notes
             See @.aiwg/architecture/sad.md#caching-strategy$0 and @.aiwg/architecture/sad.md#rule-7.
             "#,
-            expect![[r#"
+            expect![[r###"
                 from "@.aiwg/architecture/sad.md#caching-strategy"
-                -> .aiwg/architecture/sad.md
-            "#]],
+                -> .aiwg/architecture/sad.md:3:1 "## Caching Strategy" (section lines 3..7)
+            "###]],
         );
         check(
             r#"
@@ -142,10 +142,10 @@ mod tests {
             # Notes
             See @.aiwg/architecture/sad.md#caching-strategy and @.aiwg/arch$0itecture/sad.md#rule-7.
             "#,
-            expect![[r#"
+            expect![[r###"
                 from "@.aiwg/architecture/sad.md#rule-7"
-                -> .aiwg/architecture/sad.md
-            "#]],
+                -> .aiwg/architecture/sad.md:7:1 "## Rule 7: Context Budget Estimation" (section lines 7..10)
+            "###]],
         );
     }
 
@@ -229,11 +229,11 @@ mod tests {
             # ADR-002: Tokens
             Implements UC-0$001.
             "#,
-            expect![[r#"
+            expect![[r##"
                 from "UC-001"
-                -> .aiwg/requirements/use-cases/UC-001-create-task-v2.md
-                -> .aiwg/requirements/use-cases/UC-001-create-task.md
-            "#]],
+                -> .aiwg/requirements/use-cases/UC-001-create-task-v2.md:1:1 "# Create Task, revised"
+                -> .aiwg/requirements/use-cases/UC-001-create-task.md:1:1 "# UC-001: Create Task"
+            "##]],
         );
     }
 

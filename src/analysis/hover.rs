@@ -8,7 +8,8 @@
 use std::fmt::Write;
 
 use crate::analysis::cursor::{self, CursorTarget};
-use crate::model::{IdKey, ProvenanceRecord, Reference};
+use crate::analysis::references::section_backlinks;
+use crate::model::{Heading, IdKey, ProvenanceRecord, Reference};
 use crate::resolve::{AiwgRoot, Resolution, RootKind, Stage, Target, is_deployed_path};
 use crate::text::TextRange;
 use crate::workspace::{DocId, Document, Snapshot};
@@ -34,7 +35,7 @@ pub fn hover(snapshot: &Snapshot, doc: DocId, offset: usize) -> Option<Hover> {
         CursorTarget::IdDeclaration { declaration, .. } => {
             id_hover(snapshot, &declaration.id.key, &declaration.id.text)
         }
-        CursorTarget::Heading { .. } => return None,
+        CursorTarget::Heading { heading, .. } => heading_hover(snapshot, doc, heading),
     };
     Some(Hover { range: at.range(), markdown })
 }
@@ -199,6 +200,28 @@ fn provenance_block(record: &ProvenanceRecord, record_path: &str, out: &mut Stri
     out.push('\n');
 }
 
+/// A heading: the document itself for its title, else the section and who links to it.
+fn heading_hover(snapshot: &Snapshot, doc: DocId, heading: &Heading) -> String {
+    let document = snapshot.doc(doc);
+    let mut out = String::new();
+    if heading.level == 1 {
+        document_block(document, &mut out);
+        let backlinks = snapshot.backlinks(document.root, &document.path).len();
+        let _ = write!(out, "_{}_", count(backlinks, "backlink", "backlinks"));
+    } else {
+        let anchored = section_backlinks(snapshot, doc, heading).len();
+        let _ = write!(
+            out,
+            "**{}**\n\n`#{}` in `{}`\n\n_{} to this section_",
+            heading.text,
+            heading.slug,
+            display_path(document.root, &document.path, false),
+            count(anchored, "reference", "references")
+        );
+    }
+    out
+}
+
 fn id_hover(snapshot: &Snapshot, key: &IdKey, written: &str) -> String {
     let declaring = snapshot.declaring(key);
     let mentions = snapshot.mentioning(key).len();
@@ -304,11 +327,13 @@ mod tests {
             "#,
             expect![[r#"
                 ["@.aiwg/architecture/decisions/ADR-003-sse.md#consequences"]
-                **.aiwg/architecture/decisions/ADR-003-sse.md**
+                **ADR-003: Server-sent events for live updates**
 
                 `.aiwg/architecture/decisions/ADR-003-sse.md` · Architecture decision record · ADR-003 · Status: Accepted
 
                 Push task changes to browsers over SSE instead of polling.
+
+                Section: Consequences
 
                 Provenance (`.aiwg/research/provenance/records/adr-003.prov.yaml`):
                 - agent: urn:aiwg:agent:architecture-designer (Architecture Designer, claude-opus-4)
@@ -381,7 +406,7 @@ mod tests {
                 ["@.claude/rules/research-before-decision.md"]
                 `.claude/rules/research-before-decision.md` is ambiguous between 2 files.
 
-                **aiwg-root: agentic/code/addons/aiwg-utils/rules/research-before-decision.md**
+                **Research first (utils)**
 
                 `aiwg-root: agentic/code/addons/aiwg-utils/rules/research-before-decision.md` · Rule
 
@@ -389,7 +414,7 @@ mod tests {
 
                 ---
 
-                **aiwg-root: agentic/code/frameworks/sdlc-complete/rules/research-before-decision.md**
+                **Research first**
 
                 `aiwg-root: agentic/code/frameworks/sdlc-complete/rules/research-before-decision.md` · Rule
 
@@ -397,6 +422,50 @@ mod tests {
 
                 _Deployed provider path mapped back to its framework source · 1 backlink_
             "#]],
+        );
+    }
+
+    #[test]
+    fn headings_show_their_document_or_their_section_backlinks() {
+        check(
+            r#"
+            //- /.aiwg/architecture/decisions/ADR-002-tokens.md
+            # ADR-00$02: Tokens
+
+            ## Consequences
+            //- /docs/notes.md
+            # Notes
+            See @.aiwg/architecture/decisions/ADR-002-tokens.md and its
+            @.aiwg/architecture/decisions/ADR-002-tokens.md#consequences.
+            "#,
+            expect![[r##"
+                ["# ADR-002: Tokens"]
+                **ADR-002: Tokens**
+
+                `.aiwg/architecture/decisions/ADR-002-tokens.md` · Architecture decision record · ADR-002
+
+                _2 backlinks_
+            "##]],
+        );
+        check(
+            r#"
+            //- /.aiwg/architecture/decisions/ADR-002-tokens.md
+            # ADR-002: Tokens
+
+            ## Conseq$0uences
+            //- /docs/notes.md
+            # Notes
+            See @.aiwg/architecture/decisions/ADR-002-tokens.md and its
+            @.aiwg/architecture/decisions/ADR-002-tokens.md#consequences.
+            "#,
+            expect![[r###"
+                ["## Consequences"]
+                **Consequences**
+
+                `#consequences` in `.aiwg/architecture/decisions/ADR-002-tokens.md`
+
+                _1 reference to this section_
+            "###]],
         );
     }
 
@@ -416,7 +485,7 @@ mod tests {
             "#,
             expect![[r#"
                 ["UC-001"]
-                **.aiwg/requirements/use-cases/UC-001-create-task.md**
+                **UC-001: Create Task**
 
                 `.aiwg/requirements/use-cases/UC-001-create-task.md` · Use case · UC-001 · Status: Approved
 
@@ -432,11 +501,44 @@ mod tests {
             //- /.aiwg/requirements/use-cases/UC-001-create-task-v2.md
             # UC-001: Create Task Again
             //- /.aiwg/architecture/decisions/ADR-002-tokens.md
-            # ADR-00$02: Tokens
-            Implements UC-001 and UC-001.
+            # ADR-002: Tokens
+            Implements UC-0$001 and UC-001.
             "#,
             expect![[r#"
-                no hover
+                ["UC-001"]
+                **UC-001** is declared by 2 documents.
+
+                **UC-001: Create Task Again**
+
+                `.aiwg/requirements/use-cases/UC-001-create-task-v2.md` · Use case · UC-001
+
+                ---
+
+                **UC-001: Create Task**
+
+                `.aiwg/requirements/use-cases/UC-001-create-task.md` · Use case · UC-001
+
+                _2 mentions_
+            "#]],
+        );
+        check(
+            r#"
+            //- /.aiwg/requirements/create-task.md
+            # Create Task
+
+            **ID**: UC-0$001
+            **Status**: Draft
+            //- /.aiwg/architecture/decisions/ADR-002-tokens.md
+            # ADR-002: Tokens
+            Implements UC-001.
+            "#,
+            expect![[r#"
+                ["UC-001"]
+                **Create Task**
+
+                `.aiwg/requirements/create-task.md` · Document · UC-001 · Status: Draft
+
+                _1 mention_
             "#]],
         );
         check(

@@ -26,7 +26,8 @@ pub fn document_links(snapshot: &Snapshot, doc: DocId) -> Vec<DocumentLink> {
         .filter_map(|(reference, resolution)| {
             let Resolution::Resolved { stage, targets } = resolution else { return None };
             let first = targets.first()?;
-            let mut tooltip = format!("{} — {}", first.path, stage.describe());
+            let slash = if first.is_dir { "/" } else { "" };
+            let mut tooltip = format!("{}{slash} — {}", first.path, stage.describe());
             if targets.len() > 1 {
                 tooltip.push_str(&format!(" (1 of {})", targets.len()));
             }
@@ -83,13 +84,13 @@ mod tests {
             //- /aiwg-root/agentic/code/addons/aiwg-utils/rules/research-before-decision.md
             # Research first (utils)
             "#,
-            expect![[r#"
-                "@.aiwg/architecture/sad.md#caching" -> .aiwg/architecture/sad.md | .aiwg/architecture/sad.md — path relative to the project root
+            expect![[r###"
+                "@.aiwg/architecture/sad.md#caching" -> .aiwg/architecture/sad.md:3:1 "## Caching Strategy" (section lines 3..4) | .aiwg/architecture/sad.md — path relative to the project root
                 "@src/login.ts:3" -> src/login.ts:3 | src/login.ts — path relative to the project root
-                "@.aiwg/requirements/" -> .aiwg/requirements/ | .aiwg/requirements — path relative to the project root
+                "@.aiwg/requirements/" -> .aiwg/requirements/ | .aiwg/requirements/ — path relative to the project root
                 "@.aiwg/requirements/UC-*.md" -> .aiwg/requirements/UC-001-a.md | .aiwg/requirements/UC-001-a.md — glob pattern (1 of 2)
                 "@.claude/rules/research-before-decision.md" -> /aiwg-root/agentic/code/addons/aiwg-utils/rules/research-before-decision.md | agentic/code/addons/aiwg-utils/rules/research-before-decision.md — deployed provider path mapped back to its framework source (1 of 2)
-            "#]],
+            "###]],
         );
     }
 }

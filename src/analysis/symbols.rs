@@ -137,14 +137,22 @@ fn symbols_of(doc: &Document) -> Vec<WorkspaceSymbol> {
         .collect()
 }
 
-/// `ADR-003: Server-sent events` → `Server-sent events`, so the ID is not named twice.
+/// `ADR-003: Server-sent events` → `Server-sent events`, and `Use-Case Specification: UC-001` →
+/// `Use-Case Specification`, so the ID is not named twice.
 fn title_without_id<'a>(title: &'a str, id: &str) -> &'a str {
-    match title.get(..id.len()) {
-        Some(head) if head.eq_ignore_ascii_case(id) => {
-            title[id.len()..].trim_start_matches([':', '-', '—', '–', ' ', '.'])
-        }
-        _ => title,
+    const SEPARATORS: [char; 6] = [':', '-', '—', '–', ' ', '.'];
+    if let Some(head) = title.get(..id.len())
+        && head.eq_ignore_ascii_case(id)
+    {
+        return title[id.len()..].trim_start_matches(SEPARATORS);
     }
+    if let Some(cut) = title.len().checked_sub(id.len())
+        && let Some(tail) = title.get(cut..)
+        && tail.eq_ignore_ascii_case(id)
+    {
+        return title[..cut].trim_end_matches(SEPARATORS);
+    }
+    title
 }
 
 #[cfg(test)]
@@ -214,7 +222,15 @@ mod tests {
 
             ### Glossary
             "#,
-            expect![""],
+            expect![[r#####"
+                Software Architecture (h1) .aiwg/architecture/sad.md:1:1 sel "# Software Architecture"
+                  Context (h2) .aiwg/architecture/sad.md:3:1 sel "## Context"
+                    Constraints (skipped a level) (h4) .aiwg/architecture/sad.md:5:1 sel "#### Constraints (skipped a level)"
+                    Stakeholders (h3) .aiwg/architecture/sad.md:7:1 sel "### Stakeholders"
+                  Decisions (h2) .aiwg/architecture/sad.md:9:1 sel "## Decisions"
+                Appendix (h1) .aiwg/architecture/sad.md:11:1 sel "# Appendix"
+                  Glossary (h3) .aiwg/architecture/sad.md:13:1 sel "### Glossary"
+            "#####]],
         );
     }
 
@@ -249,23 +265,29 @@ mod tests {
             ARTIFACTS,
             "",
             expect![[r#"
-                ADR-001 [adr] .aiwg/architecture/decisions/ADR-001-postgres.md (Accepted)
-                ADR-003 [adr] .aiwg/architecture/decisions/ADR-003-sse.md (Proposed)
-                UC-AP-002 [use-case] .aiwg/requirements/use-cases/UC-AP-002-approve.md
-                performance.md [nfr] .aiwg/requirements/nfr-modules/performance.md
-                risk-register.md [risk] .aiwg/risks/risk-register.md
+                ADR-001: Use PostgreSQL [adr] .aiwg/architecture/decisions/ADR-001-postgres.md:1:1 (Accepted)
+                ADR-003: Server-sent events for live updates [adr] .aiwg/architecture/decisions/ADR-003-sse.md:1:1 (Proposed)
+                Performance Requirements [nfr] .aiwg/requirements/nfr-modules/performance.md:1:1
+                R-001 (in Risk Register) [risk] .aiwg/risks/risk-register.md:5:3
+                UC-AP-002: Use-Case Specification [use-case] .aiwg/requirements/use-cases/UC-AP-002-approve.md:1:1
             "#]],
         );
     }
 
     #[test]
     fn fuzzy_query_ranks_and_reaches_the_aiwg_root() {
-        check_workspace(ARTIFACTS, "sse live", expect![""]);
+        check_workspace(
+            ARTIFACTS,
+            "sse live",
+            expect![[r#"
+            ADR-003: Server-sent events for live updates [adr] .aiwg/architecture/decisions/ADR-003-sse.md:1:1 (Proposed)
+        "#]],
+        );
         check_workspace(
             ARTIFACTS,
             "archdesign",
             expect![[r#"
-                architecture-designer.md [agent] agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md
+                Architecture Designer [agent] /aiwg-root/agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md:1:1
             "#]],
         );
     }
