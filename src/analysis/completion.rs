@@ -191,15 +191,16 @@ fn borrowed(path: &str, is_dir: bool, origin: Origin) -> PathCandidate<'_> {
     PathCandidate { path: std::borrow::Cow::Borrowed(path), is_dir, origin, source: path }
 }
 
-/// `Title (Kind)` of an indexed document.
+/// `Title · Kind` of an indexed document.
 fn title_and_kind(doc: &Document) -> String {
     let name = doc.facts.title.as_deref().unwrap_or_else(|| doc.path.rsplit('/').next().unwrap_or(&doc.path));
-    format!("{name} ({})", doc.facts.kind.label())
+    format!("{name} · {}", doc.facts.kind.label())
 }
 
 /// The `.claude/…` paths that the deploy map resolves to framework sources in `tree`
 /// (`agentic/code/{frameworks,addons}/<name>/{rules,agents,commands,skills}/`), each with
-/// whether it is a folder and the first source it maps to. Colliding names appear once.
+/// whether it is a folder and the first source it maps to (in path order, as the deploy map
+/// lists them). Colliding names appear once.
 fn deployed_paths(tree: &PathSet) -> BTreeMap<String, (bool, &str)> {
     let mut out: BTreeMap<String, (bool, &str)> = BTreeMap::new();
     for dir in tree.dirs() {
@@ -232,7 +233,11 @@ fn deployed_paths(tree: &PathSet) -> BTreeMap<String, (bool, &str)> {
                 continue;
             }
             let source = if is_dir { &file[..dir.len() + 1 + inner.find('/').unwrap_or(inner.len())] } else { file };
-            out.entry(deployed).or_insert((is_dir, source));
+            // Folders come out of a hash set: keep the smallest source, the deploy map's first.
+            let entry = out.entry(deployed).or_insert((is_dir, source));
+            if source < entry.1 {
+                *entry = (is_dir, source);
+            }
         }
     }
     out
@@ -457,17 +462,17 @@ mod tests {
             expect![[r#"
                 0000 Folder docs/ replaces ""
                 0001 Folder .aiwg/ replaces ""
-                0002 File docs/notes.md — Notes (Document) replaces ""
+                0002 File docs/notes.md — Notes · Document replaces ""
                 0003 File .aiwg/config.yaml replaces ""
                 0004 Folder .aiwg/architecture/ replaces ""
                 0005 Folder .aiwg/requirements/ replaces ""
-                0006 File .aiwg/architecture/sad.md — Software Architecture (Document) replaces ""
+                0006 File .aiwg/architecture/sad.md — Software Architecture · Document replaces ""
                 0007 Folder .aiwg/requirements/use-cases/ replaces ""
-                0008 File .aiwg/requirements/use-cases/UC-001-create-task.md — UC-001: Create Task (Use case) replaces ""
+                0008 File .aiwg/requirements/use-cases/UC-001-create-task.md — UC-001: Create Task · Use case replaces ""
                 0009 Folder .claude/skills/auto-provenance/ [Deployed from `agentic/code/frameworks/sdlc-complete/skills/auto-provenance`] replaces ""
-                0010 File .claude/rules/thought-protocol.md — Thought Protocol (Rule) [Deployed from `agentic/code/frameworks/sdlc-complete/rules/thought-protocol.md`] replaces ""
-                0011 File .claude/commands/flow-inception.md — Flow: Inception (Command) [Deployed from `agentic/code/frameworks/sdlc-complete/commands/flows/flow-inception.md`] replaces ""
-                0012 File .claude/agents/architecture-designer.md — Architecture Designer (Agent definition) [Deployed from `agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md`] replaces ""
+                0010 File .claude/rules/thought-protocol.md — Thought Protocol · Rule [Deployed from `agentic/code/frameworks/sdlc-complete/rules/thought-protocol.md`] replaces ""
+                0011 File .claude/commands/flow-inception.md — Flow: Inception · Command [Deployed from `agentic/code/frameworks/sdlc-complete/commands/flows/flow-inception.md`] replaces ""
+                0012 File .claude/agents/architecture-designer.md — Architecture Designer · Agent definition [Deployed from `agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md`] replaces ""
                 0013 Folder agentic/ [In the aiwg install root] replaces ""
                 0014 Folder agentic/code/ [In the aiwg install root] replaces ""
                 0015 Folder agentic/code/frameworks/ [In the aiwg install root] replaces ""
@@ -478,10 +483,38 @@ mod tests {
                 0020 Folder agentic/code/frameworks/sdlc-complete/commands/ [In the aiwg install root] replaces ""
                 0021 Folder agentic/code/frameworks/sdlc-complete/commands/flows/ [In the aiwg install root] replaces ""
                 0022 Folder agentic/code/frameworks/sdlc-complete/skills/auto-provenance/ [In the aiwg install root] replaces ""
-                0023 File agentic/code/frameworks/sdlc-complete/rules/thought-protocol.md — Thought Protocol (Rule) [In the aiwg install root] replaces ""
-                0024 File agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md — Architecture Designer (Agent definition) [In the aiwg install root] replaces ""
-                0025 File agentic/code/frameworks/sdlc-complete/skills/auto-provenance/SKILL.md — Auto provenance (Skill) [In the aiwg install root] replaces ""
-                0026 File agentic/code/frameworks/sdlc-complete/commands/flows/flow-inception.md — Flow: Inception (Command) [In the aiwg install root] replaces ""
+                0023 File agentic/code/frameworks/sdlc-complete/rules/thought-protocol.md — Thought Protocol · Rule [In the aiwg install root] replaces ""
+                0024 File agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md — Architecture Designer · Agent definition [In the aiwg install root] replaces ""
+                0025 File agentic/code/frameworks/sdlc-complete/skills/auto-provenance/SKILL.md — Auto provenance · Skill [In the aiwg install root] replaces ""
+                0026 File agentic/code/frameworks/sdlc-complete/commands/flows/flow-inception.md — Flow: Inception · Command [In the aiwg install root] replaces ""
+            "#]],
+        );
+    }
+
+    #[test]
+    fn deployed_paths_of_a_workspace_that_is_its_own_aiwg_root() {
+        // The aiwg repository itself: its framework sources are in the workspace. Colliding rule
+        // names appear once, READMEs and command templates are not deployed.
+        check(
+            r#"
+            //- /agentic/code/frameworks/sdlc-complete/rules/research-before-decision.md
+            # Research first
+            //- /agentic/code/frameworks/sdlc-complete/rules/README.md
+            # Rules
+            //- /agentic/code/frameworks/sdlc-complete/commands/templates/flow-template.md
+            # Template
+            //- /agentic/code/addons/aiwg-utils/rules/research-before-decision.md
+            # Research first (utils)
+            //- /agentic/code/addons/aiwg-utils/commands/aiwg-regenerate.md
+            # Regenerate
+            //- /CLAUDE.md
+            # Project
+            Load @.claude/$0
+            "#,
+            5,
+            expect![[r#"
+                0000 File .claude/commands/aiwg-regenerate.md — Regenerate · Command [Deployed from `agentic/code/addons/aiwg-utils/commands/aiwg-regenerate.md`] replaces ".claude/"
+                0001 File .claude/rules/research-before-decision.md — Research first (utils) · Rule [Deployed from `agentic/code/addons/aiwg-utils/rules/research-before-decision.md`] replaces ".claude/"
             "#]],
         );
     }
@@ -492,16 +525,16 @@ mod tests {
             &with_notes("See @.cl/rul$0"),
             5,
             expect![[r#"
-                0000 File .claude/rules/thought-protocol.md — Thought Protocol (Rule) [Deployed from `agentic/code/frameworks/sdlc-complete/rules/thought-protocol.md`] replaces ".cl/rul"
+                0000 File .claude/rules/thought-protocol.md — Thought Protocol · Rule [Deployed from `agentic/code/frameworks/sdlc-complete/rules/thought-protocol.md`] replaces ".cl/rul"
             "#]],
         );
         check(
             &with_notes("See @sad$0 now"),
             3,
             expect![[r#"
-                0000 File .aiwg/architecture/sad.md — Software Architecture (Document) replaces "sad"
-                0001 File .claude/agents/architecture-designer.md — Architecture Designer (Agent definition) [Deployed from `agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md`] replaces "sad"
-                0002 File agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md — Architecture Designer (Agent definition) [In the aiwg install root] replaces "sad"
+                0000 File .aiwg/architecture/sad.md — Software Architecture · Document replaces "sad"
+                0001 File .claude/agents/architecture-designer.md — Architecture Designer · Agent definition [Deployed from `agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md`] replaces "sad"
+                0002 File agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md — Architecture Designer · Agent definition [In the aiwg install root] replaces "sad"
                 … 8 items in all
             "#]],
         );
