@@ -95,4 +95,14 @@ mod tests {
         assert_eq!(kind_at(text, 2), "nothing");
         assert_eq!(kind_at(text, 23), "nothing");
     }
+
+    #[test]
+    fn ids_and_references_win_over_the_heading_holding_them() {
+        let text = "# Notes\n\n## See ADR-002 and @docs/a.md\n";
+        assert_eq!(kind_at(text, 2), "heading notes");
+        assert_eq!(kind_at(text, 7), "heading notes");
+        assert_eq!(kind_at(text, 13), "heading see-adr-002-and-docsamd");
+        assert_eq!(kind_at(text, 18), "mention ADR-002");
+        assert_eq!(kind_at(text, 30), "reference docs/a.md");
+    }
 }
