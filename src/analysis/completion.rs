@@ -9,6 +9,7 @@
 //! borrowed from the path sets, scored into one reused buffer, and only the best
 //! [`MAX_PATH_ITEMS`] become items.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
@@ -87,50 +88,64 @@ fn ends_path(c: char) -> bool {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Origin {
     Workspace,
-    /// A deployed provider path that maps back to this framework source.
-    Deployed(RootKind),
-    Aiwg,
+    /// A deployed provider path that maps back to a framework source.
+    Deployed,
+    AiwgRoot,
 }
 
 struct PathCandidate<'a> {
-    /// Without the trailing `/` of folders, which is added to the item only.
-    path: std::borrow::Cow<'a, str>,
+    /// As inserted after the `@` (and after an aiwg-root prefix), without the trailing `/` of
+    /// folders, which only the item gets.
+    path: Cow<'a, str>,
     is_dir: bool,
     origin: Origin,
-    /// The file the path opens: itself, or for a deployed path its framework source.
+    /// The tree and path of the file the candidate opens: itself, or a deployed path's source.
+    root: RootKind,
     source: &'a str,
 }
+
+/// How references spell the aiwg install root (aiwg-format §2.3); after one of these only the
+/// aiwg root's own paths make sense.
+const AIWG_ROOT_SPELLINGS: &[&str] = &["~/.local/share/ai-writing-guide/", "$AIWG_ROOT/", "${AIWG_ROOT}/"];
 
 fn path_items(snapshot: &Snapshot, typed: &str, replace: TextRange) -> Vec<CompletionItem> {
     let roots = snapshot.roots();
     let workspace = &*roots.workspace;
-    let mut candidates: Vec<PathCandidate<'_>> = Vec::with_capacity(workspace.len() * 2);
-    candidates.extend(workspace.files().map(|p| borrowed(p, false, Origin::Workspace)));
-    candidates.extend(workspace.dirs().map(|p| borrowed(p, true, Origin::Workspace)));
-    if let AiwgRoot::External(aiwg) = &roots.aiwg {
-        let fresh = |p: &&str| !workspace.exists(p);
-        candidates.extend(aiwg.files().filter(fresh).map(|p| borrowed(p, false, Origin::Aiwg)));
-        candidates.extend(aiwg.dirs().filter(fresh).map(|p| borrowed(p, true, Origin::Aiwg)));
-    }
     let aiwg_tree = match &roots.aiwg {
         AiwgRoot::Missing => None,
         AiwgRoot::Workspace => Some((RootKind::Workspace, workspace)),
         AiwgRoot::External(set) => Some((RootKind::Aiwg, &**set)),
     };
-    if let Some((root, tree)) = aiwg_tree {
-        for (deployed, (is_dir, source)) in deployed_paths(tree) {
-            if !workspace.exists(deployed.trim_end_matches('/')) {
-                candidates.push(PathCandidate {
-                    path: std::borrow::Cow::Owned(deployed.trim_end_matches('/').to_string()),
-                    is_dir,
-                    origin: Origin::Deployed(root),
-                    source,
-                });
+    let spelled_root = AIWG_ROOT_SPELLINGS.iter().copied().find(|p| typed.starts_with(p));
+    let query = &typed[spelled_root.map_or(0, str::len)..];
+
+    let mut candidates: Vec<PathCandidate<'_>> = Vec::with_capacity(workspace.len() * 2);
+    match (spelled_root, aiwg_tree) {
+        (Some(_), Some((root, tree))) => add_tree(&mut candidates, tree, root, Origin::AiwgRoot, None),
+        (Some(_), None) => {}
+        (None, _) => {
+            add_tree(&mut candidates, workspace, RootKind::Workspace, Origin::Workspace, None);
+            if let AiwgRoot::External(aiwg) = &roots.aiwg {
+                // `agentic/…` resolves in the aiwg root when the workspace does not hold it.
+                add_tree(&mut candidates, aiwg, RootKind::Aiwg, Origin::AiwgRoot, Some(workspace));
+            }
+            if let Some((root, tree)) = aiwg_tree {
+                for (deployed, (is_dir, source)) in deployed_paths(tree) {
+                    if !workspace.exists(&deployed) {
+                        candidates.push(PathCandidate {
+                            path: Cow::Owned(deployed),
+                            is_dir,
+                            origin: Origin::Deployed,
+                            root,
+                            source,
+                        });
+                    }
+                }
             }
         }
     }
 
-    let pattern = Pattern::parse(typed, CaseMatching::Ignore, Normalization::Smart);
+    let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
     let mut matcher = Matcher::new(Config::DEFAULT.match_paths());
     let mut buf = Vec::new();
     let mut scored: Vec<(u32, usize)> = candidates
@@ -157,25 +172,16 @@ fn path_items(snapshot: &Snapshot, typed: &str, replace: TextRange) -> Vec<Compl
         .enumerate()
         .map(|(position, &(_, i))| {
             let c = &candidates[i];
-            let mut label = c.path.to_string();
-            if c.is_dir {
-                label.push('/');
-            }
-            let source_root = match c.origin {
-                Origin::Workspace => RootKind::Workspace,
-                Origin::Deployed(root) => root,
-                Origin::Aiwg => RootKind::Aiwg,
-            };
-            let indexed = (!c.is_dir).then(|| snapshot.doc_by_path(source_root, c.source)).flatten();
-            let detail = indexed.map(|id| title_and_kind(snapshot.doc(id)));
+            let label = format!("{}{}{}", spelled_root.unwrap_or(""), c.path, if c.is_dir { "/" } else { "" });
+            let indexed = (!c.is_dir).then(|| snapshot.doc_by_path(c.root, c.source)).flatten();
             let documentation = match c.origin {
                 Origin::Workspace => None,
-                Origin::Deployed(_) => Some(format!("Deployed from `{}`", c.source)),
-                Origin::Aiwg => Some("In the aiwg install root".to_string()),
+                Origin::Deployed => Some(format!("Deployed from `{}`", c.source)),
+                Origin::AiwgRoot => Some("In the aiwg install root".to_string()),
             };
             CompletionItem {
                 kind: if c.is_dir { CompletionKind::Folder } else { CompletionKind::File },
-                detail,
+                detail: indexed.map(|id| title_and_kind(snapshot.doc(id))),
                 documentation,
                 insert_text: label.clone(),
                 label,
@@ -187,8 +193,20 @@ fn path_items(snapshot: &Snapshot, typed: &str, replace: TextRange) -> Vec<Compl
         .collect()
 }
 
-fn borrowed(path: &str, is_dir: bool, origin: Origin) -> PathCandidate<'_> {
-    PathCandidate { path: std::borrow::Cow::Borrowed(path), is_dir, origin, source: path }
+/// Every file and folder of `tree` as candidates, except those `skip` holds too.
+fn add_tree<'a>(
+    candidates: &mut Vec<PathCandidate<'a>>,
+    tree: &'a PathSet,
+    root: RootKind,
+    origin: Origin,
+    skip: Option<&PathSet>,
+) {
+    let fresh = |p: &&str| skip.is_none_or(|s| !s.exists(p));
+    let files = tree.files().filter(fresh).map(|p| (p, false));
+    let dirs = tree.dirs().filter(fresh).map(|p| (p, true));
+    for (path, is_dir) in files.chain(dirs) {
+        candidates.push(PathCandidate { path: Cow::Borrowed(path), is_dir, origin, root, source: path });
+    }
 }
 
 /// `Title · Kind` of an indexed document.
@@ -199,7 +217,7 @@ fn title_and_kind(doc: &Document) -> String {
 
 /// The `.claude/…` paths that the deploy map resolves to framework sources in `tree`
 /// (`agentic/code/{frameworks,addons}/<name>/{rules,agents,commands,skills}/`), each with
-/// whether it is a folder and the first source it maps to (in path order, as the deploy map
+/// whether it is a folder (written without its trailing `/`) and the first source it maps to (in path order, as the deploy map
 /// lists them). Colliding names appear once.
 fn deployed_paths(tree: &PathSet) -> BTreeMap<String, (bool, &str)> {
     let mut out: BTreeMap<String, (bool, &str)> = BTreeMap::new();
@@ -220,7 +238,7 @@ fn deployed_paths(tree: &PathSet) -> BTreeMap<String, (bool, &str)> {
             let base = inner.rsplit('/').next().unwrap_or(inner);
             let (deployed, is_dir) = match component {
                 "skills" => match inner.split_once('/') {
-                    Some((skill, _)) => (format!(".claude/skills/{skill}/"), true),
+                    Some((skill, _)) => (format!(".claude/skills/{skill}"), true),
                     None => continue,
                 },
                 // Framework commands are collected recursively (templates aside), addon
@@ -538,6 +556,14 @@ mod tests {
                 … 8 items in all
             "#]],
         );
+        check(
+            &with_notes("From @~/.local/share/ai-writing-guide/thought$0"),
+            3,
+            expect![[r#"
+                0000 File ~/.local/share/ai-writing-guide/agentic/code/frameworks/sdlc-complete/rules/thought-protocol.md — Thought Protocol · Rule [In the aiwg install root] replaces "~/.local/share/ai-writing-guide/thought"
+            "#]],
+        );
+        // An e-mail address is not a reference.
         check(&with_notes("mail me@sad$0"), 3, expect![""]);
     }
 
