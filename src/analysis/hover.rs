@@ -118,9 +118,12 @@ fn target_preview(snapshot: &Snapshot, target: &Target, reference: &Reference, s
     match doc {
         Some(doc) => document_block(doc, out),
         None => {
+            // A folder or a file that is only listed (an image, a config file): its name is all
+            // there is to show.
             let what = if target.is_dir { "Folder" } else { "File" };
-            let _ = writeln!(out, "**{}**\n", display_path(target.root, &target.path, target.is_dir));
-            let _ = writeln!(out, "{what}\n");
+            let name = target.path.rsplit('/').next().unwrap_or(&target.path);
+            let _ = writeln!(out, "**{name}{}**\n", if target.is_dir { "/" } else { "" });
+            let _ = writeln!(out, "`{}` · {what}\n", display_path(target.root, &target.path, target.is_dir));
         }
     }
     if let Some(anchor) = reference.anchor.as_deref()
@@ -466,6 +469,93 @@ mod tests {
 
                 _1 reference to this section_
             "###]],
+        );
+    }
+
+    #[test]
+    fn folders_and_long_globs() {
+        check(
+            r#"
+            //- /.aiwg/research/sources/a.pdf
+            //- /docs/notes.md
+            # Notes
+            Sources: @.aiwg/research/sources/$0
+            "#,
+            expect![[r#"
+                ["@.aiwg/research/sources/"]
+                **sources/**
+
+                `.aiwg/research/sources/` · Folder
+
+                _Path relative to the project root · 1 backlink_
+            "#]],
+        );
+        check(
+            r#"
+            //- /.aiwg/requirements/UC-001-a.md
+            # UC-001: A
+            //- /.aiwg/requirements/UC-002-b.md
+            # UC-002: B
+            //- /.aiwg/requirements/UC-003-c.md
+            # UC-003: C
+            //- /.aiwg/requirements/UC-004-d.md
+            # UC-004: D
+            //- /.aiwg/requirements/UC-005-e.md
+            # UC-005: E
+            //- /.aiwg/requirements/UC-006-f.md
+            # UC-006: F
+            //- /.aiwg/requirements/UC-007-g.md
+            # UC-007: G
+            //- /CLAUDE.md
+            # Project
+            All use cases: @.aiwg/requirements/UC-*.md$0
+            "#,
+            expect![[r#"
+                ["@.aiwg/requirements/UC-*.md"]
+                `.aiwg/requirements/UC-*.md` matches 7 files.
+
+                **UC-001: A**
+
+                `.aiwg/requirements/UC-001-a.md` · Use case · UC-001
+
+                _Glob pattern · 1 backlink_
+
+                ---
+
+                **UC-002: B**
+
+                `.aiwg/requirements/UC-002-b.md` · Use case · UC-002
+
+                _Glob pattern · 1 backlink_
+
+                ---
+
+                **UC-003: C**
+
+                `.aiwg/requirements/UC-003-c.md` · Use case · UC-003
+
+                _Glob pattern · 1 backlink_
+
+                ---
+
+                **UC-004: D**
+
+                `.aiwg/requirements/UC-004-d.md` · Use case · UC-004
+
+                _Glob pattern · 1 backlink_
+
+                ---
+
+                **UC-005: E**
+
+                `.aiwg/requirements/UC-005-e.md` · Use case · UC-005
+
+                _Glob pattern · 1 backlink_
+
+                ---
+
+                …and 2 more.
+            "#]],
         );
     }
 
