@@ -567,8 +567,8 @@ fn index_folder(
 /// The root for a document opened outside every workspace folder.
 fn fallback_root(file: &Path) -> PathBuf {
     let dir = file.parent().unwrap_or(file);
-    if let Some(project) = dir.ancestors().find(|a| a.join(".aiwg").is_dir()) {
-        return project.to_path_buf();
+    if let Some(project) = loader::nearest_project(dir) {
+        return project;
     }
     match std::env::current_dir() {
         Ok(cwd) if file.starts_with(&cwd) => cwd,

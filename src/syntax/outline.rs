@@ -5,8 +5,11 @@
 //! summary) is computed by one shared function, so the two paths can only disagree here, and
 //! the differential test compares exactly this value.
 //!
-//! Semantics follow tree-sitter-md 0.5 (CommonMark + GFM tables + YAML front matter), because
-//! the open-document path is the one users watch as they type.
+//! Semantics follow tree-sitter-md 0.5 (CommonMark + GFM tables + YAML front matter + LaTeX
+//! spans), because the open-document path is the one users watch as they type, including its
+//! departures from CommonMark (see `scan.rs` and the fixtures of `tests/syntax_differential.rs`).
+//! Lines end with `\n`, `\r\n` or a lone `\r`, and a text is read as if it ended with a line
+//! break. No range ends with a line break.
 
 use crate::text::TextRange;
 
@@ -17,20 +20,27 @@ pub struct Outline {
     pub front_matter: Option<FrontMatter>,
     /// ATX and setext headings in document order.
     pub headings: Vec<OutlineHeading>,
-    /// Fenced code blocks (``` or ~~~), from the opening fence line to the end of the closing
-    /// fence line (or the end of the enclosing container when unclosed).
+    /// Fenced code blocks (``` or ~~~) in document order.
     pub fenced_code: Vec<FencedCode>,
-    /// Inline code spans, backticks included, in document order.
+    /// Inline code spans in document order: from the first backtick of the opening run to the
+    /// last backtick of the closing run. The closing run can be longer than the opening one
+    /// (tree-sitter-md closes `` `a`` `` on the last backtick of the first run at least as long
+    /// as the opener). Spans inside link destinations, link labels, raw HTML, autolinks and
+    /// LaTeX spans do not exist, nor do spans in code blocks, HTML blocks or front matter.
     pub code_spans: Vec<TextRange>,
-    /// GFM pipe tables, from the header row to the end of the last row.
+    /// GFM pipe tables in document order: from the first byte of the header row (after its
+    /// indentation and container prefixes) to the end of the last row (trailing blanks
+    /// excluded). Any non-blank line that starts no other block continues a table.
     pub tables: Vec<TextRange>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FrontMatter {
-    /// From the first byte of the opening `---` to the end of the closing `---` line.
+    /// From byte 0 to the end of the closing `---` (its trailing blanks excluded). The opening
+    /// line is `---` and the closing line exactly `---`, each with optional trailing blanks.
     pub range: TextRange,
-    /// The YAML between the two marker lines.
+    /// The YAML: from the start of the line after the opening `---` to the start of the closing
+    /// line, so it includes the line break of its last line (empty when there is no YAML).
     pub body: TextRange,
 }
 
@@ -38,18 +48,57 @@ pub struct FrontMatter {
 pub struct OutlineHeading {
     /// 1 to 6. Setext `===` is 1 and `---` is 2.
     pub level: u8,
-    /// The whole heading: for ATX the line from its first `#` to the end of its content (line
-    /// break excluded); for setext from the first content line to the end of the underline.
+    /// The whole heading. ATX: from its first `#` to the end of its line, trailing blanks
+    /// excluded (a closing `#` sequence included). Setext: from the first non-blank character
+    /// of its content to the end of the underline, trailing blanks excluded.
     pub range: TextRange,
-    /// The heading's inline content: for ATX without the `#` markers, the surrounding spaces and
-    /// an optional closing `#` sequence; for setext the content lines (trimmed) without the
-    /// underline. Empty (at the marker's end) for an empty heading such as `#`.
+    /// The heading's inline content. ATX: without the `#` marker, the blanks around the content
+    /// and an optional closing sequence (a run of `#` preceded by a blank); empty at the end of
+    /// the marker when nothing follows it (`#`), empty where the closing sequence starts when
+    /// only one follows (`## ##`). Setext: from the first non-blank character of the first
+    /// line to the last non-blank character of the last line before the underline; for a
+    /// heading in a container the range spans the `> ` or indentation of its inner lines.
     pub content: TextRange,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FencedCode {
+    /// From the first character of the opening fence to the end of the closing fence's marker
+    /// run. An unclosed fence ends at the end of its last line (trailing blanks kept): the last
+    /// line before its container ends, or the last line of the document (blank lines included).
     pub range: TextRange,
-    /// The info string after the opening fence (`yaml`, `bash`…), when present.
+    /// The info string after the opening fence (`yaml`, `bash`…), blanks around it excluded,
+    /// when present.
     pub info: Option<TextRange>,
+}
+
+/// A plain-text rendering of `outline`, one element per line with its range and the text it
+/// covers (`h2 12..30 "Context"`), for snapshot tests and readable differential-test failures.
+pub fn render(text: &str, outline: &Outline) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    if let Some(front_matter) = &outline.front_matter {
+        let _ = writeln!(out, "front_matter {:?} body {:?}", front_matter.range, front_matter.body);
+    }
+    for heading in &outline.headings {
+        let content = heading.content.slice(text);
+        let _ = writeln!(out, "h{} {:?} {content:?}", heading.level, heading.range);
+    }
+    for fence in &outline.fenced_code {
+        match fence.info {
+            Some(info) => {
+                let _ = writeln!(out, "fence {:?} info {:?}", fence.range, info.slice(text));
+            }
+            None => {
+                let _ = writeln!(out, "fence {:?}", fence.range);
+            }
+        }
+    }
+    for span in &outline.code_spans {
+        let _ = writeln!(out, "span {span:?} {:?}", span.slice(text));
+    }
+    for table in &outline.tables {
+        let _ = writeln!(out, "table {table:?}");
+    }
+    out
 }
