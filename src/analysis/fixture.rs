@@ -24,7 +24,6 @@ pub struct Fixture {
     /// (root, path, text) of every file, in fixture order.
     pub files: Vec<(RootKind, String, String)>,
     /// The file and byte offset of `$0`, if any.
-    #[allow(dead_code)] // Read by the feature tests that take a cursor.
     pub cursor: Option<(DocId, usize)>,
 }
 

@@ -36,6 +36,9 @@ pub struct Backend {
     client: Client,
     world: Arc<ArcSwap<World>>,
     inbox: Mutex<std::sync::mpsc::Sender<Msg>>,
+    /// Client messages sent to the writer, and (below) applied by it.
+    sent: std::sync::atomic::AtomicU64,
+    applied: tokio::sync::watch::Receiver<u64>,
     /// Set once by `initialize`; shared with the event loop.
     support: Arc<OnceLock<ClientSupport>>,
     initial_folders: Mutex<Vec<PathBuf>>,
@@ -46,7 +49,15 @@ impl Backend {
         let world = Arc::new(ArcSwap::from_pointee(World::empty(PositionEncoding::Utf16, Settings::default())));
         let (inbox, messages) = std::sync::mpsc::channel();
         let (events, event_rx) = tokio::sync::mpsc::unbounded_channel();
-        let host = Host::new(PositionEncoding::Utf16, Settings::default(), Arc::clone(&world), events, inbox.clone());
+        let (applied_tx, applied) = tokio::sync::watch::channel(0);
+        let host = Host::new(
+            PositionEncoding::Utf16,
+            Settings::default(),
+            Arc::clone(&world),
+            events,
+            inbox.clone(),
+            applied_tx,
+        );
         let spawned = std::thread::Builder::new().name("aiwg-writer".into()).spawn(move || host.run(messages));
         if let Err(err) = spawned {
             error!("cannot start the writer thread: {err}");
@@ -55,6 +66,8 @@ impl Backend {
             client,
             world,
             inbox: Mutex::new(inbox),
+            sent: std::sync::atomic::AtomicU64::new(0),
+            applied,
             support: Arc::new(OnceLock::new()),
             initial_folders: Mutex::new(Vec::new()),
         };
@@ -64,8 +77,23 @@ impl Backend {
 
     fn send(&self, msg: Msg) {
         let inbox = self.inbox.lock().unwrap_or_else(|e| e.into_inner());
+        // Counted under the lock, so the count and the channel agree on the order.
+        if msg.from_client() {
+            self.sent.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
         if inbox.send(msg).is_err() {
             error!("the writer thread is gone; the change is lost");
+        }
+    }
+
+    /// Waits until the writer has applied every client message sent so far, so that a request
+    /// sees the edits that preceded it. Bounded: a wedged writer must not hang requests.
+    async fn caught_up(&self) {
+        let target = self.sent.load(std::sync::atomic::Ordering::SeqCst);
+        let mut applied = self.applied.clone();
+        let wait = applied.wait_for(|&count| count >= target);
+        if tokio::time::timeout(std::time::Duration::from_secs(10), wait).await.is_err() {
+            warn!("answering from a world that lags the client's changes");
         }
     }
 
@@ -79,6 +107,7 @@ impl Backend {
         T: Send + 'static,
         F: FnOnce(&World) -> T + Send + 'static,
     {
+        self.caught_up().await;
         let world = self.world.load_full();
         let job = tokio::task::spawn_blocking(move || std::panic::catch_unwind(AssertUnwindSafe(|| f(&world))));
         match job.await {

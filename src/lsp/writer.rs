@@ -76,6 +76,15 @@ pub enum Msg {
     Shutdown,
 }
 
+impl Msg {
+    /// Messages that come from the client (as opposed to the indexer). The server counts the
+    /// ones it sends and the writer the ones it applied, so a request can wait until every
+    /// notification before it is visible (LSP requires requests to see earlier changes).
+    pub fn from_client(&self) -> bool {
+        !matches!(self, Msg::Paths { .. } | Msg::Documents { .. } | Msg::Indexed { .. })
+    }
+}
+
 /// What the writer tells the async side.
 #[derive(Debug)]
 pub enum Event {
@@ -125,6 +134,8 @@ pub struct Host {
     world: Arc<ArcSwap<World>>,
     events: UnboundedSender<Event>,
     inbox: Sender<Msg>,
+    /// How many client messages have been applied and published.
+    applied: tokio::sync::watch::Sender<u64>,
 }
 
 impl Host {
@@ -134,22 +145,38 @@ impl Host {
         world: Arc<ArcSwap<World>>,
         events: UnboundedSender<Event>,
         inbox: Sender<Msg>,
+        applied: tokio::sync::watch::Sender<u64>,
     ) -> Host {
-        Host { folders: Vec::new(), open: HashMap::new(), encoding, settings, next_generation: 1, world, events, inbox }
+        Host {
+            folders: Vec::new(),
+            open: HashMap::new(),
+            encoding,
+            settings,
+            next_generation: 1,
+            world,
+            events,
+            inbox,
+            applied,
+        }
     }
 
     /// Applies messages until `Shutdown` or until every sender is gone.
     pub fn run(mut self, messages: Receiver<Msg>) {
         while let Ok(msg) = messages.recv() {
-            if matches!(msg, Msg::Shutdown) {
-                break;
-            }
+            let from_client = msg.from_client();
+            let shutdown = matches!(msg, Msg::Shutdown);
             // A bug in one message must not take the server down: log it and go on.
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.apply(msg)));
             if let Err(panic) = outcome {
                 tracing::error!("the writer panicked applying a change: {}", panic_message(&panic));
             }
             self.publish();
+            if from_client {
+                self.applied.send_modify(|count| *count += 1);
+            }
+            if shutdown {
+                break;
+            }
         }
         debug!("writer stopped");
     }
