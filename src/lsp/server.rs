@@ -78,7 +78,7 @@ impl Backend {
     fn send(&self, msg: Msg) {
         let inbox = self.inbox.lock().unwrap_or_else(|e| e.into_inner());
         // Counted under the lock, so the count and the channel agree on the order.
-        if msg.from_client() {
+        if msg.is_from_client() {
             self.sent.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         }
         if inbox.send(msg).is_err() {

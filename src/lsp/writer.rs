@@ -80,7 +80,7 @@ impl Msg {
     /// Messages that come from the client (as opposed to the indexer). The server counts the
     /// ones it sends and the writer the ones it applied, so a request can wait until every
     /// notification before it is visible (LSP requires requests to see earlier changes).
-    pub fn from_client(&self) -> bool {
+    pub fn is_from_client(&self) -> bool {
         !matches!(self, Msg::Paths { .. } | Msg::Documents { .. } | Msg::Indexed { .. })
     }
 }
@@ -163,7 +163,7 @@ impl Host {
     /// Applies messages until `Shutdown` or until every sender is gone.
     pub fn run(mut self, messages: Receiver<Msg>) {
         while let Ok(msg) = messages.recv() {
-            let from_client = msg.from_client();
+            let from_client = msg.is_from_client();
             let shutdown = matches!(msg, Msg::Shutdown);
             // A bug in one message must not take the server down: log it and go on.
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.apply(msg)));
