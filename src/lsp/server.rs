@@ -25,6 +25,7 @@ use crate::text::PositionEncoding;
 /// What the client can do, as far as our choices depend on it.
 #[derive(Clone, Debug, Default)]
 struct ClientSupport {
+    /// The client pulls diagnostics and the user asked for that (`pullDiagnostics`).
     pull_diagnostics: bool,
     diagnostic_refresh: bool,
     work_done_progress: bool,
@@ -346,9 +347,11 @@ impl LanguageServer for Backend {
                 .unwrap_or(false),
             configuration: caps.workspace.as_ref().and_then(|w| w.configuration).unwrap_or(false),
         };
+        let settings = params.initialization_options.as_ref().map(Settings::from_json).unwrap_or_default();
+        let support =
+            ClientSupport { pull_diagnostics: support.pull_diagnostics && settings.pull_diagnostics, ..support };
         let pull = support.pull_diagnostics;
         let _ = self.support.set(support);
-        let settings = params.initialization_options.as_ref().map(Settings::from_json).unwrap_or_default();
         self.send(Msg::Init { encoding, settings });
         *self.initial_folders.lock().unwrap_or_else(|e| e.into_inner()) = folders_of(&params);
 
