@@ -66,6 +66,12 @@ fn read_frames(stdout: impl Read, inbox: Arc<Inbox>) {
 
 impl Session {
     fn start(root: &Path, settings: Value, capabilities: Value) -> Session {
+        Session::start_with_folders(root, settings, capabilities, true)
+    }
+
+    /// `with_folders: false` starts the way Helix does outside a git repository: no root URI
+    /// and no workspace folders.
+    fn start_with_folders(root: &Path, settings: Value, capabilities: Value, with_folders: bool) -> Session {
         let mut child = Command::new(env!("CARGO_BIN_EXE_aiwg-lsp"))
             .current_dir(root)
             .env_remove("AIWG_ROOT")
@@ -84,15 +90,24 @@ impl Session {
         let mut session =
             Session { child, stdin, inbox, seen: Vec::new(), next_id: 1, settings, root: root.to_path_buf() };
         let uri = session.uri("");
-        let init = session.request(
-            "initialize",
+        let uri = uri.trim_end_matches('/');
+        let params = if with_folders {
             json!({
                 "processId": null,
-                "rootUri": uri.trim_end_matches('/'),
+                "rootUri": uri,
                 "capabilities": capabilities,
-                "workspaceFolders": [{"uri": uri.trim_end_matches('/'), "name": "demo"}],
-            }),
-        );
+                "workspaceFolders": [{"uri": uri, "name": "demo"}],
+                "initializationOptions": {"aiwg": session.settings.clone()},
+            })
+        } else {
+            json!({
+                "processId": null,
+                "rootUri": null,
+                "capabilities": capabilities,
+                "initializationOptions": {"aiwg": session.settings.clone()},
+            })
+        };
+        let init = session.request("initialize", params);
         assert!(init["result"]["capabilities"].is_object(), "{init}");
         session.notify("initialized", json!({}));
         session
@@ -357,5 +372,18 @@ fn requests_on_unknown_documents_and_positions_past_the_end_do_not_fail() {
         json!({"textDocument": {"uri": uri}, "position": {"line": 9999, "character": 9999}}),
     );
     assert!(response.get("error").is_none(), "{response}");
+    session.shutdown();
+}
+
+#[test]
+fn without_any_root_the_project_is_found_from_the_opened_file() {
+    let (_dir, root, settings) = demo_copy();
+    let mut session = Session::start_with_folders(&root, settings, capabilities(), false);
+    session.open(ADR_002);
+    let diagnostics = session.next_diagnostics(ADR_002);
+    assert!(
+        diagnostics.iter().any(|d| d["message"].as_str().unwrap().contains("token-rotation-runbook")),
+        "the demo was indexed from the opened file's nearest .aiwg ancestor: {diagnostics:#?}"
+    );
     session.shutdown();
 }
