@@ -140,6 +140,7 @@ impl Backend {
                 PathBuf,
                 tower_lsp_server::OngoingProgress<tower_lsp_server::Bounded, tower_lsp_server::NotCancellable>,
             > = HashMap::new();
+            let mut last_percentage: HashMap<PathBuf, u32> = HashMap::new();
             let mut token_counter = 0u32;
             while let Some(event) = events.recv().await {
                 let support = support.get().cloned().unwrap_or_default();
@@ -176,8 +177,11 @@ impl Backend {
                         progress.insert(root, ongoing);
                     }
                     Event::IndexProgress { root, done, total } => {
-                        if let Some(ongoing) = progress.get(&root) {
-                            let percentage = (done * 100).checked_div(total).unwrap_or(100) as u32;
+                        let percentage = (done * 100).checked_div(total).unwrap_or(100) as u32;
+                        // One report per percent is plenty for a progress bar.
+                        if let Some(ongoing) = progress.get(&root)
+                            && last_percentage.insert(root.clone(), percentage) != Some(percentage)
+                        {
                             ongoing.report_with_message(format!("Indexing {done}/{total} documents"), percentage).await;
                         }
                     }

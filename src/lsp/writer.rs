@@ -526,6 +526,9 @@ impl Host {
     }
 }
 
+/// How long the indexer gathers documents before handing them to the writer.
+const INDEX_BATCH_INTERVAL: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// Loads a folder in the background: the listing first (so references resolve at once), then
 /// the documents in batches, with progress.
 fn index_folder(
@@ -578,16 +581,34 @@ fn index_folder(
     if let (Some(path), Some(tree)) = (&aiwg_path, &aiwg_tree) {
         trees.push((path, RootKind::Aiwg, &tree.files, &aiwg_options));
     }
+    // Each batch the writer applies copies the snapshot's indexes once, so batches are
+    // gathered for a while rather than sent as the readers finish them: a 10,000-document
+    // workspace then costs a handful of copies instead of one per 64 documents.
+    let pending: std::sync::Mutex<(Vec<Document>, std::time::Instant)> =
+        std::sync::Mutex::new((Vec::new(), std::time::Instant::now()));
+    let flush = |pending: &mut (Vec<Document>, std::time::Instant)| {
+        if !pending.0.is_empty() {
+            let docs = std::mem::take(&mut pending.0);
+            let _ = inbox.send(Msg::Documents { root: root.clone(), generation, docs });
+        }
+        pending.1 = std::time::Instant::now();
+    };
     for (base, kind, files, options) in trees {
         let read = std::sync::atomic::AtomicUsize::new(0);
         loader::stream_documents(base, kind, files, options, &|docs, _skipped, done, _| {
             read.fetch_add(docs.len(), std::sync::atomic::Ordering::Relaxed);
-            let _ = inbox.send(Msg::Documents { root: root.clone(), generation, docs });
+            let mut pending = pending.lock().unwrap_or_else(|e| e.into_inner());
+            pending.0.extend(docs);
+            if pending.1.elapsed() >= INDEX_BATCH_INTERVAL {
+                flush(&mut pending);
+            }
+            drop(pending);
             let _ = events.send(Event::IndexProgress { root: root.clone(), done: offset + done, total });
         });
         offset += count(files, options.read_code);
         documents += read.into_inner();
     }
+    flush(&mut pending.lock().unwrap_or_else(|e| e.into_inner()));
     let _ = inbox.send(Msg::Indexed { root, generation, documents, elapsed: started.elapsed() });
 }
 
