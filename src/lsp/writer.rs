@@ -300,20 +300,21 @@ impl Host {
     }
 
     fn place_of(&self, uri: &lsp::Uri) -> Option<DocPlace> {
-        let world = World {
-            folders: self
-                .folders
-                .iter()
-                .map(|f| Folder {
-                    root: f.root.clone(),
-                    aiwg_root: f.aiwg_root.clone(),
-                    snapshot: Arc::clone(&f.snapshot),
-                    indexed: f.indexed,
-                })
-                .collect(),
-            ..World::empty(self.encoding, Settings::default())
-        };
+        let world = World { folders: self.world_folders(), ..World::empty(self.encoding, Settings::default()) };
         world.place_of_uri(uri)
+    }
+
+    /// The folders as requests see them.
+    fn world_folders(&self) -> Vec<Folder> {
+        self.folders
+            .iter()
+            .map(|f| Folder {
+                root: f.root.clone(),
+                aiwg_root: f.aiwg_root.clone(),
+                snapshot: Arc::clone(&f.snapshot),
+                indexed: f.indexed,
+            })
+            .collect()
     }
 
     fn open_document(&mut self, uri: lsp::Uri, version: i32, text: String) {
@@ -506,19 +507,9 @@ impl Host {
     }
 
     fn publish(&self) {
-        let folders = self
-            .folders
-            .iter()
-            .map(|f| Folder {
-                root: f.root.clone(),
-                aiwg_root: f.aiwg_root.clone(),
-                snapshot: Arc::clone(&f.snapshot),
-                indexed: f.indexed,
-            })
-            .collect();
         let open = self.open.iter().map(|(uri, o)| (uri.clone(), Arc::clone(&o.text))).collect();
         self.world.store(Arc::new(World {
-            folders,
+            folders: self.world_folders(),
             open: Arc::new(open),
             encoding: self.encoding,
             settings: self.settings.clone(),
