@@ -130,7 +130,7 @@ fn settings() -> Value {
 fn cold_start(root: &Path) -> (Session, Duration, Duration, u64) {
     let started = Instant::now();
     let mut session = Session::spawn(root, settings());
-    session.initialize(capabilities(), settings());
+    session.initialize(capabilities(), settings(), true);
     let initialized = started.elapsed();
     session.notify("initialized", json!({}));
     let end = session

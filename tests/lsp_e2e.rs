@@ -50,6 +50,14 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// The LSP position (UTF-16 column) of the first occurrence of `needle`.
+fn position_of(text: &str, needle: &str) -> (usize, usize) {
+    let offset = text.find(needle).unwrap_or_else(|| panic!("{needle} in the document"));
+    let line = text[..offset].matches('\n').count();
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    (line, text[line_start..offset].encode_utf16().count())
+}
+
 const ADR_002: &str = ".aiwg/architecture/decisions/ADR-002-jwt-access-tokens.md";
 
 #[test]
@@ -97,6 +105,40 @@ fn lifecycle_progress_diagnostics_edits_and_exit() {
         "{diagnostics:#?}"
     );
 
+    // Hover, definition and completion on real references.
+    let text = std::fs::read_to_string(root.join(ADR_002)).unwrap();
+    let (line, character) = position_of(&text, "@.aiwg/architecture/software-architecture-doc.md");
+    let at = json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character + 3}});
+    let hover = session.request("textDocument/hover", at.clone());
+    let markdown = hover["result"]["contents"]["value"].as_str().expect("markdown hover");
+    assert!(markdown.contains("Software Architecture"), "{markdown}");
+    let definition = session.request("textDocument/definition", at);
+    let target = definition["result"][0]["targetUri"].as_str().expect("a location link");
+    assert!(target.ends_with("/.aiwg/architecture/software-architecture-doc.md"), "{definition}");
+    let claude = session.open("CLAUDE.md");
+    let (line, character) = position_of(&claude, "@.claude/rules/mention-wiring.md");
+    let rule = json!({"textDocument": {"uri": session.uri("CLAUDE.md")}, "position": {"line": line, "character": character + 3}});
+    let definition = session.request("textDocument/definition", rule);
+    let target = definition["result"][0]["targetUri"].as_str().expect("a location link");
+    assert!(
+        target.ends_with("/aiwg-root/agentic/code/frameworks/sdlc-complete/rules/mention-wiring.md"),
+        "a deployed rule leads to its framework source: {definition}"
+    );
+    session.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": uri, "version": 3},
+            "contentChanges": [{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "@.aiwg/req\n"}],
+        }),
+    );
+    let completion = session.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 10}, "context": {"triggerKind": 1}}),
+    );
+    let labels: Vec<&str> =
+        completion["result"]["items"].as_array().expect("items").iter().filter_map(|i| i["label"].as_str()).collect();
+    assert!(labels.iter().any(|l| l.contains("requirements/use-cases/UC-001")), "{labels:?}");
+
     // A watched file created on disk makes a dangling reference resolve.
     let runbook = root.join(".aiwg/security/token-rotation-runbook.md");
     let strategy = ".aiwg/testing/test-strategy.md";
@@ -131,5 +173,18 @@ fn requests_on_unknown_documents_and_positions_past_the_end_do_not_fail() {
         json!({"textDocument": {"uri": uri}, "position": {"line": 9999, "character": 9999}}),
     );
     assert!(response.get("error").is_none(), "{response}");
+    session.shutdown();
+}
+
+#[test]
+fn without_any_root_the_project_is_found_from_the_opened_file() {
+    let (_dir, root, settings) = demo_copy();
+    let mut session = Session::start_with_folders(&root, settings, capabilities(), false);
+    session.open(ADR_002);
+    let diagnostics = session.next_diagnostics(ADR_002);
+    assert!(
+        diagnostics.iter().any(|d| d["message"].as_str().unwrap().contains("token-rotation-runbook")),
+        "the demo was indexed from the opened file's nearest .aiwg ancestor: {diagnostics:#?}"
+    );
     session.shutdown();
 }

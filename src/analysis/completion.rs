@@ -1,7 +1,27 @@
 //! Completion: paths after `@`, headings after `#` in a reference, and artifact IDs.
+//!
+//! Paths come from three places: the workspace's files and folders, the external aiwg root's
+//! (`agentic/…`, which resolve there), and the virtual deployed paths (`.claude/rules/x.md`…)
+//! that resolve through the deploy map to framework sources although no such file exists. They
+//! are ranked by fuzzy matching against what was typed after the `@`.
+//!
+//! Completion runs on every keystroke over workspaces of 10,000 documents, so candidates are
+//! borrowed from the path sets, scored into one reused buffer, and only the best
+//! [`MAX_PATH_ITEMS`] become items.
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+
+use crate::model::{IdKey, parse_id};
+use crate::resolve::{AiwgRoot, PathSet, RootKind, resolve};
 use crate::text::TextRange;
-use crate::workspace::{DocId, Snapshot};
+use crate::workspace::{DocId, Document, Snapshot};
+
+/// Clients truncate long lists anyway; ranking decides which 100 are worth sending.
+const MAX_PATH_ITEMS: usize = 100;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CompletionKind {
@@ -29,6 +49,595 @@ pub struct CompletionItem {
 /// Items at `offset` in `doc`, whose current text is `text` (open documents change faster than
 /// their facts are shared, and completion reads the characters before the cursor).
 pub fn completion(snapshot: &Snapshot, doc: DocId, text: &str, offset: usize) -> Vec<CompletionItem> {
-    let _ = (snapshot, doc, text, offset);
-    Vec::new()
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    if let Some(start) = reference_start(before) {
+        let typed = &before[start..];
+        return match typed.split_once('#') {
+            Some((path, anchor)) => {
+                heading_items(snapshot, snapshot.doc(doc), path, anchor, TextRange::new(offset - anchor.len(), offset))
+            }
+            None => path_items(snapshot, typed, TextRange::new(start, offset)),
+        };
+    }
+    let word_start = before.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '-').len();
+    id_items(snapshot, &before[word_start..], TextRange::new(word_start, offset))
+}
+
+/// Where the path after an `@` starts, when the cursor is in one (aiwg-format §2.1: `@` not
+/// preceded by a word character or `.+/-\@`, then path characters).
+fn reference_start(before: &str) -> Option<usize> {
+    let start = before.trim_end_matches(|c: char| !ends_path(c) && c != '@').len();
+    let at = start.checked_sub(1)?;
+    if before.as_bytes()[at] != b'@' {
+        return None;
+    }
+    let glued = before[..at].chars().next_back().is_some_and(|c| c.is_alphanumeric() || "_@.+/-\\".contains(c));
+    (!glued).then_some(start)
+}
+
+/// Characters that end a reference's path.
+fn ends_path(c: char) -> bool {
+    c.is_whitespace() || "`'\"()[]<>,;|\\".contains(c)
+}
+
+/// Where a path candidate comes from; also the tie-break order between equal scores.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Origin {
+    Workspace,
+    /// A deployed provider path that maps back to a framework source.
+    Deployed,
+    AiwgRoot,
+}
+
+struct PathCandidate<'a> {
+    /// As inserted after the `@` (and after an aiwg-root prefix), without the trailing `/` of
+    /// folders, which only the item gets.
+    path: Cow<'a, str>,
+    is_dir: bool,
+    origin: Origin,
+    /// The tree and path of the file the candidate opens: itself, or a deployed path's source.
+    root: RootKind,
+    source: &'a str,
+}
+
+/// How references spell the aiwg install root (aiwg-format §2.3); after one of these only the
+/// aiwg root's own paths make sense.
+const AIWG_ROOT_SPELLINGS: &[&str] = &["~/.local/share/ai-writing-guide/", "$AIWG_ROOT/", "${AIWG_ROOT}/"];
+
+fn path_items(snapshot: &Snapshot, typed: &str, replace: TextRange) -> Vec<CompletionItem> {
+    let roots = snapshot.roots();
+    let workspace = &*roots.workspace;
+    let aiwg_tree = match &roots.aiwg {
+        AiwgRoot::Missing => None,
+        AiwgRoot::Workspace => Some((RootKind::Workspace, workspace)),
+        AiwgRoot::External(set) => Some((RootKind::Aiwg, &**set)),
+    };
+    let spelled_root = AIWG_ROOT_SPELLINGS.iter().copied().find(|p| typed.starts_with(p));
+    let query = &typed[spelled_root.map_or(0, str::len)..];
+
+    let mut candidates: Vec<PathCandidate<'_>> = Vec::with_capacity(workspace.len() * 2);
+    match (spelled_root, aiwg_tree) {
+        (Some(_), Some((root, tree))) => add_tree(&mut candidates, tree, root, Origin::AiwgRoot, None),
+        (Some(_), None) => {}
+        (None, _) => {
+            add_tree(&mut candidates, workspace, RootKind::Workspace, Origin::Workspace, None);
+            if let AiwgRoot::External(aiwg) = &roots.aiwg {
+                // `agentic/…` resolves in the aiwg root when the workspace does not hold it.
+                add_tree(&mut candidates, aiwg, RootKind::Aiwg, Origin::AiwgRoot, Some(workspace));
+            }
+            if let Some((root, tree)) = aiwg_tree {
+                for (deployed, (is_dir, source)) in deployed_paths(tree) {
+                    if !workspace.exists(&deployed) {
+                        candidates.push(PathCandidate {
+                            path: Cow::Owned(deployed),
+                            is_dir,
+                            origin: Origin::Deployed,
+                            root,
+                            source,
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
+    let mut matcher = Matcher::new(Config::DEFAULT.match_paths());
+    let mut buf = Vec::new();
+    let mut scored: Vec<(u32, usize)> = candidates
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| Some((pattern.score(Utf32Str::new(&c.path, &mut buf), &mut matcher)?, i)))
+        .collect();
+    // Best score first; then the workspace's own paths, shorter ones, and a stable order.
+    let order = |a: &(u32, usize), b: &(u32, usize)| {
+        let (x, y) = (&candidates[a.1], &candidates[b.1]);
+        b.0.cmp(&a.0)
+            .then(x.origin.cmp(&y.origin))
+            .then(x.path.len().cmp(&y.path.len()))
+            .then_with(|| x.path.cmp(&y.path))
+    };
+    if scored.len() > MAX_PATH_ITEMS {
+        scored.select_nth_unstable_by(MAX_PATH_ITEMS - 1, order);
+        scored.truncate(MAX_PATH_ITEMS);
+    }
+    scored.sort_unstable_by(order);
+
+    scored
+        .iter()
+        .enumerate()
+        .map(|(position, &(_, i))| {
+            let c = &candidates[i];
+            let label = format!("{}{}{}", spelled_root.unwrap_or(""), c.path, if c.is_dir { "/" } else { "" });
+            let indexed = (!c.is_dir).then(|| snapshot.doc_by_path(c.root, c.source)).flatten();
+            let documentation = match c.origin {
+                Origin::Workspace => None,
+                Origin::Deployed => Some(format!("Deployed from `{}`", c.source)),
+                Origin::AiwgRoot => Some("In the aiwg install root".to_string()),
+            };
+            CompletionItem {
+                kind: if c.is_dir { CompletionKind::Folder } else { CompletionKind::File },
+                detail: indexed.map(|id| title_and_kind(snapshot.doc(id))),
+                documentation,
+                insert_text: label.clone(),
+                label,
+                replace,
+                sort_text: format!("{position:04}"),
+                filter_text: None,
+            }
+        })
+        .collect()
+}
+
+/// Every file and folder of `tree` as candidates, except those `skip` holds too.
+fn add_tree<'a>(
+    candidates: &mut Vec<PathCandidate<'a>>,
+    tree: &'a PathSet,
+    root: RootKind,
+    origin: Origin,
+    skip: Option<&PathSet>,
+) {
+    let fresh = |p: &&str| skip.is_none_or(|s| !s.exists(p));
+    let files = tree.files().filter(fresh).map(|p| (p, false));
+    let dirs = tree.dirs().filter(fresh).map(|p| (p, true));
+    for (path, is_dir) in files.chain(dirs) {
+        candidates.push(PathCandidate { path: Cow::Borrowed(path), is_dir, origin, root, source: path });
+    }
+}
+
+/// `Title · Kind` of an indexed document.
+fn title_and_kind(doc: &Document) -> String {
+    let name = doc.facts.title.as_deref().unwrap_or_else(|| doc.path.rsplit('/').next().unwrap_or(&doc.path));
+    format!("{name} · {}", doc.facts.kind.label())
+}
+
+/// The `.claude/…` paths that the deploy map resolves to framework sources in `tree`
+/// (`agentic/code/{frameworks,addons}/<name>/{rules,agents,commands,skills}/`), each with
+/// whether it is a folder (written without its trailing `/`) and the first source it maps to (in path order, as the deploy map
+/// lists them). Colliding names appear once.
+fn deployed_paths(tree: &PathSet) -> BTreeMap<String, (bool, &str)> {
+    let mut out: BTreeMap<String, (bool, &str)> = BTreeMap::new();
+    for dir in tree.dirs() {
+        let Some((framework, rest)) = dir
+            .strip_prefix("agentic/code/frameworks/")
+            .map(|r| (true, r))
+            .or_else(|| dir.strip_prefix("agentic/code/addons/").map(|r| (false, r)))
+        else {
+            continue;
+        };
+        let Some((name, component)) = rest.split_once('/') else { continue };
+        if name.is_empty() || !matches!(component, "rules" | "agents" | "commands" | "skills") {
+            continue;
+        }
+        for file in tree.under(dir) {
+            let inner = &file[dir.len() + 1..];
+            let base = inner.rsplit('/').next().unwrap_or(inner);
+            let (deployed, is_dir) = match component {
+                "skills" => match inner.split_once('/') {
+                    Some((skill, _)) => (format!(".claude/skills/{skill}"), true),
+                    None => continue,
+                },
+                // Framework commands are collected recursively (templates aside), addon
+                // commands are not: the same rule as the deploy map's.
+                "commands" if framework && !inner.contains("templates/") => (format!(".claude/commands/{base}"), false),
+                _ if inner.contains('/') => continue,
+                _ => (format!(".claude/{component}/{base}"), false),
+            };
+            if base.eq_ignore_ascii_case("README.md") && !is_dir {
+                continue;
+            }
+            let source = if is_dir { &file[..dir.len() + 1 + inner.find('/').unwrap_or(inner.len())] } else { file };
+            // Folders come out of a hash set: keep the smallest source, the deploy map's first.
+            let entry = out.entry(deployed).or_insert((is_dir, source));
+            if source < entry.1 {
+                *entry = (is_dir, source);
+            }
+        }
+    }
+    out
+}
+
+/// Headings of the document `path` resolves to, for `@path#anchor`.
+fn heading_items(
+    snapshot: &Snapshot,
+    from: &Document,
+    path: &str,
+    typed: &str,
+    replace: TextRange,
+) -> Vec<CompletionItem> {
+    let resolution = resolve(snapshot.roots(), from.root, &from.path, path);
+    let Some(target) = resolution.targets().first().and_then(|t| snapshot.target_doc(t)) else {
+        return Vec::new();
+    };
+    let pattern = Pattern::parse(typed, CaseMatching::Ignore, Normalization::Smart);
+    let mut matcher = Matcher::new(Config::DEFAULT);
+    let mut buf = Vec::new();
+    let headings = &snapshot.doc(target).facts.headings;
+    let mut scored: Vec<(u32, usize)> = headings
+        .iter()
+        .enumerate()
+        .filter_map(|(i, h)| Some((pattern.score(Utf32Str::new(&h.slug, &mut buf), &mut matcher)?, i)))
+        .collect();
+    // Best match first; equal scores (an empty query) keep the document's order.
+    scored.sort_by_key(|&(score, i)| (std::cmp::Reverse(score), i));
+    scored
+        .iter()
+        .enumerate()
+        .map(|(position, &(_, i))| {
+            let heading = &headings[i];
+            CompletionItem {
+                label: heading.slug.clone(),
+                kind: CompletionKind::Heading,
+                detail: Some(heading.text.clone()),
+                documentation: None,
+                insert_text: heading.slug.clone(),
+                replace,
+                sort_text: format!("{position:04}"),
+                filter_text: None,
+            }
+        })
+        .collect()
+}
+
+/// What was typed of an ID: `ADR-`, `uc-ap-`, `REF-0`, `NFR-PERF-`.
+struct IdPrefix {
+    /// Upper-cased, as IDs are written.
+    typed: String,
+    prefix: String,
+    /// The category, when it was typed in full (followed by `-`).
+    category: Option<String>,
+    /// True when the part after the last `-` is digits or empty: a number is being typed, so
+    /// the next free number of this prefix and category is worth offering.
+    at_number: bool,
+}
+
+fn id_prefix(word: &str) -> Option<IdPrefix> {
+    let typed = word.to_ascii_uppercase();
+    let parts: Vec<&str> = typed.split('-').collect();
+    if parts.len() < 2 || !parts[0].bytes().all(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    // The ID grammar decides what a prefix and a category are: check with a number appended.
+    parse_id(&format!("{}-1", parts[0]))?;
+    let last = parts[parts.len() - 1];
+    let at_number = last.bytes().all(|b| b.is_ascii_digit());
+    let category = match parts.len() {
+        2 => None,
+        3 => {
+            parse_id(&format!("{}-{}-1", parts[0], parts[1]))?;
+            Some(parts[1].to_string())
+        }
+        _ => return None,
+    };
+    if !at_number && category.is_some() {
+        return None;
+    }
+    Some(IdPrefix { prefix: parts[0].to_string(), category, at_number, typed })
+}
+
+fn id_items(snapshot: &Snapshot, word: &str, replace: TextRange) -> Vec<CompletionItem> {
+    let Some(wanted) = id_prefix(word) else { return Vec::new() };
+    let mut matches: Vec<(&IdKey, &[DocId])> = Vec::new();
+    let mut highest = 0;
+    for (key, docs) in snapshot.declarations() {
+        if key.prefix != wanted.prefix {
+            continue;
+        }
+        if key.category == wanted.category {
+            highest = highest.max(key.number);
+        }
+        if wanted.category.is_some() && key.category != wanted.category {
+            continue;
+        }
+        let written = written_id(snapshot, key, docs);
+        if written.to_ascii_uppercase().starts_with(&wanted.typed) || key.to_string().starts_with(&wanted.typed) {
+            matches.push((key, docs));
+        }
+    }
+    matches.sort_by(|a, b| a.0.cmp(b.0));
+
+    let mut items: Vec<CompletionItem> = matches
+        .iter()
+        .map(|&(key, docs)| {
+            let label = written_id(snapshot, key, docs).to_string();
+            let first = snapshot.doc(docs[0]);
+            let mut notes: Vec<String> = Vec::new();
+            if let Some(status) = first.facts.status() {
+                notes.push(format!("Status: {status}"));
+            }
+            if let Some(summary) = &first.facts.summary {
+                notes.push(summary.clone());
+            }
+            if docs.len() > 1 {
+                notes.push(format!("Declared by {} documents.", docs.len()));
+            }
+            CompletionItem {
+                detail: Some(first.facts.title.clone().unwrap_or_else(|| first.path.clone())),
+                documentation: (!notes.is_empty()).then(|| notes.join("\n\n")),
+                kind: CompletionKind::Id,
+                insert_text: label.clone(),
+                label,
+                replace,
+                sort_text: String::new(),
+                filter_text: None,
+            }
+        })
+        .collect();
+    if wanted.at_number {
+        let next = IdKey { prefix: wanted.prefix.clone(), category: wanted.category.clone(), number: highest + 1 };
+        let label = next.to_string();
+        if label.starts_with(&wanted.typed) {
+            items.push(CompletionItem {
+                insert_text: label.clone(),
+                label,
+                kind: CompletionKind::Id,
+                detail: Some("next free number".to_string()),
+                documentation: None,
+                replace,
+                sort_text: String::new(),
+                filter_text: None,
+            });
+        }
+    }
+    for (position, item) in items.iter_mut().enumerate() {
+        item.sort_text = format!("{position:04}");
+    }
+    items
+}
+
+/// The ID as its first declaring document writes it (`ADR-007`, or `ADR-7` if so written).
+fn written_id<'a>(snapshot: &'a Snapshot, key: &IdKey, docs: &[DocId]) -> &'a str {
+    docs.iter()
+        .flat_map(|&id| snapshot.doc(id).facts.declared_ids.iter())
+        .find(|d| &d.id.key == key)
+        .map_or("", |d| d.id.text.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{Expect, expect};
+
+    use super::*;
+    use crate::analysis::fixture::Fixture;
+
+    /// Lists the items best first, with what each replaces; `limit` keeps long path lists short.
+    fn check(fixture: &str, limit: usize, expect: Expect) {
+        let fixture = Fixture::parse(fixture);
+        let (doc, offset) = fixture.cursor.expect("a $0 cursor in an indexed document");
+        let text = fixture.text(doc);
+        let items = completion(&fixture.snapshot, doc, text, offset);
+        let mut out = String::new();
+        for item in items.iter().take(limit) {
+            out.push_str(&format!("{} {:?} {}", item.sort_text, item.kind, item.label));
+            if let Some(detail) = &item.detail {
+                out.push_str(&format!(" — {detail}"));
+            }
+            if let Some(doc) = &item.documentation {
+                out.push_str(&format!(" [{}]", doc.replace('\n', " ")));
+            }
+            out.push_str(&format!(" replaces {:?}\n", item.replace.slice(text)));
+        }
+        if items.len() > limit {
+            out.push_str(&format!("… {} items in all\n", items.len()));
+        }
+        expect.assert_eq(&out);
+    }
+
+    const PROJECT: &str = r#"
+        //- /.aiwg/architecture/sad.md
+        # Software Architecture
+
+        ## Caching Strategy
+
+        ## Rule 7: Context Budget Estimation
+        //- /.aiwg/requirements/use-cases/UC-001-create-task.md
+        # UC-001: Create Task
+        //- /.aiwg/config.yaml
+        issue_tracking: {}
+        //- /aiwg-root/agentic/code/frameworks/sdlc-complete/rules/thought-protocol.md
+        # Thought Protocol
+        //- /aiwg-root/agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md
+        # Architecture Designer
+        //- /aiwg-root/agentic/code/frameworks/sdlc-complete/commands/flows/flow-inception.md
+        # Flow: Inception
+        //- /aiwg-root/agentic/code/frameworks/sdlc-complete/skills/auto-provenance/SKILL.md
+        # Auto provenance
+        "#;
+
+    fn with_notes(line: &str) -> String {
+        format!("{PROJECT}//- /docs/notes.md\n        # Notes\n        {line}\n")
+    }
+
+    #[test]
+    fn paths_after_at_from_workspace_deploy_map_and_aiwg_root() {
+        check(
+            &with_notes("See @$0"),
+            40,
+            expect![[r#"
+                0000 Folder docs/ replaces ""
+                0001 Folder .aiwg/ replaces ""
+                0002 File docs/notes.md — Notes · Document replaces ""
+                0003 File .aiwg/config.yaml replaces ""
+                0004 Folder .aiwg/architecture/ replaces ""
+                0005 Folder .aiwg/requirements/ replaces ""
+                0006 File .aiwg/architecture/sad.md — Software Architecture · Document replaces ""
+                0007 Folder .aiwg/requirements/use-cases/ replaces ""
+                0008 File .aiwg/requirements/use-cases/UC-001-create-task.md — UC-001: Create Task · Use case replaces ""
+                0009 Folder .claude/skills/auto-provenance/ [Deployed from `agentic/code/frameworks/sdlc-complete/skills/auto-provenance`] replaces ""
+                0010 File .claude/rules/thought-protocol.md — Thought Protocol · Rule [Deployed from `agentic/code/frameworks/sdlc-complete/rules/thought-protocol.md`] replaces ""
+                0011 File .claude/commands/flow-inception.md — Flow: Inception · Command [Deployed from `agentic/code/frameworks/sdlc-complete/commands/flows/flow-inception.md`] replaces ""
+                0012 File .claude/agents/architecture-designer.md — Architecture Designer · Agent definition [Deployed from `agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md`] replaces ""
+                0013 Folder agentic/ [In the aiwg install root] replaces ""
+                0014 Folder agentic/code/ [In the aiwg install root] replaces ""
+                0015 Folder agentic/code/frameworks/ [In the aiwg install root] replaces ""
+                0016 Folder agentic/code/frameworks/sdlc-complete/ [In the aiwg install root] replaces ""
+                0017 Folder agentic/code/frameworks/sdlc-complete/rules/ [In the aiwg install root] replaces ""
+                0018 Folder agentic/code/frameworks/sdlc-complete/agents/ [In the aiwg install root] replaces ""
+                0019 Folder agentic/code/frameworks/sdlc-complete/skills/ [In the aiwg install root] replaces ""
+                0020 Folder agentic/code/frameworks/sdlc-complete/commands/ [In the aiwg install root] replaces ""
+                0021 Folder agentic/code/frameworks/sdlc-complete/commands/flows/ [In the aiwg install root] replaces ""
+                0022 Folder agentic/code/frameworks/sdlc-complete/skills/auto-provenance/ [In the aiwg install root] replaces ""
+                0023 File agentic/code/frameworks/sdlc-complete/rules/thought-protocol.md — Thought Protocol · Rule [In the aiwg install root] replaces ""
+                0024 File agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md — Architecture Designer · Agent definition [In the aiwg install root] replaces ""
+                0025 File agentic/code/frameworks/sdlc-complete/skills/auto-provenance/SKILL.md — Auto provenance · Skill [In the aiwg install root] replaces ""
+                0026 File agentic/code/frameworks/sdlc-complete/commands/flows/flow-inception.md — Flow: Inception · Command [In the aiwg install root] replaces ""
+            "#]],
+        );
+    }
+
+    #[test]
+    fn deployed_paths_of_a_workspace_that_is_its_own_aiwg_root() {
+        // The aiwg repository itself: its framework sources are in the workspace. Colliding rule
+        // names appear once, READMEs and command templates are not deployed.
+        check(
+            r#"
+            //- /agentic/code/frameworks/sdlc-complete/rules/research-before-decision.md
+            # Research first
+            //- /agentic/code/frameworks/sdlc-complete/rules/README.md
+            # Rules
+            //- /agentic/code/frameworks/sdlc-complete/commands/templates/flow-template.md
+            # Template
+            //- /agentic/code/addons/aiwg-utils/rules/research-before-decision.md
+            # Research first (utils)
+            //- /agentic/code/addons/aiwg-utils/commands/aiwg-regenerate.md
+            # Regenerate
+            //- /CLAUDE.md
+            # Project
+            Load @.claude/$0
+            "#,
+            5,
+            expect![[r#"
+                0000 File .claude/commands/aiwg-regenerate.md — Regenerate · Command [Deployed from `agentic/code/addons/aiwg-utils/commands/aiwg-regenerate.md`] replaces ".claude/"
+                0001 File .claude/rules/research-before-decision.md — Research first (utils) · Rule [Deployed from `agentic/code/addons/aiwg-utils/rules/research-before-decision.md`] replaces ".claude/"
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fuzzy_path_ranking() {
+        check(
+            &with_notes("See @.cl/rul$0"),
+            5,
+            expect![[r#"
+                0000 File .claude/rules/thought-protocol.md — Thought Protocol · Rule [Deployed from `agentic/code/frameworks/sdlc-complete/rules/thought-protocol.md`] replaces ".cl/rul"
+            "#]],
+        );
+        check(
+            &with_notes("See @sad$0 now"),
+            3,
+            expect![[r#"
+                0000 File .aiwg/architecture/sad.md — Software Architecture · Document replaces "sad"
+                0001 File .claude/agents/architecture-designer.md — Architecture Designer · Agent definition [Deployed from `agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md`] replaces "sad"
+                0002 File agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md — Architecture Designer · Agent definition [In the aiwg install root] replaces "sad"
+                … 8 items in all
+            "#]],
+        );
+        check(
+            &with_notes("From @~/.local/share/ai-writing-guide/thought$0"),
+            3,
+            expect![[r#"
+                0000 File ~/.local/share/ai-writing-guide/agentic/code/frameworks/sdlc-complete/rules/thought-protocol.md — Thought Protocol · Rule [In the aiwg install root] replaces "~/.local/share/ai-writing-guide/thought"
+            "#]],
+        );
+        // An e-mail address is not a reference.
+        check(&with_notes("mail me@sad$0"), 3, expect![""]);
+    }
+
+    #[test]
+    fn headings_after_hash() {
+        check(
+            &with_notes("See @.aiwg/architecture/sad.md#$0"),
+            10,
+            expect![[r#"
+            0000 Heading software-architecture — Software Architecture replaces ""
+            0001 Heading caching-strategy — Caching Strategy replaces ""
+            0002 Heading rule-7-context-budget-estimation — Rule 7: Context Budget Estimation replaces ""
+        "#]],
+        );
+        check(
+            &with_notes("See @.aiwg/architecture/sad.md#rule$0"),
+            10,
+            expect![[r#"
+            0000 Heading rule-7-context-budget-estimation — Rule 7: Context Budget Estimation replaces "rule"
+        "#]],
+        );
+    }
+
+    #[test]
+    fn ids_by_prefix_with_the_next_free_number() {
+        let fixture = r#"
+            //- /.aiwg/architecture/decisions/ADR-001-postgres.md
+            # ADR-001: Use PostgreSQL
+
+            **Status**: Accepted
+
+            Store tasks in PostgreSQL 16.
+            //- /.aiwg/architecture/decisions/ADR-005-sse.md
+            # ADR-005: Server-sent events
+            //- /.aiwg/requirements/use-cases/UC-AP-003-approve.md
+            # UC-AP-003: Approve
+            //- /.aiwg/requirements/use-cases/UC-007-list.md
+            # UC-007: List
+            //- /docs/notes.md
+            # Notes
+            "#;
+        check(
+            &format!("{fixture}See ADR-$0\n"),
+            10,
+            expect![[r#"
+                0000 Id ADR-001 — ADR-001: Use PostgreSQL [Status: Accepted  Store tasks in PostgreSQL 16.] replaces "ADR-"
+                0001 Id ADR-005 — ADR-005: Server-sent events replaces "ADR-"
+                0002 Id ADR-006 — next free number replaces "ADR-"
+            "#]],
+        );
+        check(
+            &format!("{fixture}See uc-ap-$0\n"),
+            10,
+            expect![[r#"
+                0000 Id UC-AP-003 — UC-AP-003: Approve replaces "uc-ap-"
+                0001 Id UC-AP-004 — next free number replaces "uc-ap-"
+            "#]],
+        );
+        check(
+            &format!("{fixture}See UC-$0\n"),
+            10,
+            expect![[r#"
+                0000 Id UC-007 — UC-007: List replaces "UC-"
+                0001 Id UC-AP-003 — UC-AP-003: Approve replaces "UC-"
+                0002 Id UC-008 — next free number replaces "UC-"
+            "#]],
+        );
+        check(
+            &format!("{fixture}See NFR-PERF-$0\n"),
+            10,
+            expect![[r#"
+                0000 Id NFR-PERF-001 — next free number replaces "NFR-PERF-"
+            "#]],
+        );
+        check(&format!("{fixture}See DOC-$0\n"), 10, expect![""]);
+    }
 }

@@ -12,6 +12,7 @@
 
 use std::sync::Arc;
 
+use crate::analysis::navigation::{Location, NavigationTarget, Spot};
 use crate::resolve::{AiwgRoot, PathSet, RootKind, Roots};
 use crate::text::LineIndex;
 use crate::workspace::{DocId, Snapshot, SnapshotInput, document_from_text};
@@ -23,7 +24,6 @@ pub struct Fixture {
     /// (root, path, text) of every file, in fixture order.
     pub files: Vec<(RootKind, String, String)>,
     /// The file and byte offset of `$0`, if any.
-    #[allow(dead_code)] // Read by the feature tests that take a cursor.
     pub cursor: Option<(DocId, usize)>,
 }
 
@@ -79,8 +79,58 @@ impl Fixture {
 
     /// `path:line:col` (1-based) of an offset in a document, for readable expectations.
     pub fn position(&self, doc: DocId, offset: usize) -> String {
-        let lc = LineIndex::new(self.text(doc)).line_col(offset, crate::text::PositionEncoding::Utf32);
-        format!("{}:{}:{}", self.snapshot.doc(doc).path, lc.line + 1, lc.col + 1)
+        let doc = self.snapshot.doc(doc);
+        self.position_in(doc.root, &doc.path, offset)
+    }
+
+    /// The text of any fixture file, indexed or only listed.
+    pub fn file_text(&self, root: RootKind, path: &str) -> &str {
+        self.files.iter().find(|f| f.0 == root && f.1 == path).map_or("", |f| &f.2)
+    }
+
+    /// `path:line:col` (1-based) of an offset in any fixture file.
+    pub fn position_in(&self, root: RootKind, path: &str, offset: usize) -> String {
+        let lc = LineIndex::new(self.file_text(root, path)).line_col(offset, crate::text::PositionEncoding::Utf32);
+        format!("{}{path}:{}:{}", root_marker(root), lc.line + 1, lc.col + 1)
+    }
+
+    /// A navigation target as `path:line:col "covered text"`, with its section's last line
+    /// when it reveals one; folders end in `/`, `:line` targets show the line alone. Paths of the
+    /// external aiwg root are written `/aiwg-root/…`, as in the fixture.
+    pub fn render_target(&self, target: &NavigationTarget) -> String {
+        let marker = root_marker(target.root);
+        let mut out = match target.focus {
+            Spot::File if target.is_dir => format!("{marker}{}/", target.path),
+            Spot::File => format!("{marker}{}", target.path),
+            Spot::Line(line) => format!("{marker}{}:{}", target.path, line + 1),
+            Spot::Range(range) => format!(
+                "{} {:?}",
+                self.position_in(target.root, &target.path, range.start),
+                range.slice(self.file_text(target.root, &target.path))
+            ),
+        };
+        if let Some(full) = target.full {
+            let index = LineIndex::new(self.file_text(target.root, &target.path));
+            let line = |offset| index.line_col(offset, crate::text::PositionEncoding::Utf32).line + 1;
+            out.push_str(&format!(" (section lines {}..{})", line(full.start), line(full.end)));
+        }
+        out
+    }
+
+    /// A location as `path:line:col "covered text"`.
+    pub fn render_location(&self, location: &Location) -> String {
+        format!(
+            "{} {:?}",
+            self.position_in(location.root, &location.path, location.range.start),
+            location.range.slice(self.file_text(location.root, &location.path))
+        )
+    }
+}
+
+fn root_marker(root: RootKind) -> &'static str {
+    match root {
+        RootKind::Workspace => "",
+        RootKind::Aiwg => AIWG_ROOT_DIR,
     }
 }
 

@@ -3,6 +3,7 @@
 //! LSP and CLI layers convert.
 
 pub mod completion;
+pub mod cursor;
 pub mod definition;
 pub mod diagnostics;
 #[cfg(test)]

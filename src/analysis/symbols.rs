@@ -1,9 +1,21 @@
 //! Document symbols (the heading tree) and workspace symbols (artifacts by ID and title).
+//!
+//! Workspace symbols name artifacts the way people search for them: `ADR-003: Server-sent events`
+//! for every declared ID, and the title for artifacts that declare none (agents, rules, NFR
+//! modules). Documents of the external aiwg root would drown the user's own artifacts, so they
+//! only appear after them, and only for a query that matches them.
 
-use crate::model::ArtifactKind;
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+
+use crate::analysis::cursor::declaration_range;
+use crate::model::{ArtifactKind, IdDeclarationSource};
 use crate::resolve::RootKind;
 use crate::text::TextRange;
-use crate::workspace::{DocId, Snapshot};
+use crate::workspace::{DocId, Document, Snapshot};
+
+/// Most clients show a few dozen; more only costs time on large workspaces.
+const MAX_WORKSPACE_SYMBOLS: usize = 200;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DocumentSymbol {
@@ -16,9 +28,37 @@ pub struct DocumentSymbol {
     pub children: Vec<DocumentSymbol>,
 }
 
+/// The heading tree: each heading holds the deeper headings that follow it until one of its own
+/// level or shallower. A skipped level (`#` then `###`) still nests.
 pub fn document_symbols(snapshot: &Snapshot, doc: DocId) -> Vec<DocumentSymbol> {
-    let _ = (snapshot, doc);
-    Vec::new()
+    let mut roots: Vec<DocumentSymbol> = Vec::new();
+    // The open path from the outermost heading to the latest one.
+    let mut open: Vec<DocumentSymbol> = Vec::new();
+    for heading in &snapshot.doc(doc).facts.headings {
+        while open.last().is_some_and(|top| top.level >= heading.level) {
+            close_innermost(&mut open, &mut roots);
+        }
+        open.push(DocumentSymbol {
+            name: heading.text.clone(),
+            level: heading.level,
+            range: heading.section,
+            selection_range: heading.range,
+            children: Vec::new(),
+        });
+    }
+    while !open.is_empty() {
+        close_innermost(&mut open, &mut roots);
+    }
+    roots
+}
+
+fn close_innermost(open: &mut Vec<DocumentSymbol>, roots: &mut Vec<DocumentSymbol>) {
+    if let Some(done) = open.pop() {
+        match open.last_mut() {
+            Some(parent) => parent.children.push(done),
+            None => roots.push(done),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,7 +74,221 @@ pub struct WorkspaceSymbol {
     pub range: Option<TextRange>,
 }
 
+/// Artifacts matching `query` fuzzily, best first: the workspace's own, then (for a non-empty
+/// query) the aiwg root's.
 pub fn workspace_symbols(snapshot: &Snapshot, query: &str) -> Vec<WorkspaceSymbol> {
-    let _ = (snapshot, query);
-    Vec::new()
+    let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
+    let mut matcher = Matcher::new(Config::DEFAULT);
+    let mut buf = Vec::new();
+    let mut ranked: Vec<(RootKind, std::cmp::Reverse<u32>, WorkspaceSymbol)> = Vec::new();
+    for (_, doc) in snapshot.documents() {
+        if doc.root != RootKind::Workspace && query.is_empty() {
+            continue;
+        }
+        for symbol in symbols_of(doc) {
+            let Some(score) = pattern.score(Utf32Str::new(&symbol.name, &mut buf), &mut matcher) else { continue };
+            ranked.push((doc.root, std::cmp::Reverse(score), symbol));
+        }
+    }
+    // Workspace before aiwg root, then best score, then a stable order by name and path.
+    ranked.sort_by(|a, b| (a.0, a.1, &a.2.name, &a.2.path).cmp(&(b.0, b.1, &b.2.name, &b.2.path)));
+    ranked.into_iter().take(MAX_WORKSPACE_SYMBOLS).map(|(_, _, symbol)| symbol).collect()
+}
+
+/// One symbol per declared ID, or one for the document itself when it is an artifact without
+/// an ID.
+fn symbols_of(doc: &Document) -> Vec<WorkspaceSymbol> {
+    let facts = &doc.facts;
+    let file_name = doc.path.rsplit('/').next().unwrap_or(&doc.path);
+    let title = facts.title.as_deref();
+    let detail = facts.status().map(str::to_string);
+    let symbol = |name: String, range: Option<TextRange>| WorkspaceSymbol {
+        name,
+        kind: facts.kind,
+        detail: detail.clone(),
+        root: doc.root,
+        path: doc.path.clone(),
+        range,
+    };
+    if facts.declared_ids.is_empty() {
+        if facts.kind == ArtifactKind::Other {
+            return Vec::new();
+        }
+        let range = facts.headings.iter().find(|h| h.level == 1).map(|h| h.range);
+        return vec![symbol(title.unwrap_or(file_name).to_string(), range)];
+    }
+    facts
+        .declared_ids
+        .iter()
+        .map(|declaration| {
+            let id = &declaration.id.text;
+            let name = match (declaration.source, title) {
+                // A register row is one entry of a larger document: name the document it lives in.
+                (IdDeclarationSource::Register, _) => format!("{id} (in {})", title.unwrap_or(file_name)),
+                (_, Some(title)) => match title_without_id(title, id) {
+                    "" => id.clone(),
+                    rest => format!("{id}: {rest}"),
+                },
+                (_, None) => id.clone(),
+            };
+            let range = declaration_range(facts, declaration);
+            symbol(name, (!range.is_empty()).then_some(range))
+        })
+        .collect()
+}
+
+/// `ADR-003: Server-sent events` → `Server-sent events`, and `Use-Case Specification: UC-001` →
+/// `Use-Case Specification`, so the ID is not named twice.
+fn title_without_id<'a>(title: &'a str, id: &str) -> &'a str {
+    const SEPARATORS: [char; 6] = [':', '-', '—', '–', ' ', '.'];
+    if let Some(head) = title.get(..id.len())
+        && head.eq_ignore_ascii_case(id)
+    {
+        return title[id.len()..].trim_start_matches(SEPARATORS);
+    }
+    if let Some(cut) = title.len().checked_sub(id.len())
+        && let Some(tail) = title.get(cut..)
+        && tail.eq_ignore_ascii_case(id)
+    {
+        return title[..cut].trim_end_matches(SEPARATORS);
+    }
+    title
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{Expect, expect};
+
+    use super::*;
+    use crate::analysis::fixture::Fixture;
+
+    fn check_document(fixture: &str, expect: Expect) {
+        fn render(fixture: &Fixture, doc: DocId, symbols: &[DocumentSymbol], depth: usize, out: &mut String) {
+            for symbol in symbols {
+                out.push_str(&format!(
+                    "{}{} (h{}) {} sel {:?}\n",
+                    "  ".repeat(depth),
+                    symbol.name,
+                    symbol.level,
+                    fixture.position(doc, symbol.range.start),
+                    symbol.selection_range.slice(fixture.text(doc)),
+                ));
+                render(fixture, doc, &symbol.children, depth + 1, out);
+            }
+        }
+        let fixture = Fixture::parse(fixture);
+        let (doc, _) = fixture.cursor.expect("a $0 in the document whose symbols are listed");
+        let mut out = String::new();
+        render(&fixture, doc, &document_symbols(&fixture.snapshot, doc), 0, &mut out);
+        expect.assert_eq(&out);
+    }
+
+    fn check_workspace(fixture: &str, query: &str, expect: Expect) {
+        let fixture = Fixture::parse(fixture);
+        let out: String = workspace_symbols(&fixture.snapshot, query)
+            .iter()
+            .map(|s| {
+                let at = match s.range {
+                    Some(range) => fixture.position_in(s.root, &s.path, range.start),
+                    None => s.path.clone(),
+                };
+                format!(
+                    "{} [{}] {at}{}\n",
+                    s.name,
+                    s.kind.as_str(),
+                    s.detail.as_ref().map_or(String::new(), |d| format!(" ({d})"))
+                )
+            })
+            .collect();
+        expect.assert_eq(&out);
+    }
+
+    #[test]
+    fn headings_nest_by_level_even_across_skipped_levels() {
+        check_document(
+            r#"
+            //- /.aiwg/architecture/sad.md
+            $0# Software Architecture
+
+            ## Context
+
+            #### Constraints (skipped a level)
+
+            ### Stakeholders
+
+            ## Decisions
+
+            # Appendix
+
+            ### Glossary
+            "#,
+            expect![[r#####"
+                Software Architecture (h1) .aiwg/architecture/sad.md:1:1 sel "# Software Architecture"
+                  Context (h2) .aiwg/architecture/sad.md:3:1 sel "## Context"
+                    Constraints (skipped a level) (h4) .aiwg/architecture/sad.md:5:1 sel "#### Constraints (skipped a level)"
+                    Stakeholders (h3) .aiwg/architecture/sad.md:7:1 sel "### Stakeholders"
+                  Decisions (h2) .aiwg/architecture/sad.md:9:1 sel "## Decisions"
+                Appendix (h1) .aiwg/architecture/sad.md:11:1 sel "# Appendix"
+                  Glossary (h3) .aiwg/architecture/sad.md:13:1 sel "### Glossary"
+            "#####]],
+        );
+    }
+
+    const ARTIFACTS: &str = r#"
+        //- /.aiwg/architecture/decisions/ADR-001-postgres.md
+        # ADR-001: Use PostgreSQL
+
+        **Status**: Accepted
+        //- /.aiwg/architecture/decisions/ADR-003-sse.md
+        # ADR-003: Server-sent events for live updates
+
+        **Status**: Proposed
+        //- /.aiwg/requirements/use-cases/UC-AP-002-approve.md
+        # Use-Case Specification: UC-AP-002
+        //- /.aiwg/risks/risk-register.md
+        # Risk Register
+
+        | ID | Risk |
+        |---|---|
+        | R-001 | Vendor lock-in |
+        //- /.aiwg/requirements/nfr-modules/performance.md
+        # Performance Requirements
+        //- /README.md
+        # Taskhive
+        //- /aiwg-root/agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md
+        # Architecture Designer
+        "#;
+
+    #[test]
+    fn all_workspace_artifacts_for_an_empty_query() {
+        check_workspace(
+            ARTIFACTS,
+            "",
+            expect![[r#"
+                ADR-001: Use PostgreSQL [adr] .aiwg/architecture/decisions/ADR-001-postgres.md:1:1 (Accepted)
+                ADR-003: Server-sent events for live updates [adr] .aiwg/architecture/decisions/ADR-003-sse.md:1:1 (Proposed)
+                Performance Requirements [nfr] .aiwg/requirements/nfr-modules/performance.md:1:1
+                R-001 (in Risk Register) [risk] .aiwg/risks/risk-register.md:5:3
+                UC-AP-002: Use-Case Specification [use-case] .aiwg/requirements/use-cases/UC-AP-002-approve.md:1:1
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fuzzy_query_ranks_and_reaches_the_aiwg_root() {
+        check_workspace(
+            ARTIFACTS,
+            "sse live",
+            expect![[r#"
+            ADR-003: Server-sent events for live updates [adr] .aiwg/architecture/decisions/ADR-003-sse.md:1:1 (Proposed)
+        "#]],
+        );
+        check_workspace(
+            ARTIFACTS,
+            "archdesign",
+            expect![[r#"
+                Architecture Designer [agent] /aiwg-root/agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md:1:1
+            "#]],
+        );
+    }
 }

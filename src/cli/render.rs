@@ -83,9 +83,9 @@ fn human(report: &Report, min: Severity, out: &mut dyn Write) -> io::Result<()> 
     writeln!(out)?;
     writeln!(
         out,
-        "checked {} documents and {} source files under {}",
-        s.documents,
-        s.source_files,
+        "checked {} and {} under {}",
+        plural(s.documents, "document"),
+        plural(s.source_files, "source file"),
         report.root.display()
     )?;
     writeln!(out, "aiwg root: {aiwg}")?;
@@ -106,12 +106,16 @@ fn human(report: &Report, min: Severity, out: &mut dyn Write) -> io::Result<()> 
         if hidden.is_empty() { String::new() } else { format!(" ({} not shown; use --severity)", hidden.join(", ")) };
     writeln!(
         out,
-        "diagnostics: {} errors, {} warnings, {} infos, {} hints{hidden}",
-        count(Severity::Error),
-        count(Severity::Warning),
-        count(Severity::Information),
-        count(Severity::Hint)
+        "diagnostics: {}, {}, {}, {}{hidden}",
+        plural(count(Severity::Error), "error"),
+        plural(count(Severity::Warning), "warning"),
+        plural(count(Severity::Information), "info"),
+        plural(count(Severity::Hint), "hint")
     )
+}
+
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
 }
 
 fn lsp_position(file: &FileReport, offset: usize) -> Value {

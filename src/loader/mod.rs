@@ -73,7 +73,15 @@ pub fn project_root(start: &Path) -> PathBuf {
     let start = start.canonicalize().unwrap_or_else(|_| start.to_path_buf());
     let dir =
         if start.is_file() { start.parent().map(Path::to_path_buf).unwrap_or(start.clone()) } else { start.clone() };
-    dir.ancestors().find(|a| a.join(".aiwg").is_dir()).map(Path::to_path_buf).unwrap_or(dir)
+    nearest_project(&dir).unwrap_or(dir)
+}
+
+/// The nearest ancestor of `dir` (itself included) that holds a project's `.aiwg/` folder.
+/// The home folder does not count: aiwg keeps its own settings in `~/.aiwg/` (`channel.json`,
+/// `src/channel/manager.mjs`), which would otherwise make every folder under home one project.
+pub fn nearest_project(dir: &Path) -> Option<PathBuf> {
+    let home = std::env::var_os("HOME").map(PathBuf::from).and_then(|h| h.canonicalize().ok());
+    dir.ancestors().filter(|a| home.as_deref() != Some(*a)).find(|a| a.join(".aiwg").is_dir()).map(Path::to_path_buf)
 }
 
 /// Whether `dir` is an aiwg checkout or install (it holds the framework sources).

@@ -25,6 +25,7 @@ use crate::text::PositionEncoding;
 /// What the client can do, as far as our choices depend on it.
 #[derive(Clone, Debug, Default)]
 struct ClientSupport {
+    /// The client pulls diagnostics and the user asked for that (`pullDiagnostics`).
     pull_diagnostics: bool,
     diagnostic_refresh: bool,
     work_done_progress: bool,
@@ -36,6 +37,9 @@ pub struct Backend {
     client: Client,
     world: Arc<ArcSwap<World>>,
     inbox: Mutex<std::sync::mpsc::Sender<Msg>>,
+    /// Client messages sent to the writer, and (below) applied by it.
+    sent: std::sync::atomic::AtomicU64,
+    applied: tokio::sync::watch::Receiver<u64>,
     /// Set once by `initialize`; shared with the event loop.
     support: Arc<OnceLock<ClientSupport>>,
     initial_folders: Mutex<Vec<PathBuf>>,
@@ -46,7 +50,15 @@ impl Backend {
         let world = Arc::new(ArcSwap::from_pointee(World::empty(PositionEncoding::Utf16, Settings::default())));
         let (inbox, messages) = std::sync::mpsc::channel();
         let (events, event_rx) = tokio::sync::mpsc::unbounded_channel();
-        let host = Host::new(PositionEncoding::Utf16, Settings::default(), Arc::clone(&world), events, inbox.clone());
+        let (applied_tx, applied) = tokio::sync::watch::channel(0);
+        let host = Host::new(
+            PositionEncoding::Utf16,
+            Settings::default(),
+            Arc::clone(&world),
+            events,
+            inbox.clone(),
+            applied_tx,
+        );
         let spawned = std::thread::Builder::new().name("aiwg-writer".into()).spawn(move || host.run(messages));
         if let Err(err) = spawned {
             error!("cannot start the writer thread: {err}");
@@ -55,6 +67,8 @@ impl Backend {
             client,
             world,
             inbox: Mutex::new(inbox),
+            sent: std::sync::atomic::AtomicU64::new(0),
+            applied,
             support: Arc::new(OnceLock::new()),
             initial_folders: Mutex::new(Vec::new()),
         };
@@ -64,8 +78,23 @@ impl Backend {
 
     fn send(&self, msg: Msg) {
         let inbox = self.inbox.lock().unwrap_or_else(|e| e.into_inner());
+        // Counted under the lock, so the count and the channel agree on the order.
+        if msg.is_from_client() {
+            self.sent.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
         if inbox.send(msg).is_err() {
             error!("the writer thread is gone; the change is lost");
+        }
+    }
+
+    /// Waits until the writer has applied every client message sent so far, so that a request
+    /// sees the edits that preceded it. Bounded: a wedged writer must not hang requests.
+    async fn caught_up(&self) {
+        let target = self.sent.load(std::sync::atomic::Ordering::SeqCst);
+        let mut applied = self.applied.clone();
+        let wait = applied.wait_for(|&count| count >= target);
+        if tokio::time::timeout(std::time::Duration::from_secs(10), wait).await.is_err() {
+            warn!("answering from a world that lags the client's changes");
         }
     }
 
@@ -79,6 +108,7 @@ impl Backend {
         T: Send + 'static,
         F: FnOnce(&World) -> T + Send + 'static,
     {
+        self.caught_up().await;
         let world = self.world.load_full();
         let job = tokio::task::spawn_blocking(move || std::panic::catch_unwind(AssertUnwindSafe(|| f(&world))));
         match job.await {
@@ -110,6 +140,7 @@ impl Backend {
                 PathBuf,
                 tower_lsp_server::OngoingProgress<tower_lsp_server::Bounded, tower_lsp_server::NotCancellable>,
             > = HashMap::new();
+            let mut last_percentage: HashMap<PathBuf, u32> = HashMap::new();
             let mut token_counter = 0u32;
             while let Some(event) = events.recv().await {
                 let support = support.get().cloned().unwrap_or_default();
@@ -146,8 +177,11 @@ impl Backend {
                         progress.insert(root, ongoing);
                     }
                     Event::IndexProgress { root, done, total } => {
-                        if let Some(ongoing) = progress.get(&root) {
-                            let percentage = (done * 100).checked_div(total).unwrap_or(100) as u32;
+                        let percentage = (done * 100).checked_div(total).unwrap_or(100) as u32;
+                        // One report per percent is plenty for a progress bar.
+                        if let Some(ongoing) = progress.get(&root)
+                            && last_percentage.insert(root.clone(), percentage) != Some(percentage)
+                        {
                             ongoing.report_with_message(format!("Indexing {done}/{total} documents"), percentage).await;
                         }
                     }
@@ -323,9 +357,11 @@ impl LanguageServer for Backend {
                 .unwrap_or(false),
             configuration: caps.workspace.as_ref().and_then(|w| w.configuration).unwrap_or(false),
         };
+        let settings = params.initialization_options.as_ref().map(Settings::from_json).unwrap_or_default();
+        let support =
+            ClientSupport { pull_diagnostics: support.pull_diagnostics && settings.pull_diagnostics, ..support };
         let pull = support.pull_diagnostics;
         let _ = self.support.set(support);
-        let settings = params.initialization_options.as_ref().map(Settings::from_json).unwrap_or_default();
         self.send(Msg::Init { encoding, settings });
         *self.initial_folders.lock().unwrap_or_else(|e| e.into_inner()) = folders_of(&params);
 

@@ -19,6 +19,10 @@ pub struct Settings {
     pub diagnostics: HashMap<String, String>,
     /// Milliseconds to wait after a change before publishing diagnostics.
     pub diagnostics_delay_ms: Option<u64>,
+    /// Offer pull diagnostics (`textDocument/diagnostic`) instead of pushing them, when the
+    /// client supports both. Off by default: every client handles pushed diagnostics, and a
+    /// server that does both shows each diagnostic twice in some clients.
+    pub pull_diagnostics: bool,
 }
 
 impl Settings {

@@ -83,6 +83,15 @@ pub enum Msg {
     Shutdown,
 }
 
+impl Msg {
+    /// Messages that come from the client (as opposed to the indexer). The server counts the
+    /// ones it sends and the writer the ones it applied, so a request can wait until every
+    /// notification before it is visible (LSP requires requests to see earlier changes).
+    pub fn is_from_client(&self) -> bool {
+        !matches!(self, Msg::Paths { .. } | Msg::Documents { .. } | Msg::Indexed { .. } | Msg::TreeFacts { .. })
+    }
+}
+
 /// What the writer tells the async side.
 #[derive(Debug)]
 pub enum Event {
@@ -113,16 +122,7 @@ struct FolderHost {
     indexed: bool,
     files: BTreeSet<String>,
     dirs: BTreeSet<String>,
-    /// Documents the indexer read that are not in the snapshot yet. Each patch copies the
-    /// snapshot's indexes (readers hold the old ones), so patching every batch of 64 made the
-    /// cold index quadratic: 10,000 documents took over a second, mostly in malloc and free.
-    /// Batches are held until they are as many as the documents already indexed, which keeps
-    /// the copies linear overall while requests still see the index grow.
-    pending: Vec<Arc<Document>>,
 }
-
-/// The fewest pending documents worth a snapshot patch during the cold index.
-const MIN_FLUSH: usize = 512;
 
 struct OpenDoc {
     place: Option<DocPlace>,
@@ -140,6 +140,8 @@ pub struct Host {
     world: Arc<ArcSwap<World>>,
     events: UnboundedSender<Event>,
     inbox: Sender<Msg>,
+    /// How many client messages have been applied and published.
+    applied: tokio::sync::watch::Sender<u64>,
     /// The tree-sitter parse of open markdown documents, off the keystroke path.
     parser: Sender<ParseJob>,
     /// Events of the message being applied, sent once its world is published: a diagnostics
@@ -155,6 +157,7 @@ impl Host {
         world: Arc<ArcSwap<World>>,
         events: UnboundedSender<Event>,
         inbox: Sender<Msg>,
+        applied: tokio::sync::watch::Sender<u64>,
     ) -> Host {
         let parser = parser::spawn(inbox.clone());
         Host {
@@ -166,6 +169,7 @@ impl Host {
             world,
             events,
             inbox,
+            applied,
             parser,
             outbox: Default::default(),
         }
@@ -174,9 +178,8 @@ impl Host {
     /// Applies messages until `Shutdown` or until every sender is gone.
     pub fn run(mut self, messages: Receiver<Msg>) {
         while let Ok(msg) = messages.recv() {
-            if matches!(msg, Msg::Shutdown) {
-                break;
-            }
+            let from_client = msg.is_from_client();
+            let shutdown = matches!(msg, Msg::Shutdown);
             // A bug in one message must not take the server down: log it and go on.
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.apply(msg)));
             if let Err(panic) = outcome {
@@ -185,6 +188,12 @@ impl Host {
             self.publish();
             for event in self.outbox.get_mut().drain(..) {
                 let _ = self.events.send(event);
+            }
+            if from_client {
+                self.applied.send_modify(|count| *count += 1);
+            }
+            if shutdown {
+                break;
             }
         }
         debug!("writer stopped");
@@ -219,18 +228,17 @@ impl Host {
                 folder.snapshot = Arc::new(folder.snapshot.with_roots(roots).with_documents(open_docs));
             }
             Msg::Documents { root, generation, docs } => {
+                let open_paths: Vec<(RootKind, String)> =
+                    self.open.values().filter_map(|o| o.place.as_ref()).map(|p| (p.root, p.path.clone())).collect();
                 let Some(folder) = self.folder_mut(&root, generation) else { return };
-                folder.pending.extend(docs.into_iter().map(Arc::new));
-                let pending = folder.pending.len();
-                if pending >= MIN_FLUSH && pending >= folder.snapshot.document_count() {
-                    self.flush_pending(&root);
-                }
+                // The editor's text of an open document wins over the file on disk.
+                let docs = docs
+                    .into_iter()
+                    .filter(|d| !open_paths.iter().any(|(r, p)| *r == d.root && *p == d.path))
+                    .map(Arc::new);
+                folder.snapshot = Arc::new(folder.snapshot.with_documents(docs));
             }
             Msg::Indexed { root, generation, documents, elapsed } => {
-                if self.folder_mut(&root, generation).is_none() {
-                    return;
-                }
-                self.flush_pending(&root);
                 let Some(folder) = self.folder_mut(&root, generation) else { return };
                 folder.indexed = true;
                 info!("indexed {} documents of {} in {} ms", documents, root.display(), elapsed.as_millis());
@@ -240,18 +248,6 @@ impl Host {
             Msg::TreeFacts { uri, version, facts } => self.tree_facts(&uri, version, facts),
             Msg::Shutdown => {}
         }
-    }
-
-    /// Patches a folder's pending documents into its snapshot, except those open in the editor,
-    /// whose text wins over the file on disk.
-    fn flush_pending(&mut self, root: &Path) {
-        let open_paths: Vec<(RootKind, String)> =
-            self.open.values().filter_map(|o| o.place.as_ref()).map(|p| (p.root, p.path.clone())).collect();
-        let Some(folder) = self.folders.iter_mut().find(|f| f.root == root) else { return };
-        let docs = std::mem::take(&mut folder.pending)
-            .into_iter()
-            .filter(|d| !open_paths.iter().any(|(r, p)| *r == d.root && *p == d.path));
-        folder.snapshot = Arc::new(folder.snapshot.with_documents(docs));
     }
 
     fn folder_mut(&mut self, root: &Path, generation: u64) -> Option<&mut FolderHost> {
@@ -271,7 +267,6 @@ impl Host {
             indexed: false,
             files: BTreeSet::new(),
             dirs: BTreeSet::new(),
-            pending: Vec::new(),
         });
         self.relocate_open_documents();
         self.start_indexing(&root);
@@ -285,7 +280,6 @@ impl Host {
         let Some(folder) = self.folders.iter_mut().find(|f| f.root == root) else { return };
         folder.generation = generation;
         folder.indexed = false;
-        folder.pending.clear(); // An older indexer's documents.
         let root = folder.root.clone();
         let settings = self.settings.clone();
         let inbox = self.inbox.clone();
@@ -325,20 +319,21 @@ impl Host {
     }
 
     fn place_of(&self, uri: &lsp::Uri) -> Option<DocPlace> {
-        let world = World {
-            folders: self
-                .folders
-                .iter()
-                .map(|f| Folder {
-                    root: f.root.clone(),
-                    aiwg_root: f.aiwg_root.clone(),
-                    snapshot: Arc::clone(&f.snapshot),
-                    indexed: f.indexed,
-                })
-                .collect(),
-            ..World::empty(self.encoding, Settings::default())
-        };
+        let world = World { folders: self.world_folders(), ..World::empty(self.encoding, Settings::default()) };
         world.place_of_uri(uri)
+    }
+
+    /// The folders as requests see them.
+    fn world_folders(&self) -> Vec<Folder> {
+        self.folders
+            .iter()
+            .map(|f| Folder {
+                root: f.root.clone(),
+                aiwg_root: f.aiwg_root.clone(),
+                snapshot: Arc::clone(&f.snapshot),
+                indexed: f.indexed,
+            })
+            .collect()
     }
 
     fn open_document(&mut self, uri: lsp::Uri, version: i32, text: String) {
@@ -571,25 +566,18 @@ impl Host {
     }
 
     fn publish(&self) {
-        let folders = self
-            .folders
-            .iter()
-            .map(|f| Folder {
-                root: f.root.clone(),
-                aiwg_root: f.aiwg_root.clone(),
-                snapshot: Arc::clone(&f.snapshot),
-                indexed: f.indexed,
-            })
-            .collect();
         let open = self.open.iter().map(|(uri, o)| (uri.clone(), Arc::clone(&o.text))).collect();
         self.world.store(Arc::new(World {
-            folders,
+            folders: self.world_folders(),
             open: Arc::new(open),
             encoding: self.encoding,
             settings: self.settings.clone(),
         }));
     }
 }
+
+/// How long the indexer gathers documents before handing them to the writer.
+const INDEX_BATCH_INTERVAL: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Loads a folder in the background: the listing first (so references resolve at once), then
 /// the documents in batches, with progress.
@@ -643,24 +631,42 @@ fn index_folder(
     if let (Some(path), Some(tree)) = (&aiwg_path, &aiwg_tree) {
         trees.push((path, RootKind::Aiwg, &tree.files, &aiwg_options));
     }
+    // Each batch the writer applies copies the snapshot's indexes once, so batches are
+    // gathered for a while rather than sent as the readers finish them: a 10,000-document
+    // workspace then costs a handful of copies instead of one per 64 documents.
+    let pending: std::sync::Mutex<(Vec<Document>, std::time::Instant)> =
+        std::sync::Mutex::new((Vec::new(), std::time::Instant::now()));
+    let flush = |pending: &mut (Vec<Document>, std::time::Instant)| {
+        if !pending.0.is_empty() {
+            let docs = std::mem::take(&mut pending.0);
+            let _ = inbox.send(Msg::Documents { root: root.clone(), generation, docs });
+        }
+        pending.1 = std::time::Instant::now();
+    };
     for (base, kind, files, options) in trees {
         let read = std::sync::atomic::AtomicUsize::new(0);
         loader::stream_documents(base, kind, files, options, &|docs, _skipped, done, _| {
             read.fetch_add(docs.len(), std::sync::atomic::Ordering::Relaxed);
-            let _ = inbox.send(Msg::Documents { root: root.clone(), generation, docs });
+            let mut pending = pending.lock().unwrap_or_else(|e| e.into_inner());
+            pending.0.extend(docs);
+            if pending.1.elapsed() >= INDEX_BATCH_INTERVAL {
+                flush(&mut pending);
+            }
+            drop(pending);
             let _ = events.send(Event::IndexProgress { root: root.clone(), done: offset + done, total });
         });
         offset += count(files, options.read_code);
         documents += read.into_inner();
     }
+    flush(&mut pending.lock().unwrap_or_else(|e| e.into_inner()));
     let _ = inbox.send(Msg::Indexed { root, generation, documents, elapsed: started.elapsed() });
 }
 
 /// The root for a document opened outside every workspace folder.
 fn fallback_root(file: &Path) -> PathBuf {
     let dir = file.parent().unwrap_or(file);
-    if let Some(project) = dir.ancestors().find(|a| a.join(".aiwg").is_dir()) {
-        return project.to_path_buf();
+    if let Some(project) = loader::nearest_project(dir) {
+        return project;
     }
     match std::env::current_dir() {
         Ok(cwd) if file.starts_with(&cwd) => cwd,

@@ -46,14 +46,9 @@ pub fn facts(path: &str, text: &str, outline: &Outline) -> DocFacts {
     let (raw_refs, qualified_ids) = find_references(text);
     let references: Vec<Reference> = raw_refs
         .into_iter()
-        .map(|r| Reference {
-            context: contexts.at(r.range.start),
-            range: r.range,
-            path: r.path,
-            anchor: r.anchor,
-            line: r.line,
-            qualifier: r.qualifier,
-            bare: r.bare,
+        .map(|r| {
+            let context = contexts.at(r.range.start);
+            r.with_context(context)
         })
         .collect();
     let declared_ids = declared_ids(path, kind, text, outline, &headings, &metadata);
@@ -606,18 +601,7 @@ fn summary(lines: &Lines<'_>, headings: &[Heading], contexts: &Contexts<'_>, met
 /// a reference in a comment is prose to its reader, so every context is [`RefContext::Prose`].
 pub fn code_facts(path: &str, text: &str) -> DocFacts {
     let (raw_refs, qualified_ids) = find_references(text);
-    let references = raw_refs
-        .into_iter()
-        .map(|r| Reference {
-            context: RefContext::Prose,
-            range: r.range,
-            path: r.path,
-            anchor: r.anchor,
-            line: r.line,
-            qualifier: r.qualifier,
-            bare: r.bare,
-        })
-        .collect();
+    let references = raw_refs.into_iter().map(|r| r.with_context(RefContext::Prose)).collect();
     let id_mentions = qualified_ids
         .iter()
         .flat_map(|q| {

@@ -98,6 +98,21 @@ pub struct RawReference {
     pub bare: bool,
 }
 
+impl RawReference {
+    /// The reference, once the outline says where it stands.
+    pub fn with_context(self, context: crate::model::RefContext) -> crate::model::Reference {
+        crate::model::Reference {
+            range: self.range,
+            path: self.path,
+            anchor: self.anchor,
+            line: self.line,
+            context,
+            qualifier: self.qualifier,
+            bare: self.bare,
+        }
+    }
+}
+
 /// An ID list introduced by a qualifier: `@implements UC-001, UC-002`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QualifiedIds {

@@ -73,11 +73,17 @@ fn server_log() -> Stdio {
 }
 
 impl Session {
-    /// Starts the server on `root`, initializes it (answering `workspace/configuration` with
-    /// `settings`) and sends `initialized`.
+    /// Starts the server on `root`, initializes it (with `settings` as initialization options and
+    /// as the answer to `workspace/configuration`) and sends `initialized`.
     pub fn start(root: &Path, settings: Value, capabilities: Value) -> Session {
-        let mut session = Session::spawn(root, settings);
-        session.initialize(capabilities, Value::Null);
+        Session::start_with_folders(root, settings, capabilities, true)
+    }
+
+    /// `with_folders: false` starts the way Helix does outside a git repository: no root URI
+    /// and no workspace folders.
+    pub fn start_with_folders(root: &Path, settings: Value, capabilities: Value, with_folders: bool) -> Session {
+        let mut session = Session::spawn(root, settings.clone());
+        session.initialize(capabilities, json!({"aiwg": settings}), with_folders);
         session.notify("initialized", json!({}));
         session
     }
@@ -102,19 +108,28 @@ impl Session {
         Session { child, stdin, inbox, seen: Vec::new(), next_id: 1, settings, root: root.to_path_buf() }
     }
 
-    /// Sends `initialize` for the session's root and returns the response.
-    pub fn initialize(&mut self, capabilities: Value, initialization_options: Value) -> Value {
+    /// Sends `initialize` (for the session's root as the workspace folder, or with no root at
+    /// all) and returns the response.
+    pub fn initialize(&mut self, capabilities: Value, initialization_options: Value, with_folders: bool) -> Value {
         let uri = self.uri("");
-        let init = self.request(
-            "initialize",
+        let uri = uri.trim_end_matches('/');
+        let params = if with_folders {
             json!({
                 "processId": null,
-                "rootUri": uri.trim_end_matches('/'),
+                "rootUri": uri,
+                "capabilities": capabilities,
+                "workspaceFolders": [{"uri": uri, "name": "demo"}],
+                "initializationOptions": initialization_options,
+            })
+        } else {
+            json!({
+                "processId": null,
+                "rootUri": null,
                 "capabilities": capabilities,
                 "initializationOptions": initialization_options,
-                "workspaceFolders": [{"uri": uri.trim_end_matches('/'), "name": "demo"}],
-            }),
-        );
+            })
+        };
+        let init = self.request("initialize", params);
         assert!(init["result"]["capabilities"].is_object(), "{init}");
         init
     }
