@@ -397,6 +397,11 @@ impl Host {
         if FileRole::of(&place.path, true) != FileRole::Markdown {
             return;
         }
+        if open.text.text.len() > parser::MAX_TREE_BYTES {
+            // The scanner's facts stand alone; drop any tree of a smaller earlier version.
+            let _ = self.parser.send(ParseJob::Close { uri: uri.clone() });
+            return;
+        }
         let job = ParseJob::Update {
             uri: uri.clone(),
             version: open.version,
