@@ -55,7 +55,7 @@ pub(crate) fn reference_target(snapshot: &Snapshot, target: &Target, reference: 
         focus = Spot::Range(heading.range);
         full = Some(heading.section);
     }
-    NavigationTarget { root: target.root, path: target.path.clone(), is_dir: target.is_dir, focus, full }
+    NavigationTarget { root: target.root, path: target.path.to_string(), is_dir: target.is_dir, focus, full }
 }
 
 /// Every document declaring `key`, focused on its declaration, in (root, path) order.

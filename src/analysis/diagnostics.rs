@@ -169,7 +169,7 @@ fn reference_diagnostics(
         }
         Resolution::Resolved { stage, targets } => {
             if targets.len() > 1 && *stage != Stage::Glob {
-                let list: Vec<&str> = targets.iter().map(|t| t.path.as_str()).collect();
+                let list: Vec<&str> = targets.iter().map(|t| &*t.path).collect();
                 out.push(Diagnostic {
                     range: reference.range,
                     severity: if quiet { Severity::Hint } else { Severity::Information },

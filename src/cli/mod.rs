@@ -170,7 +170,7 @@ pub fn dump_references(path: &Path, aiwg_root: Option<&Path>, out: &mut dyn Writ
         let text = loader::read_text(&root.join(&doc.path), u64::MAX).unwrap_or_default();
         let index = LineIndex::new(&text);
         for (reference, resolution) in doc.facts.references.iter().zip(snapshot.resolutions(id)) {
-            let targets: Vec<&str> = resolution.targets().iter().map(|t| t.path.as_str()).collect();
+            let targets: Vec<&str> = resolution.targets().iter().map(|t| &*t.path).collect();
             let line = serde_json::json!({
                 "file": doc.path,
                 "line": index.line_of(reference.range.start) + 1,

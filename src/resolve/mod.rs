@@ -130,7 +130,8 @@ impl Stage {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Target {
     pub root: RootKind,
-    pub path: String,
+    /// Shared with the root's [`PathSet`].
+    pub path: Arc<str>,
     pub is_dir: bool,
 }
 
@@ -194,7 +195,8 @@ pub fn resolve(roots: &Roots, from_root: RootKind, from_path: &str, path: &str) 
     let own_tree = roots.tree(from_root);
     let project_dir = roots.project_dir(from_root, from_path);
     let lookup = |tree: &PathSet, p: &str| if wants_dir { tree.is_dir(p) } else { tree.exists(p) };
-    let target = |root: RootKind, tree: &PathSet, p: &str| Target { root, path: p.to_string(), is_dir: tree.is_dir(p) };
+    let target =
+        |root: RootKind, tree: &PathSet, p: &str| Target { root, path: shared(tree, p), is_dir: tree.is_dir(p) };
     let resolved = |stage, targets: Vec<Target>| Resolution::Resolved { stage, targets };
 
     if path.contains(['*', '?']) {
@@ -272,6 +274,11 @@ pub fn needs_aiwg_root(path: &str) -> bool {
     strip_aiwg_prefix(path).is_some() || path.starts_with("agentic/") || is_deployed_path(path)
 }
 
+/// The set's copy of a path it holds (no allocation), else a new one.
+fn shared(tree: &PathSet, path: &str) -> Arc<str> {
+    tree.intern(path).unwrap_or_else(|| Arc::from(path))
+}
+
 fn strip_aiwg_prefix(path: &str) -> Option<&str> {
     AIWG_ROOT_PREFIXES.iter().find_map(|prefix| {
         let rest = path.strip_prefix(prefix)?;
@@ -325,7 +332,7 @@ fn resolve_glob(
         let strip = if base.is_empty() { 0 } else { base.len() + 1 };
         tree.under(base)
             .filter(|p| matcher.is_match(&p[strip..]))
-            .map(|p| Target { root, path: p.to_string(), is_dir: false })
+            .map(|p| Target { root, path: shared(tree, p), is_dir: false })
             .collect()
     };
     let mut trees: Vec<(RootKind, &PathSet, &str)> = Vec::new();
@@ -354,7 +361,7 @@ fn resolve_glob(
                 .iter()
                 .flat_map(|d| tree.under(d))
                 .filter(|p| p.rsplit('/').next().is_some_and(|name| file_matcher.is_match(name)))
-                .map(|p| Target { root, path: p.to_string(), is_dir: false })
+                .map(|p| Target { root, path: shared(tree, p), is_dir: false })
                 .collect();
             if !found.is_empty() {
                 return Resolution::Resolved { stage: Stage::Glob, targets: found };
@@ -387,7 +394,7 @@ fn id_fallback(roots: &Roots, from_root: RootKind, path: &str) -> Option<Vec<Tar
                 name[prefix.len()..].starts_with(['-', '.'])
                     && REF_FOLDERS.iter().any(|f| p.starts_with(f) || p.contains(&format!("/{f}")))
             })
-            .map(|p| Target { root, path: p.to_string(), is_dir: false })
+            .map(|p| Target { root, path: shared(tree, p), is_dir: false })
             .collect();
         if !found.is_empty() {
             return Some(found);
@@ -406,7 +413,7 @@ fn resolve_elided(roots: &Roots, path: &str) -> Resolution {
     let targets: Vec<Target> = tree
         .with_name(name)
         .filter(|p| p.ends_with(suffix))
-        .map(|p| Target { root, path: p.to_string(), is_dir: false })
+        .map(|p| Target { root, path: shared(tree, p), is_dir: false })
         .collect();
     if targets.is_empty() {
         Resolution::Dangling { glob: false }

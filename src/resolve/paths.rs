@@ -1,14 +1,17 @@
 //! `PathSet`: every file and directory under one root, as `/`-separated relative paths, with
 //! the lookups the resolver needs (exact path, directory, basename, basename prefix, suffix).
+//! Paths are interned: every resolution target shares the set's `Arc<str>` instead of holding
+//! a copy (a 10,000-document workspace has about 240,000 resolved references).
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 #[derive(Clone, Debug, Default)]
 pub struct PathSet {
     /// Sorted, so globs and prefix walks visit paths in a stable order.
-    files: Vec<Box<str>>,
-    file_index: HashMap<Box<str>, u32>,
-    dirs: HashSet<Box<str>>,
+    files: Vec<Arc<str>>,
+    file_index: HashMap<Arc<str>, u32>,
+    dirs: HashSet<Arc<str>>,
     /// Basename -> indexes into `files`.
     by_name: HashMap<Box<str>, Vec<u32>>,
     /// (basename, index) sorted by basename, for prefix searches such as `REF-018*`.
@@ -21,8 +24,8 @@ impl PathSet {
     pub fn new(mut files: Vec<String>, extra_dirs: impl IntoIterator<Item = String>) -> PathSet {
         files.sort_unstable();
         files.dedup();
-        let files: Vec<Box<str>> = files.into_iter().map(String::into_boxed_str).collect();
-        let mut dirs: HashSet<Box<str>> = extra_dirs.into_iter().map(String::into_boxed_str).collect();
+        let files: Vec<Arc<str>> = files.into_iter().map(Arc::from).collect();
+        let mut dirs: HashSet<Arc<str>> = extra_dirs.into_iter().map(Arc::from).collect();
         let mut file_index = HashMap::with_capacity(files.len());
         let mut by_name: HashMap<Box<str>, Vec<u32>> = HashMap::with_capacity(files.len());
         for (i, path) in files.iter().enumerate() {
@@ -62,6 +65,14 @@ impl PathSet {
     /// The root itself (`""`) is a directory.
     pub fn is_dir(&self, path: &str) -> bool {
         path.is_empty() || self.dirs.contains(path)
+    }
+
+    /// The set's shared copy of `path`, when it names a file or directory of the set.
+    pub fn intern(&self, path: &str) -> Option<Arc<str>> {
+        if let Some((key, _)) = self.file_index.get_key_value(path) {
+            return Some(Arc::clone(key));
+        }
+        self.dirs.get(path).cloned()
     }
 
     pub fn exists(&self, path: &str) -> bool {

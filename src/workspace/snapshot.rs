@@ -43,6 +43,9 @@ struct Entry {
 /// One map per root, so lookups borrow `&str` instead of building keys.
 type PerRoot<V> = [HashMap<Box<str>, V>; 2];
 
+/// Backlinks per root, keyed by the targets' shared paths (no copy per key).
+type BacklinkMap = [HashMap<Arc<str>, Vec<RefId>>; 2];
+
 fn root_index(root: RootKind) -> usize {
     match root {
         RootKind::Workspace => 0,
@@ -58,7 +61,7 @@ pub struct Snapshot {
     declarations: Arc<HashMap<IdKey, Vec<DocId>>>,
     /// ID -> mentions, as (document, index into `facts.id_mentions`).
     mentions: Arc<HashMap<IdKey, Vec<RefId>>>,
-    backlinks: Arc<PerRoot<Vec<RefId>>>,
+    backlinks: Arc<BacklinkMap>,
     /// Provenance records by the artifact path their entity names.
     provenance: Arc<HashMap<Box<str>, Vec<DocId>>>,
 }
@@ -83,7 +86,7 @@ impl Snapshot {
         let mut by_path: PerRoot<DocId> = Default::default();
         let mut declarations: HashMap<IdKey, Vec<DocId>> = HashMap::new();
         let mut mentions: HashMap<IdKey, Vec<RefId>> = HashMap::new();
-        let mut backlinks: PerRoot<Vec<RefId>> = Default::default();
+        let mut backlinks: BacklinkMap = Default::default();
         let mut provenance: HashMap<Box<str>, Vec<DocId>> = HashMap::new();
         for (slot, entry) in slots.iter().enumerate() {
             let Some(entry) = entry else { continue };
@@ -97,7 +100,7 @@ impl Snapshot {
             }
             for (target, index) in targets_of(entry) {
                 backlinks[root_index(target.root)]
-                    .entry(target.path.as_str().into())
+                    .entry(Arc::clone(&target.path))
                     .or_default()
                     .push(RefId { doc: id, index });
             }
@@ -215,16 +218,16 @@ impl Snapshot {
             let backlinks = Arc::make_mut(&mut self.backlinks);
             for (target, _) in &old_targets {
                 let map = &mut backlinks[root_index(target.root)];
-                if let Some(refs) = map.get_mut(target.path.as_str()) {
+                if let Some(refs) = map.get_mut(&*target.path) {
                     refs.retain(|r| r.doc != id);
                     if refs.is_empty() {
-                        map.remove(target.path.as_str());
+                        map.remove(&*target.path);
                     }
                 }
             }
             for (target, index) in new_targets {
                 backlinks[root_index(target.root)]
-                    .entry(target.path.as_str().into())
+                    .entry(Arc::clone(&target.path))
                     .or_default()
                     .push(RefId { doc: id, index });
             }
