@@ -307,7 +307,7 @@ fn heading_items(
 struct IdPrefix {
     /// Upper-cased, as IDs are written.
     typed: String,
-    prefix: String,
+    prefix: &'static str,
     /// The category, when it was typed in full (followed by `-`).
     category: Option<String>,
     /// True when the part after the last `-` is digits or empty: a number is being typed, so
@@ -322,7 +322,7 @@ fn id_prefix(word: &str) -> Option<IdPrefix> {
         return None;
     }
     // The ID grammar decides what a prefix and a category are: check with a number appended.
-    parse_id(&format!("{}-1", parts[0]))?;
+    let prefix = parse_id(&format!("{}-1", parts[0]))?.key.prefix;
     let last = parts[parts.len() - 1];
     let at_number = last.bytes().all(|b| b.is_ascii_digit());
     let category = match parts.len() {
@@ -336,7 +336,7 @@ fn id_prefix(word: &str) -> Option<IdPrefix> {
     if !at_number && category.is_some() {
         return None;
     }
-    Some(IdPrefix { prefix: parts[0].to_string(), category, at_number, typed })
+    Some(IdPrefix { prefix, category, at_number, typed })
 }
 
 fn id_items(snapshot: &Snapshot, word: &str, replace: TextRange) -> Vec<CompletionItem> {
@@ -388,7 +388,7 @@ fn id_items(snapshot: &Snapshot, word: &str, replace: TextRange) -> Vec<Completi
         })
         .collect();
     if wanted.at_number {
-        let next = IdKey { prefix: wanted.prefix.clone(), category: wanted.category.clone(), number: highest + 1 };
+        let next = IdKey { prefix: wanted.prefix, category: wanted.category.clone(), number: highest + 1 };
         let label = next.to_string();
         if label.starts_with(&wanted.typed) {
             items.push(CompletionItem {

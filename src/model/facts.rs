@@ -98,7 +98,7 @@ pub struct Reference {
     pub line: Option<(u32, Option<u32>)>,
     pub context: RefContext,
     /// `implements` for `@implements @path`, `tests` for `@tests .aiwg/x.md`.
-    pub qualifier: Option<String>,
+    pub qualifier: Option<&'static str>,
     /// True for a qualified reference written without `@` on the path.
     pub bare: bool,
 }

@@ -18,7 +18,8 @@ const PREFIXES: &[&str] = &[
 /// The identity of an ID, used as the index key: `UC-001` and `UC-1` have the same key.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct IdKey {
-    pub prefix: String,
+    /// One of the known prefixes; static, since every mention would otherwise allocate it.
+    pub prefix: &'static str,
     pub category: Option<String>,
     pub number: u32,
 }
@@ -44,6 +45,11 @@ impl fmt::Display for ArtifactId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)
     }
+}
+
+/// The static spelling of a known ID prefix (`"ADR"`), or `None` for any other word.
+pub fn known_prefix(prefix: &str) -> Option<&'static str> {
+    PREFIXES.iter().copied().find(|p| *p == prefix)
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -129,7 +135,7 @@ fn build(text: &str) -> Option<ArtifactId> {
         None => (None, second),
     };
     Some(ArtifactId {
-        key: IdKey { prefix: prefix.to_string(), category, number: number.parse().ok()? },
+        key: IdKey { prefix: known_prefix(prefix)?, category, number: number.parse().ok()? },
         text: text.to_string(),
     })
 }

@@ -10,6 +10,6 @@ mod provenance;
 pub use facts::{
     DocFacts, Heading, IdDeclaration, IdDeclarationSource, IdMention, MetaEntry, MetaSource, RefContext, Reference,
 };
-pub use ids::{ArtifactId, IdKey, find_ids, parse_id};
+pub use ids::{ArtifactId, IdKey, find_ids, known_prefix, parse_id};
 pub use kind::ArtifactKind;
 pub use provenance::{ARTIFACT_URN_PREFIX, ProvActivity, ProvAgent, ProvDerivation, ProvenanceRecord};

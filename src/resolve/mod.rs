@@ -138,7 +138,7 @@ pub struct Target {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Resolution {
     /// At least one target; more than one is ambiguous (deploy-map collisions, globs).
-    Resolved { stage: Stage, targets: Vec<Target> },
+    Resolved { stage: Stage, targets: Box<[Target]> },
     /// Template text (`UC-{NNN}.md`, `path/to/file`): never checked.
     Placeholder,
     /// A file in the user's home outside the aiwg root (`~/.claude/CLAUDE.md`): not checkable.
@@ -197,7 +197,7 @@ pub fn resolve(roots: &Roots, from_root: RootKind, from_path: &str, path: &str) 
     let lookup = |tree: &PathSet, p: &str| if wants_dir { tree.is_dir(p) } else { tree.exists(p) };
     let target =
         |root: RootKind, tree: &PathSet, p: &str| Target { root, path: shared(tree, p), is_dir: tree.is_dir(p) };
-    let resolved = |stage, targets: Vec<Target>| Resolution::Resolved { stage, targets };
+    let resolved = |stage, targets: Vec<Target>| Resolution::Resolved { stage, targets: targets.into() };
 
     if path.contains(['*', '?']) {
         return resolve_glob(roots, from_root, project_dir, in_aiwg_root, &normal);
@@ -348,7 +348,7 @@ fn resolve_glob(
     for (root, tree, base) in trees {
         let found = matches(root, tree, base);
         if !found.is_empty() {
-            return Resolution::Resolved { stage: Stage::Glob, targets: found };
+            return Resolution::Resolved { stage: Stage::Glob, targets: found.into() };
         }
         // `.claude/commands/flow-*.md`: match the pattern's file name among the deployed sources.
         if deploy::is_deployed_path(pattern)
@@ -364,7 +364,7 @@ fn resolve_glob(
                 .map(|p| Target { root, path: shared(tree, p), is_dir: false })
                 .collect();
             if !found.is_empty() {
-                return Resolution::Resolved { stage: Stage::Glob, targets: found };
+                return Resolution::Resolved { stage: Stage::Glob, targets: found.into() };
             }
         }
     }
@@ -418,7 +418,7 @@ fn resolve_elided(roots: &Roots, path: &str) -> Resolution {
     if targets.is_empty() {
         Resolution::Dangling { glob: false }
     } else {
-        Resolution::Resolved { stage: Stage::Elided, targets }
+        Resolution::Resolved { stage: Stage::Elided, targets: targets.into() }
     }
 }
 

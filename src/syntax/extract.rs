@@ -524,7 +524,7 @@ fn id_from_file_name(path: &str, kind: ArtifactKind) -> Option<ArtifactId> {
         if (1..=4).contains(&digits) && stem[digits..].starts_with('-') {
             let number: u32 = stem[..digits].parse().ok()?;
             return Some(ArtifactId {
-                key: IdKey { prefix: "ADR".to_string(), category: None, number },
+                key: IdKey { prefix: "ADR", category: None, number },
                 text: format!("ADR-{}", &stem[..digits]),
             });
         }
@@ -555,7 +555,7 @@ fn id_mentions(
         let relation = qualified
             .iter()
             .find(|q| q.range.contains_range(range))
-            .map(|q| q.qualifier.clone())
+            .map(|q| q.qualifier.to_string())
             .or_else(|| metadata.iter().find(|m| m.range.contains_range(range)).map(|m| m.key.clone()));
         mentions.push(IdMention { id, range, context: contexts.at(range.start), relation });
     }
@@ -609,7 +609,7 @@ pub fn code_facts(path: &str, text: &str) -> DocFacts {
                 id,
                 range: range.shifted(q.range.start),
                 context: RefContext::Prose,
-                relation: Some(q.qualifier.clone()),
+                relation: Some(q.qualifier.to_string()),
             })
         })
         .collect();

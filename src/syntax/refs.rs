@@ -94,7 +94,7 @@ pub struct RawReference {
     pub path: String,
     pub anchor: Option<String>,
     pub line: Option<(u32, Option<u32>)>,
-    pub qualifier: Option<String>,
+    pub qualifier: Option<&'static str>,
     pub bare: bool,
 }
 
@@ -116,7 +116,7 @@ impl RawReference {
 /// An ID list introduced by a qualifier: `@implements UC-001, UC-002`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QualifiedIds {
-    pub qualifier: String,
+    pub qualifier: &'static str,
     /// The text after the qualifier in which IDs are read.
     pub range: TextRange,
 }
@@ -227,7 +227,7 @@ fn is_bare_path(path: &str) -> bool {
 }
 
 /// The qualifier ending right before `at` (`@implements ` or `@implements: `), if any.
-fn qualifier_before(text: &str, at: usize) -> Option<(usize, String)> {
+fn qualifier_before(text: &str, at: usize) -> Option<&'static str> {
     let before = text[..at].trim_end_matches([' ', '\t']);
     if before.len() == at {
         return None;
@@ -237,8 +237,12 @@ fn qualifier_before(text: &str, at: usize) -> Option<(usize, String)> {
     if before.as_bytes()[word_start] != b'@' {
         return None;
     }
-    let word = &before[word_start + 1..];
-    QUALIFIERS.contains(&word).then(|| (word_start, word.to_string()))
+    known_qualifier(&before[word_start + 1..])
+}
+
+/// The static spelling of a qualifier (`implements`), if `word` is one.
+fn known_qualifier(word: &str) -> Option<&'static str> {
+    QUALIFIERS.iter().copied().find(|q| *q == word)
 }
 
 /// Every `@`-reference and qualified bare path in `text`, in order, plus the spans where a
@@ -261,22 +265,20 @@ pub fn find_references(text: &str) -> (Vec<RawReference>, Vec<QualifiedIds>) {
         let TokenParts { kept, path, anchor, line } = split_token(token);
         let word = token.trim_end_matches(':');
         // `@tests` is a qualifier even though `tests/` is also a project root.
-        let is_qualifier = QUALIFIERS.contains(&word);
-        if !is_qualifier && is_reference_path(path) {
+        let qualifier = known_qualifier(word);
+        if qualifier.is_none() && is_reference_path(path) {
             refs.push(RawReference {
                 range: TextRange::new(at, start + kept),
                 path: path.to_string(),
                 anchor: anchor.map(str::to_string),
                 line,
-                qualifier: qualifier_before(text, at).map(|(_, q)| q),
+                qualifier: qualifier_before(text, at),
                 bare: false,
             });
             continue;
         }
         // A qualifier: look at what follows it on the same line.
-        if !is_qualifier {
-            continue;
-        }
+        let Some(qualifier) = qualifier else { continue };
         let rest_start = start + word.len() + usize::from(token.len() > word.len());
         let line_end = memchr::memchr(b'\n', &bytes[rest_start..]).map_or(bytes.len(), |n| rest_start + n);
         let target_start =
@@ -287,8 +289,7 @@ pub fn find_references(text: &str) -> (Vec<RawReference>, Vec<QualifiedIds>) {
         match bytes[target_start] {
             b'@' => {} // An `@`-reference: found by the main loop, which records the qualifier.
             b if b.is_ascii_uppercase() => {
-                qualified_ids
-                    .push(QualifiedIds { qualifier: word.to_string(), range: TextRange::new(target_start, line_end) });
+                qualified_ids.push(QualifiedIds { qualifier, range: TextRange::new(target_start, line_end) });
             }
             _ => {
                 let target_end = token_end(bytes, target_start);
@@ -299,7 +300,7 @@ pub fn find_references(text: &str) -> (Vec<RawReference>, Vec<QualifiedIds>) {
                         path: path.to_string(),
                         anchor: anchor.map(str::to_string),
                         line,
-                        qualifier: Some(word.to_string()),
+                        qualifier: Some(qualifier),
                         bare: true,
                     });
                 }
