@@ -242,7 +242,7 @@ fn id_diagnostics(snapshot: &Snapshot, doc_id: DocId, framework: bool, out: &mut
         if declared.is_empty() {
             let severity = match &mention.relation {
                 Some(_) => Severity::Warning,
-                None if snapshot.tracks_prefix(&mention.id.key.prefix) => Severity::Information,
+                None if snapshot.tracks_prefix(mention.id.key.prefix) => Severity::Information,
                 None => continue,
             };
             let how = mention.relation.as_deref().map(|r| format!(" (`{r}`)")).unwrap_or_default();
