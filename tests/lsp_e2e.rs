@@ -188,3 +188,17 @@ fn without_any_root_the_project_is_found_from_the_opened_file() {
     );
     session.shutdown();
 }
+
+#[test]
+fn a_stale_provenance_record_is_reported_when_opened() {
+    let (_dir, root, settings) = demo_copy();
+    let mut session = Session::start(&root, settings, capabilities());
+    let record = ".aiwg/research/provenance/records/uc-001-create-task.prov.yaml";
+    session.open(record);
+    let diagnostics = session.next_diagnostics(record);
+    assert!(
+        diagnostics.iter().any(|d| d["code"] == "stale-provenance" && d["severity"] == 2),
+        "the demo's deliberately stale checksum: {diagnostics:#?}"
+    );
+    session.shutdown();
+}

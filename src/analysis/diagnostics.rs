@@ -41,16 +41,18 @@ pub enum Code {
     UnknownId,
     DuplicateId,
     NoAiwgRoot,
+    StaleProvenance,
 }
 
 impl Code {
-    pub const ALL: [Code; 6] = [
+    pub const ALL: [Code; 7] = [
         Code::BrokenReference,
         Code::BrokenAnchor,
         Code::AmbiguousReference,
         Code::UnknownId,
         Code::DuplicateId,
         Code::NoAiwgRoot,
+        Code::StaleProvenance,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -61,6 +63,7 @@ impl Code {
             Code::UnknownId => "unknown-id",
             Code::DuplicateId => "duplicate-id",
             Code::NoAiwgRoot => "no-aiwg-root",
+            Code::StaleProvenance => "stale-provenance",
         }
     }
 
@@ -91,8 +94,31 @@ pub fn diagnostics(snapshot: &Snapshot, doc_id: DocId) -> Vec<Diagnostic> {
         reference_diagnostics(snapshot, doc, reference, resolution, framework, project_has_aiwg, &mut out);
     }
     id_diagnostics(snapshot, doc_id, framework, &mut out);
+    provenance_diagnostics(snapshot, doc, &mut out);
     out.sort_by_key(|d| (d.range.start, d.range.end, d.code));
     out
+}
+
+/// A provenance record whose checksum no longer matches its artifact: the artifact changed
+/// after the record was written (`/provenance-validate`, aiwg-format §3.1 `checksum`).
+fn provenance_diagnostics(snapshot: &Snapshot, doc: &Document, out: &mut Vec<Diagnostic>) {
+    let Some(record) = &doc.provenance else { return };
+    let (Some(path), Some(recorded)) = (record.artifact_path(), record.normalized_checksum()) else { return };
+    let Some(actual) = snapshot.digest(path).filter(|_| doc.root == RootKind::Workspace) else { return };
+    if actual == recorded {
+        return;
+    }
+    let short = |digest: &str| digest.chars().take(19).collect::<String>();
+    out.push(Diagnostic {
+        range: record.checksum_range.unwrap_or_default(),
+        severity: Severity::Warning,
+        code: Code::StaleProvenance,
+        message: format!(
+            "`{path}` changed after this record was written: the file's checksum is {}…, the record says {}…",
+            short(actual),
+            short(&recorded)
+        ),
+    });
 }
 
 /// Applies per-code severity overrides from the user's settings; `None` drops the code.
@@ -427,5 +453,50 @@ mod tests {
                 src/tasks.ts:1:24 warning[unknown-id] "UC-009": no document declares UC-009 (`implements`)
             "##]],
         );
+    }
+
+    #[test]
+    fn a_provenance_record_whose_artifact_changed() {
+        let mut fixture = Fixture::parse(
+            r#"
+            //- /.aiwg/requirements/use-cases/UC-001-x.md
+            # UC-001: X
+            //- /.aiwg/research/provenance/records/uc-001.prov.yaml
+            entity:
+              id: urn:aiwg:artifact:.aiwg/requirements/use-cases/UC-001-x.md
+              checksum: "sha256:ED1BA2554F7E03D0178285FC9EAB9192A46291C2A7A6A94239F7270F963CEAFE"
+            //- /.aiwg/research/provenance/records/other.prov.yaml
+            entity:
+              id: urn:aiwg:artifact:.aiwg/requirements/use-cases/UC-001-x.md
+              content_hash: sha256:ed1ba2554f7e03d0178285fc9eab9192a46291c2a7a6a94239f7270f963ceafe
+            "#,
+        );
+        let render = |fixture: &Fixture| {
+            let mut out = String::new();
+            for (id, doc) in fixture.snapshot.workspace_documents() {
+                for d in diagnostics(&fixture.snapshot, id) {
+                    out.push_str(&format!(
+                        "{} {} {}: {}\n",
+                        doc.path,
+                        d.severity.as_str(),
+                        d.code.as_str(),
+                        d.range.slice(fixture.text(id))
+                    ));
+                }
+            }
+            out
+        };
+        // Without a digest of the artifact nothing can be said.
+        assert_eq!(render(&fixture), "");
+        let same = "sha256:ed1ba2554f7e03d0178285fc9eab9192a46291c2a7a6a94239f7270f963ceafe";
+        let path = ".aiwg/requirements/use-cases/UC-001-x.md".to_string();
+        fixture.snapshot = fixture.snapshot.with_digests([(path.clone(), Some(same.to_string()))]);
+        assert_eq!(render(&fixture), "", "upper-case hex and content_hash match too");
+        fixture.snapshot = fixture.snapshot.with_digests([(path, Some(format!("sha256:{}", "0".repeat(64))))]);
+        expect![[r#"
+            .aiwg/research/provenance/records/other.prov.yaml warning stale-provenance: sha256:ed1ba2554f7e03d0178285fc9eab9192a46291c2a7a6a94239f7270f963ceafe
+            .aiwg/research/provenance/records/uc-001.prov.yaml warning stale-provenance: sha256:ED1BA2554F7E03D0178285FC9EAB9192A46291C2A7A6A94239F7270F963CEAFE
+        "#]]
+        .assert_eq(&render(&fixture));
     }
 }

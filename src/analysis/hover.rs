@@ -138,7 +138,7 @@ fn target_preview(snapshot: &Snapshot, target: &Target, reference: &Reference, s
     if target.root == RootKind::Workspace {
         for &record in snapshot.provenance_of(&target.path) {
             if let Some(provenance) = &snapshot.doc(record).provenance {
-                provenance_block(provenance, &snapshot.doc(record).path, out);
+                provenance_block(provenance, &snapshot.doc(record).path, snapshot.digest(&target.path), out);
             }
         }
     }
@@ -165,7 +165,7 @@ fn document_block(doc: &Document, out: &mut String) {
     }
 }
 
-fn provenance_block(record: &ProvenanceRecord, record_path: &str, out: &mut String) {
+fn provenance_block(record: &ProvenanceRecord, record_path: &str, digest: Option<&str>, out: &mut String) {
     let mut lines: Vec<String> = Vec::new();
     if let Some(agent) = &record.agent {
         let mut who = agent.id.clone().unwrap_or_else(|| "unknown agent".to_string());
@@ -187,6 +187,13 @@ fn provenance_block(record: &ProvenanceRecord, record_path: &str, out: &mut Stri
     }
     if let Some(created) = &record.created_at {
         lines.push(format!("created: {created}"));
+    }
+    match (record.normalized_checksum(), digest) {
+        (Some(recorded), Some(actual)) if recorded == actual => lines.push("checksum: matches the file".to_string()),
+        (Some(_), Some(_)) => {
+            lines.push("checksum: **does not match the file** (changed since this record)".to_string())
+        }
+        _ => {}
     }
     if !record.derived_from.is_empty() {
         let sources: Vec<String> = record

@@ -99,7 +99,7 @@ pub fn build_report(args: &CheckArgs) -> Result<Report, String> {
     let loaded = loader::load_workspace(&root, aiwg_setting.as_deref(), &options);
     let skipped = loaded.skipped.len();
     let aiwg_root = loaded.aiwg_root.clone();
-    let snapshot = Snapshot::build(loaded.input);
+    let snapshot = loaded.into_snapshot();
     let scope = scope_prefix(&root, &target);
 
     let in_scope: Vec<DocId> = snapshot

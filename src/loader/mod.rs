@@ -347,6 +347,66 @@ pub struct LoadedWorkspace {
     pub aiwg_root: Option<AiwgRootChoice>,
     pub input: SnapshotInput,
     pub skipped: Vec<Skipped>,
+    /// Checksums of the files provenance records describe, for `Snapshot::with_digests`.
+    pub digests: Vec<(String, Option<String>)>,
+}
+
+impl LoadedWorkspace {
+    /// The snapshot of this workspace, with its provenance digests.
+    pub fn into_snapshot(self) -> crate::workspace::Snapshot {
+        crate::workspace::Snapshot::build(self.input).with_digests(self.digests)
+    }
+}
+
+/// The `sha256:<hex>` of a file's bytes (how aiwg's provenance records state checksums), or
+/// `None` when it cannot be read within the document size limit.
+pub fn file_digest(path: &Path) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > LoadOptions::default().max_document_bytes {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    let hash = Sha256::digest(&bytes);
+    let mut hex = String::with_capacity(7 + 64);
+    hex.push_str("sha256:");
+    for byte in hash {
+        hex.push_str(&format!("{byte:02x}"));
+    }
+    Some(hex)
+}
+
+/// The workspace files that these documents' provenance records describe.
+pub fn recorded_artifacts<'a>(documents: impl IntoIterator<Item = &'a Document>) -> Vec<String> {
+    documents
+        .into_iter()
+        .filter(|d| d.root == RootKind::Workspace)
+        .filter_map(|d| d.provenance.as_ref()?.artifact_path().map(str::to_string))
+        .collect()
+}
+
+/// Digests of the workspace files that these documents' provenance records describe.
+pub fn provenance_digests<'a>(
+    root: &Path,
+    documents: impl IntoIterator<Item = &'a Document>,
+) -> Vec<(String, Option<String>)> {
+    digests_of(root, recorded_artifacts(documents))
+}
+
+/// Digests of workspace files by relative path; `None` for a file that cannot be read.
+pub fn digests_of(root: &Path, mut paths: Vec<String>) -> Vec<(String, Option<String>)> {
+    paths.sort();
+    paths.dedup();
+    paths
+        .into_iter()
+        // A record names a path of the workspace; one that climbs out or is absolute
+        // (`urn:aiwg:artifact:/etc/passwd`) is not read.
+        .filter(|p| Path::new(p).components().all(|c| matches!(c, std::path::Component::Normal(_))))
+        .map(|p| {
+            let digest = file_digest(&root.join(&p));
+            (p, digest)
+        })
+        .collect()
 }
 
 /// Loads the workspace at `root` and, when it is elsewhere, the aiwg root's documents.
@@ -382,5 +442,6 @@ pub fn load_workspace_with_progress(
         }
     };
     let roots = Roots { workspace: Arc::new(PathSet::new(workspace_tree.files, workspace_tree.dirs)), aiwg };
-    LoadedWorkspace { root: root.to_path_buf(), aiwg_root, input: SnapshotInput { roots, documents }, skipped }
+    let digests = provenance_digests(root, documents.iter().map(|d| &**d));
+    LoadedWorkspace { root: root.to_path_buf(), aiwg_root, input: SnapshotInput { roots, documents }, skipped, digests }
 }

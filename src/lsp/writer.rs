@@ -73,6 +73,8 @@ pub enum Msg {
         generation: u64,
         documents: usize,
         elapsed: std::time::Duration,
+        /// Checksums of the files provenance records describe.
+        digests: Vec<(String, Option<String>)>,
     },
     /// From the parser thread: an open document's facts through tree-sitter.
     TreeFacts {
@@ -238,9 +240,10 @@ impl Host {
                     .map(Arc::new);
                 folder.snapshot = Arc::new(folder.snapshot.with_documents(docs));
             }
-            Msg::Indexed { root, generation, documents, elapsed } => {
+            Msg::Indexed { root, generation, documents, elapsed, digests } => {
                 let Some(folder) = self.folder_mut(&root, generation) else { return };
                 folder.indexed = true;
+                folder.snapshot = Arc::new(folder.snapshot.with_digests(digests));
                 info!("indexed {} documents of {} in {} ms", documents, root.display(), elapsed.as_millis());
                 self.emit(Event::IndexDone { root: root.clone(), documents, elapsed });
                 self.refresh_folder(&root);
@@ -470,11 +473,13 @@ impl Host {
     fn watched(&mut self, events: Vec<lsp::FileEvent>) {
         let mut touched_folders: BTreeSet<usize> = BTreeSet::new();
         let mut listing_changed: BTreeSet<usize> = BTreeSet::new();
+        let mut changed: Vec<(usize, String)> = Vec::new();
         for event in events {
             let Some(place) = self.place_of(&event.uri) else { continue };
             if place.root != RootKind::Workspace {
                 continue;
             }
+            changed.push((place.folder, place.path.clone()));
             let is_open = self.open.contains_key(&event.uri);
             let Some(folder) = self.folders.get_mut(place.folder) else { continue };
             touched_folders.insert(place.folder);
@@ -530,6 +535,23 @@ impl Host {
             ));
             let roots = Roots { workspace, aiwg: folder.snapshot.roots().aiwg.clone() };
             folder.snapshot = Arc::new(folder.snapshot.with_roots(roots));
+        }
+        // Provenance checksums: an artifact that changed on disk, or a record that changed.
+        for index in &touched_folders {
+            let folder = &mut self.folders[*index];
+            let snapshot = &folder.snapshot;
+            let mut paths: Vec<String> = Vec::new();
+            for (_, path) in changed.iter().filter(|(f, _)| f == index) {
+                if !snapshot.provenance_of(path).is_empty() {
+                    paths.push(path.clone());
+                }
+                if let Some(id) = snapshot.doc_by_path(RootKind::Workspace, path) {
+                    paths.extend(loader::recorded_artifacts([snapshot.doc(id)]));
+                }
+            }
+            if !paths.is_empty() {
+                folder.snapshot = Arc::new(folder.snapshot.with_digests(loader::digests_of(&folder.root, paths)));
+            }
         }
         for index in touched_folders {
             let root = self.folders[index].root.clone();
@@ -648,10 +670,12 @@ fn index_folder(
         }
         pending.1 = std::time::Instant::now();
     };
+    let recorded: std::sync::Mutex<Vec<String>> = std::sync::Mutex::default();
     for (base, kind, files, options) in trees {
         let read = std::sync::atomic::AtomicUsize::new(0);
         loader::stream_documents(base, kind, files, options, &|docs, _skipped, done, _| {
             read.fetch_add(docs.len(), std::sync::atomic::Ordering::Relaxed);
+            recorded.lock().unwrap_or_else(|e| e.into_inner()).extend(loader::recorded_artifacts(&docs));
             let mut pending = pending.lock().unwrap_or_else(|e| e.into_inner());
             pending.0.extend(docs);
             if pending.1.elapsed() >= INDEX_BATCH_INTERVAL {
@@ -664,7 +688,8 @@ fn index_folder(
         documents += read.into_inner();
     }
     flush(&mut pending.lock().unwrap_or_else(|e| e.into_inner()));
-    let _ = inbox.send(Msg::Indexed { root, generation, documents, elapsed: started.elapsed() });
+    let digests = loader::digests_of(&root, recorded.into_inner().unwrap_or_else(|e| e.into_inner()));
+    let _ = inbox.send(Msg::Indexed { root, generation, documents, elapsed: started.elapsed(), digests });
 }
 
 /// The root for a document opened outside every workspace folder.

@@ -13,6 +13,8 @@ pub struct ProvenanceRecord {
     pub entity_type: Option<String>,
     /// `sha256:<hex>`, from `checksum`, `content_hash` or `attributes.checksum{algorithm,value}`.
     pub checksum: Option<String>,
+    /// Where the checksum's value is written in the record, for diagnostics.
+    pub checksum_range: Option<crate::text::TextRange>,
     pub created_at: Option<String>,
     pub activity: Option<ProvActivity>,
     pub agent: Option<ProvAgent>,
@@ -25,6 +27,16 @@ impl ProvenanceRecord {
     /// The artifact path the record describes, when its entity is an artifact URN.
     pub fn artifact_path(&self) -> Option<&str> {
         self.entity_id.as_deref()?.strip_prefix(ARTIFACT_URN_PREFIX)
+    }
+
+    /// The recorded checksum as `sha256:<lowercase hex>`, whichever way it was written
+    /// (`sha256:AB…`, `SHA256:…`, or bare hex under a `sha256` algorithm).
+    pub fn normalized_checksum(&self) -> Option<String> {
+        let raw = self.checksum.as_deref()?.trim();
+        let (algorithm, hex) = raw.split_once(':').unwrap_or(("sha256", raw));
+        let hex = hex.trim().to_ascii_lowercase();
+        (algorithm.eq_ignore_ascii_case("sha256") && hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| format!("sha256:{hex}"))
     }
 }
 

@@ -165,7 +165,9 @@ pub fn parse_provenance(text: &str) -> ProvenanceRecord {
                 .collect()
         })
         .unwrap_or_default();
+    let checksum_range = checksum.as_deref().and_then(|value| value_range(text, value));
     ProvenanceRecord {
+        checksum_range,
         entity_id: entity.str("id"),
         entity_type: entity.str("type"),
         checksum,
@@ -175,6 +177,20 @@ pub fn parse_provenance(text: &str) -> ProvenanceRecord {
         derived_from,
         error: None,
     }
+}
+
+/// Where `value` is written in `text` (the first time, on a line that is not a comment).
+fn value_range(text: &str, value: &str) -> Option<crate::text::TextRange> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if !line.trim_start().starts_with('#')
+            && let Some(at) = line.find(value)
+        {
+            return Some(crate::text::TextRange::new(offset + at, offset + at + value.len()));
+        }
+        offset += line.len();
+    }
+    None
 }
 
 #[cfg(test)]

@@ -64,6 +64,9 @@ pub struct Snapshot {
     backlinks: Arc<BacklinkMap>,
     /// Provenance records by the artifact path their entity names.
     provenance: Arc<HashMap<Box<str>, Vec<DocId>>>,
+    /// `sha256:<hex>` of the workspace files that provenance records describe, as the loader
+    /// read them from disk (the core reads no files).
+    digests: Arc<HashMap<Box<str>, Box<str>>>,
 }
 
 impl Snapshot {
@@ -116,6 +119,7 @@ impl Snapshot {
             mentions: Arc::new(mentions),
             backlinks: Arc::new(backlinks),
             provenance: Arc::new(provenance),
+            digests: Arc::default(),
         }
     }
 
@@ -172,7 +176,30 @@ impl Snapshot {
                 })
             })
             .collect();
-        Snapshot::index(roots, slots)
+        Snapshot { digests: Arc::clone(&self.digests), ..Snapshot::index(roots, slots) }
+    }
+
+    /// The snapshot with the digests of some workspace files replaced (`None` forgets one).
+    pub fn with_digests(&self, digests: impl IntoIterator<Item = (String, Option<String>)>) -> Snapshot {
+        let mut next = self.clone();
+        let map = Arc::make_mut(&mut next.digests);
+        for (path, digest) in digests {
+            match digest {
+                Some(digest) => map.insert(path.into(), digest.into()),
+                None => map.remove(path.as_str()),
+            };
+        }
+        next
+    }
+
+    /// The `sha256:<hex>` of a workspace file described by a provenance record, when known.
+    pub fn digest(&self, path: &str) -> Option<&str> {
+        self.digests.get(path).map(|d| &**d)
+    }
+
+    /// Workspace paths that provenance records describe.
+    pub fn recorded_artifacts(&self) -> impl Iterator<Item = &str> {
+        self.provenance.keys().map(|k| &**k)
     }
 
     /// Moves `id`'s contributions to the ID, backlink and provenance indexes from `old` to
