@@ -124,7 +124,7 @@ pub fn discover_aiwg_root(setting: Option<&Path>, workspace: &Path) -> Option<Ai
     is_aiwg_tree(workspace).then(|| choice(workspace.to_path_buf(), "workspace"))
 }
 
-fn exclude_set(excludes: &[String]) -> GlobSet {
+pub fn exclude_set(excludes: &[String]) -> GlobSet {
     let mut builder = GlobSetBuilder::new();
     for pattern in excludes {
         match Glob::new(pattern.trim_end_matches('/')) {
@@ -135,6 +135,20 @@ fn exclude_set(excludes: &[String]) -> GlobSet {
         }
     }
     builder.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+/// Whether the walk leaves `rel` out: it lies in an always-skipped folder, or it or one of its
+/// folders matches an exclude glob (the walk prunes a matching folder with all it holds).
+pub fn is_excluded(rel: &str, excludes: &GlobSet) -> bool {
+    let mut prefix_end = 0;
+    for segment in rel.split('/') {
+        prefix_end += segment.len();
+        if ALWAYS_SKIPPED.contains(&segment) || excludes.is_match(&rel[..prefix_end]) {
+            return true;
+        }
+        prefix_end += 1;
+    }
+    false
 }
 
 fn relative(root: &Path, path: &Path) -> Option<String> {
@@ -444,4 +458,20 @@ pub fn load_workspace_with_progress(
     let roots = Roots { workspace: Arc::new(PathSet::new(workspace_tree.files, workspace_tree.dirs)), aiwg };
     let digests = provenance_digests(root, documents.iter().map(|d| &**d));
     LoadedWorkspace { root: root.to_path_buf(), aiwg_root, input: SnapshotInput { roots, documents }, skipped, digests }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exclusion_covers_folders_and_their_contents() {
+        let excludes = exclude_set(&["dist".to_string(), "**/*.draft.md".to_string()]);
+        assert!(is_excluded("dist", &excludes));
+        assert!(is_excluded("dist/notes/x.md", &excludes));
+        assert!(is_excluded("docs/a.draft.md", &excludes));
+        assert!(is_excluded("node_modules/pkg/README.md", &excludes));
+        assert!(!is_excluded("docs/distant.md", &excludes));
+        assert!(!is_excluded(".aiwg/requirements/UC-001.md", &excludes));
+    }
 }

@@ -474,9 +474,10 @@ impl Host {
         let mut touched_folders: BTreeSet<usize> = BTreeSet::new();
         let mut listing_changed: BTreeSet<usize> = BTreeSet::new();
         let mut changed: Vec<(usize, String)> = Vec::new();
+        let excludes = loader::exclude_set(&self.settings.exclude);
         for event in events {
             let Some(place) = self.place_of(&event.uri) else { continue };
-            if place.root != RootKind::Workspace {
+            if place.root != RootKind::Workspace || loader::is_excluded(&place.path, &excludes) {
                 continue;
             }
             changed.push((place.folder, place.path.clone()));
