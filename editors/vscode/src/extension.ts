@@ -100,6 +100,9 @@ function serverSettings(): Record<string, unknown> {
     exclude: config.get<string[]>('exclude', []),
     diagnostics: config.get<Record<string, string>>('diagnostics', {}),
     diagnosticsDelayMs: config.get<number>('diagnosticsDelayMs', 100),
+    // VS Code pulls diagnostics (textDocument/diagnostic); asking for pull makes the server stop
+    // pushing, so each diagnostic shows once.
+    pullDiagnostics: true,
   };
 }
 
