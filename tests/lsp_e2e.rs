@@ -202,3 +202,31 @@ fn a_stale_provenance_record_is_reported_when_opened() {
     );
     session.shutdown();
 }
+
+#[test]
+fn pull_diagnostics_when_the_client_asks_for_them() {
+    let (_dir, root, settings) = demo_copy();
+    let mut capabilities = capabilities();
+    capabilities["textDocument"]["diagnostic"] = json!({"dynamicRegistration": false});
+    let mut options = settings.clone();
+    options["pullDiagnostics"] = json!(true);
+    let mut session = Session::spawn(&root, settings);
+    let init = session.initialize(capabilities, json!({"aiwg": options}), true);
+    assert_eq!(init["result"]["capabilities"]["diagnosticProvider"]["identifier"], "aiwg", "{init}");
+    session.notify("initialized", json!({}));
+    session.wait_for("the end of indexing", |m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end");
+    session.open(ADR_002);
+    let uri = session.uri(ADR_002);
+    let report = session.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri}}));
+    let items = report["result"]["items"].as_array().expect("a full report");
+    assert!(items.iter().any(|d| d["code"] == "broken-reference"), "{report}");
+    // Well past the push delay, then one more round trip to read whatever the server sent.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    session
+        .request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}));
+    assert!(
+        !session.seen.iter().any(|m| m["method"] == "textDocument/publishDiagnostics"),
+        "a pulling client gets no pushes"
+    );
+    session.shutdown();
+}
