@@ -232,7 +232,7 @@ mod tests {
             expect![[r##"
                 from "UC-001"
                 -> .aiwg/requirements/use-cases/UC-001-create-task-v2.md:1:1 "# Create Task, revised"
-                -> .aiwg/requirements/use-cases/UC-001-create-task.md:1:1 "# UC-001: Create Task"
+                -> .aiwg/requirements/use-cases/UC-001-create-task.md:1:3 "UC-001"
             "##]],
         );
     }

@@ -445,13 +445,13 @@ mod tests {
             //- /src/tasks.ts
             // @implements UC-001, UC-009
             "#,
-            expect![[r##"
+            expect![[r#"
                 .aiwg/architecture/decisions/ADR-002-tokens.md:4:17 warning[unknown-id] "ADR-001": no document declares ADR-001 (`Supersedes`)
                 .aiwg/architecture/decisions/ADR-002-tokens.md:6:32 info[unknown-id] "UC-042": no document declares UC-042
-                .aiwg/requirements/use-cases/UC-001-create-task-v2.md:1:1 warning[duplicate-id] "# UC-001: Create Task Again": UC-001 is also declared by `.aiwg/requirements/use-cases/UC-001-create-task.md`
-                .aiwg/requirements/use-cases/UC-001-create-task.md:1:1 warning[duplicate-id] "# UC-001: Create Task": UC-001 is also declared by `.aiwg/requirements/use-cases/UC-001-create-task-v2.md`
+                .aiwg/requirements/use-cases/UC-001-create-task-v2.md:1:3 warning[duplicate-id] "UC-001": UC-001 is also declared by `.aiwg/requirements/use-cases/UC-001-create-task.md`
+                .aiwg/requirements/use-cases/UC-001-create-task.md:1:3 warning[duplicate-id] "UC-001": UC-001 is also declared by `.aiwg/requirements/use-cases/UC-001-create-task-v2.md`
                 src/tasks.ts:1:24 warning[unknown-id] "UC-009": no document declares UC-009 (`implements`)
-            "##]],
+            "#]],
         );
     }
 

@@ -255,7 +255,9 @@ fn id_hover(snapshot: &Snapshot, key: &IdKey, written: &str) -> String {
     if docs.len() > MAX_PREVIEWS {
         let _ = writeln!(out, "---\n\n…and {} more.\n", docs.len() - MAX_PREVIEWS);
     }
-    let _ = write!(out, "_{}_", count(mentions, "mention", "mentions"));
+    // Documents are reached by path as often as by ID; both count as uses of the artifact.
+    let backlinks: usize = docs.iter().map(|d| snapshot.backlinks(d.root, &d.path).len()).sum();
+    let _ = write!(out, "_{} · {}_", count(mentions, "mention", "mentions"), count(backlinks, "backlink", "backlinks"));
     out
 }
 
@@ -440,7 +442,7 @@ mod tests {
         check(
             r#"
             //- /.aiwg/architecture/decisions/ADR-002-tokens.md
-            # ADR-00$02: Tokens
+            # ADR-002: To$0kens
 
             ## Consequences
             //- /docs/notes.md
@@ -588,7 +590,7 @@ mod tests {
 
                 A user creates a task with a title and a due date.
 
-                _1 mention_
+                _1 mention · 0 backlinks_
             "#]],
         );
         check(
@@ -615,7 +617,7 @@ mod tests {
 
                 `.aiwg/requirements/use-cases/UC-001-create-task.md` · Use case · UC-001
 
-                _2 mentions_
+                _2 mentions · 0 backlinks_
             "#]],
         );
         check(
@@ -635,7 +637,7 @@ mod tests {
 
                 `.aiwg/requirements/create-task.md` · Document · UC-001 · Status: Draft
 
-                _1 mention_
+                _1 mention · 0 backlinks_
             "#]],
         );
         check(
@@ -649,6 +651,27 @@ mod tests {
                 **UC-042**
 
                 No document declares UC-042.
+            "#]],
+        );
+    }
+
+    #[test]
+    fn the_id_in_a_title_is_hovered_as_the_artifact() {
+        check(
+            r#"
+            //- /.aiwg/architecture/decisions/ADR-002-tokens.md
+            # ADR-00$02: Tokens
+            //- /docs/notes.md
+            # Notes
+            See @.aiwg/architecture/decisions/ADR-002-tokens.md and ADR-002.
+            "#,
+            expect![[r#"
+                ["ADR-002"]
+                **ADR-002: Tokens**
+
+                `.aiwg/architecture/decisions/ADR-002-tokens.md` · Architecture decision record · ADR-002
+
+                _1 mention · 1 backlink_
             "#]],
         );
     }

@@ -185,7 +185,7 @@ mod tests {
                 .aiwg/architecture/decisions/ADR-002-tokens.md:2:12 "UC-001"
                 .aiwg/architecture/decisions/ADR-002-tokens.md:2:29 "UC-1"
                 .aiwg/requirements/use-cases/UC-001-create-task-v2.md:1:1 "# Create Task, revised"
-                .aiwg/requirements/use-cases/UC-001-create-task.md:1:1 "# UC-001: Create Task"
+                .aiwg/requirements/use-cases/UC-001-create-task.md:1:3 "UC-001"
                 src/tasks.ts:1:16 "UC-001"
             "##]],
         );

@@ -265,11 +265,11 @@ mod tests {
             ARTIFACTS,
             "",
             expect![[r#"
-                ADR-001: Use PostgreSQL [adr] .aiwg/architecture/decisions/ADR-001-postgres.md:1:1 (Accepted)
-                ADR-003: Server-sent events for live updates [adr] .aiwg/architecture/decisions/ADR-003-sse.md:1:1 (Proposed)
+                ADR-001: Use PostgreSQL [adr] .aiwg/architecture/decisions/ADR-001-postgres.md:1:3 (Accepted)
+                ADR-003: Server-sent events for live updates [adr] .aiwg/architecture/decisions/ADR-003-sse.md:1:3 (Proposed)
                 Performance Requirements [nfr] .aiwg/requirements/nfr-modules/performance.md:1:1
                 R-001 (in Risk Register) [risk] .aiwg/risks/risk-register.md:5:3
-                UC-AP-002: Use-Case Specification [use-case] .aiwg/requirements/use-cases/UC-AP-002-approve.md:1:1
+                UC-AP-002: Use-Case Specification [use-case] .aiwg/requirements/use-cases/UC-AP-002-approve.md:1:27
             "#]],
         );
     }
@@ -280,8 +280,8 @@ mod tests {
             ARTIFACTS,
             "sse live",
             expect![[r#"
-            ADR-003: Server-sent events for live updates [adr] .aiwg/architecture/decisions/ADR-003-sse.md:1:1 (Proposed)
-        "#]],
+                ADR-003: Server-sent events for live updates [adr] .aiwg/architecture/decisions/ADR-003-sse.md:1:3 (Proposed)
+            "#]],
         );
         check_workspace(
             ARTIFACTS,

@@ -427,10 +427,15 @@ fn declared_ids(
     metadata: &[MetaEntry],
 ) -> Vec<IdDeclaration> {
     let mut decls: Vec<IdDeclaration> = Vec::new();
-    let mut push = |decl: IdDeclaration| {
-        if !decls.iter().any(|d| d.id.key == decl.id.key) {
-            decls.push(decl);
+    // One declaration per ID. The file name comes first (the most reliable source) but has no
+    // place in the text, so a later declaration of the same ID that has one takes its place:
+    // navigation and hover then land on the ID as written in the H1 or metadata.
+    let mut push = |decl: IdDeclaration| match decls.iter_mut().find(|d| d.id.key == decl.id.key) {
+        Some(existing) if existing.source == IdDeclarationSource::FileName && !decl.range.is_empty() => {
+            *existing = decl;
         }
+        Some(_) => {}
+        None => decls.push(decl),
     };
 
     let framework_source = matches!(
