@@ -3,8 +3,8 @@
 //! Modules in reading order, from plain data to the edges:
 //! - [`text`]: byte ranges and the line index (the only place columns are counted);
 //! - [`model`]: per-document facts, artifact IDs and kinds;
-//! - [`syntax`]: markdown outline (tree-sitter for open documents, a bulk scanner for the cold
-//!   index) and the shared extraction of facts;
+//! - [`syntax`]: markdown outline (a bulk scanner for the cold index and each keystroke,
+//!   tree-sitter for open documents once they are idle) and the shared extraction of facts;
 //! - [`resolve`]: the `@`-reference resolver (project root, aiwg root, deploy map, IDs);
 //! - [`workspace`]: the immutable snapshot of all documents and its indexes;
 //! - [`analysis`]: features over a snapshot, one module each (diagnostics first);
@@ -13,6 +13,7 @@
 //! - [`lsp`]: the language server over stdio.
 //!
 //! Everything above `loader` is pure and synchronous: it takes values and returns values.
+//! `loader`, `cli` and `lsp` are the edges: the disk, the terminal and the protocol.
 
 pub mod analysis;
 pub mod cli;

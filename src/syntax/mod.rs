@@ -1,6 +1,7 @@
-//! Markdown syntax: the two ways of finding a document's [`Outline`] (tree-sitter-md for open
-//! documents, a bulk line scanner for the cold index) and the one shared extraction from an
-//! outline to [`DocFacts`]. Parsing never fails: any byte string yields an outline.
+//! Markdown syntax: the two ways of finding a document's [`Outline`] (a bulk line scanner for
+//! the cold index and for each keystroke, tree-sitter-md for open documents once they are idle,
+//! on the server's parser thread) and the one shared extraction from an outline to
+//! [`DocFacts`]. Parsing never fails: any byte string yields an outline.
 
 pub mod extract;
 pub mod outline;

@@ -1,6 +1,6 @@
 //! `Outline`: the block and inline structure of one markdown document that DocFacts extraction
 //! needs, and nothing more. Both parsing paths produce it: the tree-sitter path for open
-//! documents ([`crate::syntax::tree`]) and the bulk scanner for the cold index
+//! documents ([`crate::syntax::tree`]) and the bulk scanner for the cold index and keystrokes
 //! ([`crate::syntax::scan`]). Everything after the outline (references, IDs, metadata, slugs,
 //! summary) is computed by one shared function, so the two paths can only disagree here, and
 //! the differential test compares exactly this value.
