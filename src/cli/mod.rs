@@ -100,7 +100,8 @@ pub fn build_report(args: &CheckArgs) -> Result<Report, String> {
     let skipped = loaded.skipped.len();
     let aiwg_root = loaded.aiwg_root.clone();
     let snapshot = loaded.into_snapshot();
-    let scope = scope_prefix(&root, &target);
+    // The checked path relative to the root, when it is narrower than the root.
+    let scope = loader::relative(&root, &target);
 
     let in_scope: Vec<DocId> = snapshot
         .workspace_documents()
@@ -123,13 +124,6 @@ pub fn build_report(args: &CheckArgs) -> Result<Report, String> {
         files.push(FileReport { line_index: LineIndex::new(&text), text, path, diagnostics });
     }
     Ok(Report { root, aiwg_root, summary, files })
-}
-
-/// The checked path relative to the root, when it is narrower than the root.
-fn scope_prefix(root: &Path, target: &Path) -> Option<String> {
-    let rel = target.strip_prefix(root).ok()?;
-    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-    (!parts.is_empty()).then(|| parts.join("/"))
 }
 
 fn summarize(snapshot: &Snapshot, docs: &[DocId]) -> Summary {

@@ -84,6 +84,35 @@ pub fn nearest_project(dir: &Path) -> Option<PathBuf> {
     dir.ancestors().filter(|a| home.as_deref() != Some(*a)).find(|a| a.join(".aiwg").is_dir()).map(Path::to_path_buf)
 }
 
+/// Whether two paths name the same folder, links and `..` resolved.
+pub fn same_dir(a: &Path, b: &Path) -> bool {
+    a == b || a.canonicalize().ok().zip(b.canonicalize().ok()).is_some_and(|(a, b)| a == b)
+}
+
+/// Where a chosen aiwg root lies for a workspace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AiwgRootPlace {
+    /// None was found, or the chosen one is not a folder.
+    Missing,
+    /// The workspace is its own aiwg root.
+    Workspace,
+    /// Elsewhere: its own tree, canonicalized.
+    External(PathBuf),
+}
+
+/// Decides how the chosen aiwg root relates to `workspace`.
+pub fn place_aiwg_root(choice: Option<&AiwgRootChoice>, workspace: &Path) -> AiwgRootPlace {
+    match choice {
+        None => AiwgRootPlace::Missing,
+        Some(choice) if same_dir(&choice.path, workspace) => AiwgRootPlace::Workspace,
+        Some(choice) if !choice.path.is_dir() => {
+            warn!("aiwg root {} is not a folder", choice.path.display());
+            AiwgRootPlace::Missing
+        }
+        Some(choice) => AiwgRootPlace::External(choice.path.canonicalize().unwrap_or_else(|_| choice.path.clone())),
+    }
+}
+
 /// Whether `dir` is an aiwg checkout or install (it holds the framework sources).
 pub fn is_aiwg_tree(dir: &Path) -> bool {
     dir.join("agentic/code/frameworks").is_dir()
@@ -151,7 +180,8 @@ pub fn is_excluded(rel: &str, excludes: &GlobSet) -> bool {
     false
 }
 
-fn relative(root: &Path, path: &Path) -> Option<String> {
+/// `path` relative to `root`, `/`-separated; `None` outside `root` or for `root` itself.
+pub fn relative(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(root).ok()?;
     let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
     (!parts.is_empty()).then(|| parts.join("/"))
@@ -437,19 +467,14 @@ pub fn load_workspace_with_progress(
 ) -> LoadedWorkspace {
     let aiwg_root = discover_aiwg_root(aiwg_setting, root);
     let workspace_tree = load_tree_with_progress(root, RootKind::Workspace, options, progress);
-    let same = |a: &Path, b: &Path| a.canonicalize().ok().zip(b.canonicalize().ok()).is_some_and(|(a, b)| a == b);
     let mut documents: Vec<Arc<Document>> = workspace_tree.documents.into_iter().map(Arc::new).collect();
     let mut skipped = workspace_tree.skipped;
-    let aiwg = match &aiwg_root {
-        None => AiwgRoot::Missing,
-        Some(choice) if same(&choice.path, root) => AiwgRoot::Workspace,
-        Some(choice) if !choice.path.is_dir() => {
-            warn!("aiwg root {} is not a folder", choice.path.display());
-            AiwgRoot::Missing
-        }
-        Some(choice) => {
+    let aiwg = match place_aiwg_root(aiwg_root.as_ref(), root) {
+        AiwgRootPlace::Missing => AiwgRoot::Missing,
+        AiwgRootPlace::Workspace => AiwgRoot::Workspace,
+        AiwgRootPlace::External(path) => {
             let aiwg_options = LoadOptions { read_code: false, ..options.clone() };
-            let tree = load_tree(&choice.path, RootKind::Aiwg, &aiwg_options);
+            let tree = load_tree(&path, RootKind::Aiwg, &aiwg_options);
             documents.extend(tree.documents.into_iter().map(Arc::new));
             skipped.extend(tree.skipped);
             AiwgRoot::External(Arc::new(PathSet::new(tree.files, tree.dirs)))

@@ -66,11 +66,7 @@ impl World {
     /// The folder, tree and relative path of a file: the folder with the longest root that
     /// contains it, else a folder whose external aiwg root contains it.
     pub fn place(&self, path: &Path) -> Option<DocPlace> {
-        let relative = |root: &Path| -> Option<String> {
-            let rel = path.strip_prefix(root).ok()?;
-            let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-            (!parts.is_empty()).then(|| parts.join("/"))
-        };
+        let relative = |root: &Path| crate::loader::relative(root, path);
         let workspace = self
             .folders
             .iter()

@@ -19,7 +19,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tower_lsp_server::ls_types as lsp;
 use tracing::{debug, info, warn};
 
-use crate::loader::{self, LoadOptions};
+use crate::loader::{self, AiwgRootPlace, LoadOptions};
 use crate::lsp::parser::{self, ParseJob};
 use crate::lsp::settings::Settings;
 use crate::lsp::world::{DocPlace, Folder, OpenText, World};
@@ -213,7 +213,7 @@ impl Host {
                 }
             }
             Msg::RemoveFolders(roots) => {
-                self.folders.retain(|f| !roots.iter().any(|r| same_path(r, &f.root)));
+                self.folders.retain(|f| !roots.iter().any(|r| loader::same_dir(r, &f.root)));
                 self.relocate_open_documents();
             }
             Msg::Open { uri, version, text } => self.open_document(uri, version, text),
@@ -620,20 +620,14 @@ fn index_folder(
     let options = LoadOptions { excludes: settings.exclude.clone(), ..LoadOptions::default() };
     let aiwg_choice = loader::discover_aiwg_root(settings.aiwg_root.as_deref(), &root);
     let tree = loader::walk(&root, &options);
-    let same = |a: &Path, b: &Path| a.canonicalize().ok().zip(b.canonicalize().ok()).is_some_and(|(a, b)| a == b);
     let aiwg_options = LoadOptions { read_code: false, ..options.clone() };
-    let (aiwg, aiwg_tree, aiwg_path) = match &aiwg_choice {
-        None => (AiwgRoot::Missing, None, None),
-        Some(choice) if same(&choice.path, &root) => (AiwgRoot::Workspace, None, None),
-        Some(choice) if choice.path.is_dir() => {
-            let path = choice.path.canonicalize().unwrap_or_else(|_| choice.path.clone());
+    let (aiwg, aiwg_tree, aiwg_path) = match loader::place_aiwg_root(aiwg_choice.as_ref(), &root) {
+        AiwgRootPlace::Missing => (AiwgRoot::Missing, None, None),
+        AiwgRootPlace::Workspace => (AiwgRoot::Workspace, None, None),
+        AiwgRootPlace::External(path) => {
             let tree = loader::walk(&path, &aiwg_options);
             let set = Arc::new(PathSet::new(tree.files.clone(), tree.dirs.clone()));
             (AiwgRoot::External(set), Some(tree), Some(path))
-        }
-        Some(choice) => {
-            warn!("aiwg root {} is not a folder", choice.path.display());
-            (AiwgRoot::Missing, None, None)
         }
     };
     info!("aiwg root for {}: {:?}", root.display(), aiwg_choice);
@@ -703,10 +697,6 @@ fn fallback_root(file: &Path) -> PathBuf {
         Ok(cwd) if file.starts_with(&cwd) => cwd,
         _ => dir.to_path_buf(),
     }
-}
-
-fn same_path(a: &Path, b: &Path) -> bool {
-    a == b || a.canonicalize().ok().zip(b.canonicalize().ok()).is_some_and(|(a, b)| a == b)
 }
 
 /// A client position as a byte offset in a rope whose lines break at `\n`, `\r\n` and `\r`,
