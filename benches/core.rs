@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use aiwg_lsp::analysis::{self, completion, definition, hover, references, symbols};
+use aiwg_lsp::analysis::{self, Cancel, completion, definition, hover, references, symbols};
 use aiwg_lsp::loader::{self, LoadOptions};
 use aiwg_lsp::resolve::resolve;
 use aiwg_lsp::syntax::{extract, scan, tree};
@@ -213,7 +213,9 @@ fn index_10k(report: &mut Report) {
     });
     const QUERIES: &[&str] =
         &["ADR", "UC-0", "cache", "token gateway", "REF-01", "handle", "adopt quota", "nfr", "agent", "z"];
-    let samples = sample_calls(QUERIES.len(), |i| !symbols::workspace_symbols(&snapshot, QUERIES[i]).is_empty());
+    let samples = sample_calls(QUERIES.len(), |i| {
+        !symbols::workspace_symbols(&snapshot, QUERIES[i], &Cancel::never()).unwrap().is_empty()
+    });
     report.latency("workspace_symbols, 10k", &samples.0, samples.1);
     let ids: Vec<DocId> = snapshot.workspace_documents().filter(|(_, d)| d.is_markdown()).map(|(id, _)| id).collect();
     let samples =

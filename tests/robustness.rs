@@ -139,7 +139,7 @@ fn random_documents_never_panic_anywhere_in_the_core() {
                 .map(Arc::new)
                 .collect();
             let snapshot = Snapshot::build(SnapshotInput { roots: roots.clone(), documents });
-            let _ = symbols::workspace_symbols(&snapshot, "ADR");
+            let _ = symbols::workspace_symbols(&snapshot, "ADR", &aiwg_lsp::analysis::Cancel::never());
             for (id, _) in snapshot.documents() {
                 let text = &texts[paths.iter().position(|p| *p == snapshot.doc(id).path).unwrap()];
                 let _ = diagnostics(&snapshot, id);

@@ -8,6 +8,7 @@
 //! user's future project, so their `.aiwg/…` paths are hints, and so are `.aiwg/…` paths in a
 //! project that has no `.aiwg/` folder yet (the aiwg repository itself is one).
 
+use crate::analysis::change::{ChangeSet, FilePath, Fix};
 use crate::model::{ArtifactKind, DocFacts, IdDeclarationSource, Reference};
 use crate::resolve::{AiwgRoot, Resolution, RootKind, Stage, is_deployed_path, needs_aiwg_root};
 use crate::text::TextRange;
@@ -78,6 +79,8 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub code: Code,
     pub message: String,
+    /// Repairs to offer as code actions, most likely first.
+    pub fixes: Vec<Fix>,
 }
 
 /// Every diagnostic of `doc`, ordered by position.
@@ -118,6 +121,7 @@ fn provenance_diagnostics(snapshot: &Snapshot, doc: &Document, out: &mut Vec<Dia
             short(actual),
             short(&recorded)
         ),
+        fixes: Vec::new(),
     });
 }
 
@@ -171,10 +175,14 @@ fn reference_diagnostics(
                     range: reference.range,
                     severity: if quiet { Severity::Hint } else { Severity::Information },
                     code: Code::NoAiwgRoot,
-                    message: format!(
-                        "`{shown}` points into the aiwg install root, which is not configured \
-                         (set --aiwg-root, $AIWG_ROOT or the aiwgRoot setting)"
-                    ),
+                    message: match &snapshot.roots().aiwg_problem {
+                        Some(problem) => format!("`{shown}` points into the aiwg install root, but {problem}"),
+                        None => format!(
+                            "`{shown}` points into the aiwg install root, which is not configured \
+                             (set --aiwg-root, $AIWG_ROOT or the aiwgRoot setting)"
+                        ),
+                    },
+                    fixes: Vec::new(),
                 });
                 return;
             }
@@ -186,12 +194,13 @@ fn reference_diagnostics(
             } else {
                 Severity::Error
             };
-            let message = if *glob {
-                format!("`{shown}` matches no file")
+            let (message, fixes) = if *glob {
+                (format!("`{shown}` matches no file"), Vec::new())
             } else {
-                dangling_message(snapshot, doc, reference, &shown, example_artifact)
+                let fixes = if example_artifact { Vec::new() } else { dangling_fixes(snapshot, doc, reference) };
+                (dangling_message(snapshot, doc, reference, &shown, example_artifact), fixes)
             };
-            out.push(Diagnostic { range: reference.range, severity, code: Code::BrokenReference, message });
+            out.push(Diagnostic { range: reference.range, severity, code: Code::BrokenReference, message, fixes });
         }
         Resolution::Resolved { stage, targets } => {
             if targets.len() > 1 && *stage != Stage::Glob {
@@ -201,6 +210,7 @@ fn reference_diagnostics(
                     severity: if quiet { Severity::Hint } else { Severity::Information },
                     code: Code::AmbiguousReference,
                     message: format!("`{shown}` matches {} files: {}", targets.len(), list.join(", ")),
+                    fixes: Vec::new(),
                 });
             }
             if let Some(anchor) =
@@ -216,6 +226,7 @@ fn reference_diagnostics(
                         severity: if quiet { Severity::Hint } else { Severity::Warning },
                         code: Code::BrokenAnchor,
                         message: format!("no heading in `{}` has the anchor `#{anchor}`", targets[0].path),
+                        fixes: Vec::new(),
                     });
                 }
             }
@@ -244,15 +255,99 @@ fn dangling_message(snapshot: &Snapshot, doc: &Document, reference: &Reference, 
     } else {
         message.push_str(" in the project or the aiwg root");
     }
-    // A unique file with the same name elsewhere is a likely fix.
-    let name = path.rsplit('/').next().unwrap_or(path);
-    if let Some(tree) = snapshot.roots().tree(doc.root) {
-        let mut same_name = tree.with_name(name);
-        if let (Some(only), None) = (same_name.next(), same_name.next()) {
-            message.push_str(&format!("; did you mean `{only}`?"));
-        }
+    if let Some(only) = same_name_file(snapshot, doc, path) {
+        message.push_str(&format!("; did you mean `{only}`?"));
     }
     message
+}
+
+/// The one file elsewhere in the document's tree with the same name as a dangling path: the
+/// likely target after a move or a typo in a folder name.
+fn same_name_file<'a>(snapshot: &'a Snapshot, doc: &Document, path: &str) -> Option<&'a str> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let mut same_name = snapshot.roots().tree(doc.root)?.with_name(name);
+    match (same_name.next(), same_name.next()) {
+        (Some(only), None) => Some(only),
+        _ => None,
+    }
+}
+
+/// Repairs of a dangling reference: point it at the unique file of the same name (the preferred
+/// fix), or create the missing markdown document under the document's project root.
+fn dangling_fixes(snapshot: &Snapshot, doc: &Document, reference: &Reference) -> Vec<Fix> {
+    let mut fixes = Vec::new();
+    let path = reference.path.trim_end_matches('/');
+    let file = FilePath { root: doc.root, path: doc.path.clone() };
+    if let Some(only) = same_name_file(snapshot, doc, path) {
+        fixes.push(Fix {
+            label: format!("Change the reference to `{only}`"),
+            changes: ChangeSet::edit(file, reference.path_range(), only),
+            preferred: true,
+        });
+    }
+    let creatable = doc.root == RootKind::Workspace
+        && path.ends_with(".md")
+        && !path.starts_with('~')
+        && !path.starts_with('$')
+        && !path.starts_with("...")
+        && !is_deployed_path(path)
+        && !needs_aiwg_root(path);
+    if creatable && let Some(new_path) = created_path(snapshot, doc, path) {
+        let title = title_from_name(&new_path);
+        fixes.push(Fix {
+            label: format!("Create `{new_path}`"),
+            changes: ChangeSet::create(FilePath::workspace(new_path), format!("# {title}\n")),
+            preferred: false,
+        });
+    }
+    fixes
+}
+
+/// Where a new file for `path` goes: beside the document for `./` and `../` paths, else under
+/// the document's project root (how the literal stage reads it). `None` when it climbs out.
+fn created_path(snapshot: &Snapshot, doc: &Document, path: &str) -> Option<String> {
+    let base = if path.starts_with("./") || path.starts_with("../") {
+        doc.path.rsplit_once('/').map_or("", |(dir, _)| dir)
+    } else {
+        snapshot.roots().project_dir(doc.root, &doc.path)
+    };
+    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    let joined = parts.join("/");
+    (!joined.is_empty()).then_some(joined)
+}
+
+/// `ADR-012-use-postgres.md` → `ADR-012 Use postgres`: a starting title for a new document.
+fn title_from_name(path: &str) -> String {
+    let stem = path.rsplit('/').next().unwrap_or(path).trim_end_matches(".md");
+    let words: Vec<&str> = stem.split(['-', '_']).filter(|w| !w.is_empty()).collect();
+    let mut title = String::new();
+    for (i, word) in words.iter().enumerate() {
+        let is_id_part = word.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+        if i > 0 {
+            // Keep `ADR-012` together; the words after it are the title.
+            let previous_id = words[i - 1].chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+            title.push(if previous_id && is_id_part { '-' } else { ' ' });
+        }
+        if i == 0 || is_id_part {
+            let mut chars = word.chars();
+            if let Some(first) = chars.next() {
+                title.extend(first.to_uppercase());
+                title.push_str(chars.as_str());
+            }
+        } else {
+            title.push_str(word);
+        }
+    }
+    title
 }
 
 fn id_diagnostics(snapshot: &Snapshot, doc_id: DocId, framework: bool, out: &mut Vec<Diagnostic>) {
@@ -277,6 +372,7 @@ fn id_diagnostics(snapshot: &Snapshot, doc_id: DocId, framework: bool, out: &mut
                 severity,
                 code: Code::UnknownId,
                 message: format!("no document declares {}{how}", mention.id.text),
+                fixes: Vec::new(),
             });
         }
     }
@@ -312,6 +408,7 @@ fn id_diagnostics(snapshot: &Snapshot, doc_id: DocId, framework: bool, out: &mut
             severity: Severity::Warning,
             code: Code::DuplicateId,
             message: format!("{} is also declared by {}", decl.id.key, list.join(", ")),
+            fixes: Vec::new(),
         });
     }
 }

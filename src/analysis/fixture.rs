@@ -61,7 +61,7 @@ impl Fixture {
         } else {
             AiwgRoot::Missing
         };
-        let roots = Roots { workspace: Arc::new(PathSet::new(workspace_paths, [])), aiwg };
+        let roots = Roots { workspace: Arc::new(PathSet::new(workspace_paths, [])), aiwg, aiwg_problem: None };
         let documents =
             files.iter().filter_map(|(root, path, text)| document_from_text(path, *root, text)).map(Arc::new).collect();
         let snapshot = Snapshot::build(SnapshotInput { roots, documents });

@@ -84,8 +84,9 @@ fn stages_tried(snapshot: &Snapshot, from: &Document, path: &str) -> String {
     } else {
         format!("the project root `{project}/`")
     }];
-    tried.push(match roots.aiwg {
-        AiwgRoot::Missing => "the aiwg root (not configured)".to_string(),
+    tried.push(match (&roots.aiwg, &roots.aiwg_problem) {
+        (AiwgRoot::Missing, Some(problem)) => format!("the aiwg root (invalid: {problem})"),
+        (AiwgRoot::Missing, None) => "the aiwg root (not configured)".to_string(),
         _ => "the aiwg root".to_string(),
     });
     if is_deployed_path(path) {

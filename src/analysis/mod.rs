@@ -2,6 +2,9 @@
 //! function from a snapshot and plain inputs (byte offsets, query strings) to plain values; the
 //! LSP and CLI layers convert.
 
+pub mod cancel;
+pub mod change;
+pub mod code_actions;
 pub mod completion;
 pub mod cursor;
 pub mod definition;
@@ -14,4 +17,6 @@ pub mod navigation;
 pub mod references;
 pub mod symbols;
 
+pub use cancel::{Cancel, Cancelled};
+pub use change::{ChangeSet, FileChange, FilePath, Fix, TextEdit};
 pub use diagnostics::{Code, Diagnostic, Severity, diagnostics};

@@ -21,6 +21,10 @@ pub fn references(snapshot: &Snapshot, doc: DocId, offset: usize, include_declar
             },
             None => Vec::new(),
         },
+        // A document's title stands for the document: its backlinks, anchored ones included.
+        Some(CursorTarget::Heading { heading, .. }) if is_title(&document.facts, heading) => {
+            backlinks(snapshot, document.root, &document.path, |_| true)
+        }
         Some(CursorTarget::Heading { heading, .. }) => section_backlinks(snapshot, doc, heading),
         Some(CursorTarget::IdMention { mention, .. }) => id_locations(snapshot, &mention.id.key, include_declaration),
         Some(CursorTarget::IdDeclaration { declaration, .. }) => {
@@ -31,6 +35,11 @@ pub fn references(snapshot: &Snapshot, doc: DocId, offset: usize, include_declar
     out.sort();
     out.dedup();
     out
+}
+
+/// Whether `heading` is the document's title: its first heading, at level 1.
+fn is_title(facts: &crate::model::DocFacts, heading: &Heading) -> bool {
+    heading.level == 1 && facts.headings.first().is_some_and(|first| first.range == heading.range)
 }
 
 /// References into `doc` whose `#anchor` lands on `heading` (exactly or as a slug prefix, the
@@ -122,6 +131,20 @@ mod tests {
             expect![[r#"
                 docs/a.md:2:5 "@.aiwg/architecture/sad.md#caching-strategy"
                 docs/a.md:2:53 "@.aiwg/architecture/sad.md#caching"
+            "#]],
+        );
+    }
+
+    #[test]
+    fn title_finds_the_documents_backlinks() {
+        check(
+            &WORKSPACE.replacen("$0", "", 1).replace("# Software Architecture", "# Software $0Architecture"),
+            false,
+            expect![[r#"
+                docs/a.md:2:5 "@.aiwg/architecture/sad.md#caching-strategy"
+                docs/a.md:2:53 "@.aiwg/architecture/sad.md#caching"
+                docs/b.md:2:5 "@.aiwg/architecture/sad.md#rule-7"
+                docs/b.md:2:43 "@.aiwg/architecture/sad.md"
             "#]],
         );
     }

@@ -5,6 +5,7 @@
 //! modules). Documents of the external aiwg root would drown the user's own artifacts, so they
 //! only appear after them, and only for a query that matches them.
 
+use crate::analysis::{Cancel, Cancelled};
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
@@ -75,13 +76,17 @@ pub struct WorkspaceSymbol {
 }
 
 /// Artifacts matching `query` fuzzily, best first: the workspace's own, then (for a non-empty
-/// query) the aiwg root's.
-pub fn workspace_symbols(snapshot: &Snapshot, query: &str) -> Vec<WorkspaceSymbol> {
+/// query) the aiwg root's. It scores every artifact (milliseconds at 10,000 documents), so it
+/// stops early when `cancel` is set.
+pub fn workspace_symbols(snapshot: &Snapshot, query: &str, cancel: &Cancel) -> Result<Vec<WorkspaceSymbol>, Cancelled> {
     let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
     let mut matcher = Matcher::new(Config::DEFAULT);
     let mut buf = Vec::new();
     let mut ranked: Vec<(RootKind, std::cmp::Reverse<u32>, WorkspaceSymbol)> = Vec::new();
-    for (_, doc) in snapshot.documents() {
+    for (i, (_, doc)) in snapshot.documents().enumerate() {
+        if i % 256 == 0 {
+            cancel.check()?;
+        }
         if doc.root != RootKind::Workspace && query.is_empty() {
             continue;
         }
@@ -92,7 +97,7 @@ pub fn workspace_symbols(snapshot: &Snapshot, query: &str) -> Vec<WorkspaceSymbo
     }
     // Workspace before aiwg root, then best score, then a stable order by name and path.
     ranked.sort_by(|a, b| (a.0, a.1, &a.2.name, &a.2.path).cmp(&(b.0, b.1, &b.2.name, &b.2.path)));
-    ranked.into_iter().take(MAX_WORKSPACE_SYMBOLS).map(|(_, _, symbol)| symbol).collect()
+    Ok(ranked.into_iter().take(MAX_WORKSPACE_SYMBOLS).map(|(_, _, symbol)| symbol).collect())
 }
 
 /// One symbol per declared ID, or one for the document itself when it is an artifact without
@@ -185,7 +190,8 @@ mod tests {
 
     fn check_workspace(fixture: &str, query: &str, expect: Expect) {
         let fixture = Fixture::parse(fixture);
-        let out: String = workspace_symbols(&fixture.snapshot, query)
+        let out: String = workspace_symbols(&fixture.snapshot, query, &Cancel::never())
+            .unwrap()
             .iter()
             .map(|s| {
                 let at = match s.range {

@@ -180,11 +180,48 @@ pub fn is_excluded(rel: &str, excludes: &GlobSet) -> bool {
     false
 }
 
-/// `path` relative to `root`, `/`-separated; `None` outside `root` or for `root` itself.
+/// `path` relative to `root`, `/`-separated; `None` outside `root`, for `root` itself, and for a
+/// path that climbs with `..` (`/ws/../../etc/x` starts with `/ws` but is not inside it).
 pub fn relative(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(root).ok()?;
-    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let mut parts: Vec<String> = Vec::new();
+    for component in rel.components() {
+        match component {
+            std::path::Component::Normal(part) => parts.push(part.to_string_lossy().into_owned()),
+            std::path::Component::CurDir => {}
+            _ => return None,
+        }
+    }
     (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// The file `rel` of `root`, when it really lies inside `root`: `rel` has no `..` and is not
+/// absolute, and the file, links resolved, is under the root, links resolved. `None` for anything
+/// that would read outside (a symlink to `/etc`, `a/../../x`), and for files that do not exist.
+pub fn inside_root(root: &Path, rel: &str) -> Option<PathBuf> {
+    if !Path::new(rel).components().all(|c| matches!(c, std::path::Component::Normal(_))) {
+        return None;
+    }
+    let file = root.join(rel);
+    let canonical_root = root.canonicalize().ok()?;
+    let canonical = file.canonicalize().ok()?;
+    canonical.starts_with(&canonical_root).then_some(file)
+}
+
+/// The folder to index for a file opened when the editor named no workspace folder: the
+/// nearest ancestor holding `.aiwg/`, else the nearest holding `.git` or the aiwg framework
+/// sources (an aiwg checkout). Never the home folder or `/`, and `None` when nothing marks a
+/// project, in which case the file is indexed alone.
+pub fn fallback_root(file: &Path) -> Option<PathBuf> {
+    let dir = file.parent()?;
+    if let Some(project) = nearest_project(dir) {
+        return Some(project);
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from).and_then(|h| h.canonicalize().ok());
+    dir.ancestors()
+        .filter(|a| home.as_deref() != Some(*a) && a.parent().is_some())
+        .find(|a| a.join(".git").exists() || is_aiwg_tree(a))
+        .map(Path::to_path_buf)
 }
 
 /// Reads a file's text within `limit` bytes. Binary files (a NUL byte in the first 8 KiB) are
@@ -480,7 +517,11 @@ pub fn load_workspace_with_progress(
             AiwgRoot::External(Arc::new(PathSet::new(tree.files, tree.dirs)))
         }
     };
-    let roots = Roots { workspace: Arc::new(PathSet::new(workspace_tree.files, workspace_tree.dirs)), aiwg };
+    let roots = Roots {
+        workspace: Arc::new(PathSet::new(workspace_tree.files, workspace_tree.dirs)),
+        aiwg,
+        aiwg_problem: None,
+    };
     let digests = provenance_digests(root, documents.iter().map(|d| &**d));
     LoadedWorkspace { root: root.to_path_buf(), aiwg_root, input: SnapshotInput { roots, documents }, skipped, digests }
 }

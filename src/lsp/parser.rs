@@ -14,7 +14,7 @@ use std::time::Duration;
 use tower_lsp_server::ls_types as lsp;
 use tracing::{error, warn};
 
-use crate::lsp::writer::Msg;
+use crate::lsp::host::{Internal, InternalSender};
 use crate::syntax::extract;
 use crate::syntax::tree::ParsedDocument;
 
@@ -47,7 +47,7 @@ pub enum ParseJob {
 }
 
 /// Starts the parser thread; it stops when the returned sender is dropped.
-pub fn spawn(inbox: Sender<Msg>) -> Sender<ParseJob> {
+pub fn spawn(inbox: InternalSender) -> Sender<ParseJob> {
     let (jobs, receiver) = std::sync::mpsc::channel();
     let spawned = std::thread::Builder::new().name("aiwg-parser".into()).spawn(move || run(receiver, inbox));
     if let Err(err) = spawned {
@@ -63,7 +63,7 @@ struct Pending {
     text: Arc<str>,
 }
 
-fn run(jobs: Receiver<ParseJob>, inbox: Sender<Msg>) {
+fn run(jobs: Receiver<ParseJob>, inbox: InternalSender) {
     let mut trees: HashMap<lsp::Uri, ParsedDocument> = HashMap::new();
     let mut dirty: HashMap<lsp::Uri, Pending> = HashMap::new();
     loop {
@@ -106,7 +106,7 @@ fn run(jobs: Receiver<ParseJob>, inbox: Sender<Msg>) {
 fn parse_all(
     trees: &mut HashMap<lsp::Uri, ParsedDocument>,
     dirty: &mut HashMap<lsp::Uri, Pending>,
-    inbox: &Sender<Msg>,
+    inbox: &InternalSender,
 ) {
     for (uri, pending) in dirty.drain() {
         let old = trees.remove(&uri);
@@ -118,9 +118,7 @@ fn parse_all(
         match parsed {
             Ok((parsed, facts)) => {
                 trees.insert(uri.clone(), parsed);
-                if inbox.send(Msg::TreeFacts { uri, version: pending.version, facts }).is_err() {
-                    return; // The writer is gone.
-                }
+                inbox.send(Internal::TreeFacts { uri, version: pending.version, facts });
             }
             Err(_) => warn!("tree-sitter panicked on {}; its scanner facts stand", uri.as_str()),
         }

@@ -1,89 +1,394 @@
-//! Server settings, from `initializationOptions` and `workspace/configuration` (section `aiwg`).
-//! Every key is documented in the README's "Settings" table.
+//! Server settings: the raw `aiwg` section from `initializationOptions` and from
+//! `workspace/configuration`, resolved once per change into typed values. Every key is validated
+//! on its own, so a bad key costs that key and one warning naming it; paths get `~` and `$VAR`
+//! expanded; and every value remembers where it came from, so features that run programs can
+//! take them only from the user's own configuration. Every key is documented in the README's
+//! "Settings" table.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-use serde::Deserialize;
+use serde_json::{Map, Value};
 
 use crate::analysis::{Code, Severity};
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+/// Where a value came from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Source {
+    /// Nothing set it.
+    #[default]
+    Default,
+    /// `initializationOptions`: written in the user's own editor setup (VS Code passes its
+    /// user-level settings here), so trusted.
+    InitializationOptions,
+    /// `workspace/configuration` or `didChangeConfiguration`: may come from settings files inside
+    /// the workspace (`.vscode/settings.json`, a project-local Neovim config), so not trusted.
+    Configuration,
+}
+
+impl Source {
+    /// Whether a value from here may choose a program to run or a place to read.
+    pub fn is_trusted(self) -> bool {
+        self != Source::Configuration
+    }
+}
+
+/// A resolved value and its origin.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Setting<T> {
+    pub value: T,
+    pub source: Source,
+}
+
+/// The aiwg root the user asked for, checked.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum AiwgRootSetting {
+    /// Not set: discovered (`$AIWG_ROOT`, `~/.local/share/ai-writing-guide`, …).
+    #[default]
+    Discover,
+    /// Set, expanded and absolute.
+    Path(PathBuf),
+    /// Set to something unusable; the text says what and why.
+    Invalid(String),
+}
+
+/// The settings as features use them. Built by [`Settings::resolve`] when they change, never
+/// re-parsed on the way to a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {
-    /// The aiwg install root; else `$AIWG_ROOT`, `~/.local/share/ai-writing-guide`, …
-    pub aiwg_root: Option<PathBuf>,
+    pub aiwg_root: Setting<AiwgRootSetting>,
     /// Globs (relative to each workspace folder) of files and folders not to index.
-    pub exclude: Vec<String>,
-    /// Per-code severity: `error`, `warning`, `info`, `hint` or `off`.
-    pub diagnostics: HashMap<String, String>,
-    /// Milliseconds to wait after a change before publishing diagnostics.
-    pub diagnostics_delay_ms: Option<u64>,
-    /// Offer pull diagnostics (`textDocument/diagnostic`) instead of pushing them, when the
-    /// client supports both. Off by default: every client handles pushed diagnostics, and a
-    /// server that does both shows each diagnostic twice in some clients.
-    pub pull_diagnostics: bool,
+    pub exclude: Setting<Vec<String>>,
+    /// Severity per code; `None` turns a code off. Codes left out keep their defaults.
+    pub severities: Setting<HashMap<Code, Option<Severity>>>,
+    /// How long to wait after a change before publishing diagnostics.
+    pub diagnostics_delay: Setting<Duration>,
+    /// Offer pull diagnostics instead of pushing them, when the client supports both. Off by
+    /// default: every client handles pushed diagnostics, and a server that does both shows each
+    /// diagnostic twice in some clients.
+    pub pull_diagnostics: Setting<bool>,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            aiwg_root: Setting::default(),
+            exclude: Setting::default(),
+            severities: Setting::default(),
+            diagnostics_delay: Setting { value: DEFAULT_DIAGNOSTICS_DELAY, source: Source::Default },
+            pull_diagnostics: Setting::default(),
+        }
+    }
+}
+
+const DEFAULT_DIAGNOSTICS_DELAY: Duration = Duration::from_millis(100);
+const MAX_DIAGNOSTICS_DELAY_MS: u64 = 5_000;
+
+/// The keys of the `aiwg` section, as the README documents them.
+const KEYS: [&str; 5] = ["aiwgRoot", "exclude", "diagnostics", "diagnosticsDelayMs", "pullDiagnostics"];
+
+/// The raw sections settings are resolved from, kept so that a change to one layer resolves
+/// again with the other.
+#[derive(Clone, Debug, Default)]
+pub struct RawSettings {
+    pub initialization_options: Option<Value>,
+    pub configuration: Option<Value>,
+}
+
+/// Resolved settings and the warnings resolving them produced, one per bad key.
+#[derive(Clone, Debug, Default)]
+pub struct Resolved {
+    pub settings: Settings,
+    pub warnings: Vec<String>,
 }
 
 impl Settings {
-    /// Reads settings from a JSON value that is either the `aiwg` section itself or an object
-    /// holding it (`{"aiwg": {...}}`, as `initializationOptions` often are). Unknown keys and
-    /// ill-typed values are ignored rather than rejected, so one typo does not lose the rest.
-    pub fn from_json(value: &serde_json::Value) -> Settings {
-        let section = value.get("aiwg").unwrap_or(value);
-        match serde_json::from_value::<Settings>(section.clone()) {
-            Ok(settings) => settings,
-            Err(err) => {
-                tracing::warn!("ignoring malformed aiwg settings: {err}");
-                Settings::default()
-            }
+    /// Resolves both layers, the configuration's keys over the initialization options'. `vars`
+    /// looks up environment variables for `~` and `$VAR` in paths (the caller passes the real
+    /// environment; tests pass their own).
+    pub fn resolve(raw: &RawSettings, vars: &dyn Fn(&str) -> Option<String>) -> Resolved {
+        let mut resolved = Resolved::default();
+        let layers = [
+            (Source::InitializationOptions, raw.initialization_options.as_ref()),
+            (Source::Configuration, raw.configuration.as_ref()),
+        ];
+        for (source, value) in layers {
+            let Some(value) = value else { continue };
+            let Some(section) = section(value) else {
+                if !value.is_null() {
+                    resolved.warnings.push(format!("the aiwg settings must be an object, not {}", type_name(value)));
+                }
+                continue;
+            };
+            resolved.apply_layer(section, source, vars);
+        }
+        resolved
+    }
+
+    pub fn severity_overrides(&self) -> &HashMap<Code, Option<Severity>> {
+        &self.severities.value
+    }
+
+    pub fn diagnostics_delay(&self) -> Duration {
+        self.diagnostics_delay.value
+    }
+
+    /// The aiwg root the user set, if usable.
+    pub fn aiwg_root_path(&self) -> Option<&Path> {
+        match &self.aiwg_root.value {
+            AiwgRootSetting::Path(path) => Some(path),
+            _ => None,
         }
     }
 
-    /// Severity overrides by code; `None` turns a code off. Unknown codes are logged.
-    pub fn severity_overrides(&self) -> HashMap<Code, Option<Severity>> {
-        let mut overrides = HashMap::new();
-        for (name, level) in &self.diagnostics {
-            let Some(code) = Code::from_name(name) else {
-                tracing::warn!("unknown diagnostic code in settings: {name}");
-                continue;
-            };
-            let severity = match level.as_str() {
-                "error" => Some(Severity::Error),
-                "warning" => Some(Severity::Warning),
-                "info" | "information" => Some(Severity::Information),
-                "hint" => Some(Severity::Hint),
-                "off" | "none" => None,
-                other => {
-                    tracing::warn!("unknown severity {other:?} for {name}");
+    /// Whether a change from `self` to `next` needs the folders indexed again.
+    pub fn needs_reindex(&self, next: &Settings) -> bool {
+        self.aiwg_root.value != next.aiwg_root.value || self.exclude.value != next.exclude.value
+    }
+}
+
+/// The `aiwg` section: either the value itself or `{"aiwg": {...}}` (how `initializationOptions`
+/// are often written).
+fn section(value: &Value) -> Option<&Map<String, Value>> {
+    let object = value.as_object()?;
+    match object.get("aiwg") {
+        Some(inner) => inner.as_object(),
+        None => Some(object),
+    }
+}
+
+impl Resolved {
+    fn apply_layer(&mut self, section: &Map<String, Value>, source: Source, vars: &dyn Fn(&str) -> Option<String>) {
+        for (key, value) in section {
+            if value.is_null() {
+                continue; // Unset in this layer.
+            }
+            let outcome = match key.as_str() {
+                "aiwgRoot" => aiwg_root(value, vars).map(|v| self.settings.aiwg_root = Setting { value: v, source }),
+                "exclude" => exclude(value).map(|v| self.settings.exclude = Setting { value: v, source }),
+                "diagnostics" => severities(value).map(|(v, unknown)| {
+                    self.settings.severities = Setting { value: v, source };
+                    self.warnings.extend(unknown);
+                }),
+                "diagnosticsDelayMs" => value
+                    .as_u64()
+                    .map(|ms| {
+                        let value = Duration::from_millis(ms.min(MAX_DIAGNOSTICS_DELAY_MS));
+                        self.settings.diagnostics_delay = Setting { value, source };
+                    })
+                    .ok_or_else(|| format!("expected a number of milliseconds, not {}", type_name(value))),
+                "pullDiagnostics" => value
+                    .as_bool()
+                    .map(|v| self.settings.pull_diagnostics = Setting { value: v, source })
+                    .ok_or_else(|| format!("expected true or false, not {}", type_name(value))),
+                _ => {
+                    self.warnings.push(format!("unknown setting aiwg.{key} (known: {})", KEYS.join(", ")));
                     continue;
                 }
             };
-            overrides.insert(code, severity);
+            if let Err(why) = outcome {
+                self.warnings.push(format!("ignoring aiwg.{key}: {why}"));
+            }
         }
-        overrides
     }
+}
 
-    pub fn diagnostics_delay(&self) -> std::time::Duration {
-        std::time::Duration::from_millis(self.diagnostics_delay_ms.unwrap_or(100).min(5_000))
+fn aiwg_root(value: &Value, vars: &dyn Fn(&str) -> Option<String>) -> Result<AiwgRootSetting, String> {
+    let written = value.as_str().ok_or_else(|| format!("expected a path, not {}", type_name(value)))?;
+    if written.trim().is_empty() {
+        return Ok(AiwgRootSetting::Discover);
+    }
+    let expanded = match expand_path(written, vars) {
+        Ok(path) => path,
+        Err(why) => return Ok(AiwgRootSetting::Invalid(format!("the aiwgRoot setting `{written}` {why}"))),
+    };
+    if !expanded.is_absolute() {
+        return Ok(AiwgRootSetting::Invalid(format!("the aiwgRoot setting `{written}` is not an absolute path")));
+    }
+    Ok(AiwgRootSetting::Path(expanded))
+}
+
+fn exclude(value: &Value) -> Result<Vec<String>, String> {
+    let Some(items) = value.as_array() else {
+        return Err(format!("expected a list of globs, not {}", type_name(value)));
+    };
+    items
+        .iter()
+        .map(|item| item.as_str().map(str::to_string).ok_or_else(|| format!("a glob is {}", type_name(item))))
+        .collect()
+}
+
+/// `diagnostics`: code → `error` | `warning` | `info` | `hint` | `off`. An empty list counts as
+/// an empty object, because Lua has one kind of table and Neovim encodes `{}` as `[]`. Unknown
+/// codes and levels cost that entry only.
+#[allow(clippy::type_complexity)]
+fn severities(value: &Value) -> Result<(HashMap<Code, Option<Severity>>, Vec<String>), String> {
+    if value.as_array().is_some_and(Vec::is_empty) {
+        return Ok((HashMap::new(), Vec::new()));
+    }
+    let Some(entries) = value.as_object() else {
+        return Err(format!("expected an object of diagnostic code → severity, not {}", type_name(value)));
+    };
+    let mut overrides = HashMap::new();
+    let mut warnings = Vec::new();
+    for (name, level) in entries {
+        let Some(code) = Code::from_name(name) else {
+            warnings.push(format!("ignoring aiwg.diagnostics.{name}: no diagnostic has that code"));
+            continue;
+        };
+        let severity = match level.as_str() {
+            Some("error") => Some(Severity::Error),
+            Some("warning") => Some(Severity::Warning),
+            Some("info" | "information") => Some(Severity::Information),
+            Some("hint") => Some(Severity::Hint),
+            Some("off" | "none") => None,
+            _ => {
+                warnings.push(format!(
+                    "ignoring aiwg.diagnostics.{name}: expected error, warning, info, hint or off, not {level}"
+                ));
+                continue;
+            }
+        };
+        overrides.insert(code, severity);
+    }
+    Ok((overrides, warnings))
+}
+
+/// Expands a leading `~` or `~/` and every `$VAR` or `${VAR}` in a path. An unset variable is an
+/// error rather than an empty string, so `$AIWG_HOME/x` never silently becomes `/x`.
+pub fn expand_path(written: &str, vars: &dyn Fn(&str) -> Option<String>) -> Result<PathBuf, String> {
+    let mut out = String::new();
+    let rest = if written == "~" || written.starts_with("~/") {
+        out.push_str(&vars("HOME").ok_or("starts with `~` but HOME is not set")?);
+        &written[1..]
+    } else {
+        written
+    };
+    let mut chars = rest.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c != '$' {
+            out.push(c);
+            continue;
+        }
+        let braced = chars.peek().is_some_and(|&(_, c)| c == '{');
+        let start = if braced { i + 2 } else { i + 1 };
+        let end = if braced {
+            match rest[start..].find('}') {
+                Some(close) => start + close,
+                None => return Err("has an unclosed `${`".into()),
+            }
+        } else {
+            rest[start..].find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).map_or(rest.len(), |n| start + n)
+        };
+        let name = &rest[start..end];
+        if name.is_empty() {
+            out.push('$');
+            continue;
+        }
+        out.push_str(&vars(name).ok_or_else(|| format!("names ${name}, which is not set"))?);
+        let resume = if braced { end + 1 } else { end };
+        while chars.peek().is_some_and(|&(j, _)| j < resume) {
+            chars.next();
+        }
+    }
+    Ok(PathBuf::from(out))
+}
+
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    fn vars(name: &str) -> Option<String> {
+        match name {
+            "HOME" => Some("/home/ada".into()),
+            "AIWG_HOME" => Some("/opt/aiwg".into()),
+            _ => None,
+        }
+    }
+
+    fn resolve(init: Option<Value>, configuration: Option<Value>) -> Resolved {
+        Settings::resolve(&RawSettings { initialization_options: init, configuration }, &vars)
+    }
 
     #[test]
-    fn reads_nested_or_bare_sections_and_tolerates_junk() {
-        let nested =
-            Settings::from_json(&serde_json::json!({"aiwg": {"aiwgRoot": "/opt/aiwg", "exclude": ["dist/**"]}}));
-        assert_eq!(nested.aiwg_root, Some(PathBuf::from("/opt/aiwg")));
-        assert_eq!(nested.exclude, ["dist/**"]);
-        let bare = Settings::from_json(&serde_json::json!({"diagnostics": {"broken-anchor": "off", "nope": "error"}}));
-        let overrides = bare.severity_overrides();
-        assert_eq!(overrides.get(&Code::BrokenAnchor), Some(&None));
-        assert_eq!(overrides.len(), 1);
-        assert_eq!(Settings::from_json(&serde_json::json!({"exclude": 3})), Settings::default());
-        assert_eq!(Settings::from_json(&serde_json::Value::Null), Settings::default());
+    fn one_bad_key_costs_only_that_key() {
+        // Neovim sends `diagnostics = {}` as `[]`, and a typo elsewhere must not drop aiwgRoot.
+        let resolved = resolve(
+            Some(json!({"aiwg": {"aiwgRoot": "~/aiwg", "diagnostics": [], "exclude": "dist", "colour": 1}})),
+            None,
+        );
+        let settings = &resolved.settings;
+        assert_eq!(settings.aiwg_root.value, AiwgRootSetting::Path("/home/ada/aiwg".into()));
+        assert_eq!(settings.aiwg_root.source, Source::InitializationOptions);
+        assert!(settings.severities.value.is_empty());
+        assert!(settings.exclude.value.is_empty());
+        assert_eq!(
+            resolved.warnings,
+            [
+                "unknown setting aiwg.colour (known: aiwgRoot, exclude, diagnostics, diagnosticsDelayMs, pullDiagnostics)",
+                "ignoring aiwg.exclude: expected a list of globs, not a string",
+            ]
+        );
+    }
+
+    #[test]
+    fn configuration_wins_key_by_key_and_is_not_trusted() {
+        let resolved = resolve(
+            Some(json!({"aiwgRoot": "/opt/a", "diagnosticsDelayMs": 7})),
+            Some(json!({"aiwgRoot": "${AIWG_HOME}/b", "diagnostics": {"broken-anchor": "off", "nope": "error"}})),
+        );
+        let settings = &resolved.settings;
+        assert_eq!(settings.aiwg_root.value, AiwgRootSetting::Path("/opt/aiwg/b".into()));
+        assert!(!settings.aiwg_root.source.is_trusted());
+        assert_eq!(settings.diagnostics_delay.value, Duration::from_millis(7));
+        assert!(settings.diagnostics_delay.source.is_trusted());
+        assert_eq!(settings.severities.value.get(&Code::BrokenAnchor), Some(&None));
+        assert_eq!(resolved.warnings, ["ignoring aiwg.diagnostics.nope: no diagnostic has that code"]);
+    }
+
+    #[test]
+    fn an_unusable_root_is_invalid_not_missing() {
+        let invalid = |written: &str| resolve(Some(json!({"aiwgRoot": written})), None).settings.aiwg_root.value;
+        assert_eq!(
+            invalid("$NOPE/aiwg"),
+            AiwgRootSetting::Invalid("the aiwgRoot setting `$NOPE/aiwg` names $NOPE, which is not set".into())
+        );
+        assert_eq!(
+            invalid("relative/aiwg"),
+            AiwgRootSetting::Invalid("the aiwgRoot setting `relative/aiwg` is not an absolute path".into())
+        );
+        assert_eq!(invalid(""), AiwgRootSetting::Discover);
+    }
+
+    #[test]
+    fn expands_home_and_variables() {
+        let expand = |s: &str| expand_path(s, &vars).map(|p| p.display().to_string());
+        assert_eq!(expand("~").as_deref(), Ok("/home/ada"));
+        assert_eq!(expand("~/x/$AIWG_HOME-y").as_deref(), Ok("/home/ada/x//opt/aiwg-y"));
+        assert_eq!(expand("/a/${AIWG_HOME}/c").as_deref(), Ok("/a//opt/aiwg/c"));
+        assert_eq!(expand("/cost/$5"), Err("names $5, which is not set".to_string()));
+        assert_eq!(expand("/a/$").as_deref(), Ok("/a/$"));
+        assert_eq!(expand("~ada/x").as_deref(), Ok("~ada/x"));
+        assert!(expand("${HOME").is_err());
+    }
+
+    #[test]
+    fn non_object_sections_are_a_warning() {
+        let resolved = resolve(Some(json!([1])), Some(Value::Null));
+        assert_eq!(resolved.settings, Settings::default());
+        assert_eq!(resolved.warnings, ["the aiwg settings must be an object, not a list"]);
     }
 }

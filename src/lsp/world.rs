@@ -25,6 +25,9 @@ pub struct Folder {
     pub snapshot: Arc<Snapshot>,
     /// False until the cold index of the folder is complete.
     pub indexed: bool,
+    /// A folder made for files opened outside every workspace folder: it lists only those
+    /// files, reads nothing else, and publishes no diagnostics (it is nobody's project).
+    pub loose: bool,
 }
 
 /// The current text of an open document.
@@ -116,8 +119,9 @@ impl World {
         Some(DocView { folder: place.folder, id, text, line_index })
     }
 
-    /// The line index of any file of a folder, for converting target ranges.
-    pub fn line_index(&self, folder: usize, root: RootKind, path: &str) -> Option<Arc<LineIndex>> {
+    /// The line index of any file of a folder, for converting target ranges. Prefer
+    /// [`TargetIndexes`], which reads each file once per request.
+    fn line_index(&self, folder: usize, root: RootKind, path: &str) -> Option<Arc<LineIndex>> {
         let file = self.file_path(folder, root, path)?;
         if let Some(open) = lsp::Uri::from_file_path(&file).and_then(|uri| self.open.get(&uri)) {
             return Some(Arc::clone(&open.line_index));
@@ -129,4 +133,30 @@ impl World {
 /// A file's text for position conversion, or `None` when it is missing, huge or a folder.
 fn read_bounded(path: &Path) -> Option<String> {
     crate::loader::read_text(path, MAX_TARGET_BYTES).ok()
+}
+
+/// Line indexes of the files a request's answer points into, each read at most once.
+pub struct TargetIndexes<'w> {
+    world: &'w World,
+    cache: HashMap<(usize, RootKind, String), Option<Arc<LineIndex>>>,
+}
+
+impl<'w> TargetIndexes<'w> {
+    pub fn new(world: &'w World) -> TargetIndexes<'w> {
+        TargetIndexes { world, cache: HashMap::new() }
+    }
+
+    pub fn world(&self) -> &'w World {
+        self.world
+    }
+
+    pub fn get(&mut self, folder: usize, root: RootKind, path: &str) -> Option<Arc<LineIndex>> {
+        let key = (folder, root, path.to_string());
+        if let Some(found) = self.cache.get(&key) {
+            return found.clone();
+        }
+        let found = self.world.line_index(folder, root, path);
+        self.cache.insert(key, found.clone());
+        found
+    }
 }

@@ -103,6 +103,14 @@ pub struct Reference {
     pub bare: bool,
 }
 
+impl Reference {
+    /// Where the path is written: after the `@` (none for a bare path), before `#anchor`/`:line`.
+    pub fn path_range(&self) -> TextRange {
+        let start = self.range.start + usize::from(!self.bare);
+        TextRange::new(start, (start + self.path.len()).min(self.range.end))
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IdDeclarationSource {
     FileName,

@@ -51,6 +51,9 @@ pub enum AiwgRoot {
 pub struct Roots {
     pub workspace: Arc<PathSet>,
     pub aiwg: AiwgRoot,
+    /// Why there is no aiwg root although one was asked for (a setting naming no folder), so
+    /// that diagnostics can say it is invalid rather than not configured.
+    pub aiwg_problem: Option<Arc<str>>,
 }
 
 impl Roots {

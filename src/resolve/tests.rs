@@ -22,6 +22,7 @@ fn roots() -> Roots {
             "agentic/code/addons/aiwg-utils/prompts/core/orchestrator.md",
             "docs/references/REF-018-react-reasoning-acting.md",
         ])),
+        aiwg_problem: None,
     }
 }
 
@@ -101,6 +102,7 @@ fn workspace_that_is_the_aiwg_root() {
     let roots = Roots {
         workspace: set(&["agentic/code/frameworks/sdlc-complete/rules/thought-protocol.md", "README.md"]),
         aiwg: AiwgRoot::Workspace,
+        aiwg_problem: None,
     };
     let res = resolve(&roots, RootKind::Workspace, "README.md", "~/.local/share/ai-writing-guide/README.md");
     assert_eq!(show(res), "aiwg-root ws:README.md");
@@ -110,7 +112,7 @@ fn workspace_that_is_the_aiwg_root() {
 
 #[test]
 fn without_an_aiwg_root_framework_paths_dangle() {
-    let roots = Roots { workspace: set(&["README.md"]), aiwg: AiwgRoot::Missing };
+    let roots = Roots { workspace: set(&["README.md"]), aiwg: AiwgRoot::Missing, aiwg_problem: None };
     let res = resolve(&roots, RootKind::Workspace, "README.md", ".claude/rules/thought-protocol.md");
     assert_eq!(show(res), "dangling");
 }

@@ -1,0 +1,57 @@
+//! Code actions: the fixes diagnostics carry, offered where the editor asks, and "fix all" for a
+//! document (every preferred fix whose edits do not collide).
+
+use crate::analysis::change::{ChangeSet, FileChange};
+use crate::analysis::diagnostics::Diagnostic;
+use crate::text::TextRange;
+
+/// One offer of a quick fix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeAction {
+    pub title: String,
+    /// The diagnostic it repairs.
+    pub diagnostic: Diagnostic,
+    pub changes: ChangeSet,
+    pub preferred: bool,
+}
+
+/// The fixes of the diagnostics that touch `range` (a cursor is an empty range), in the order of
+/// the diagnostics and, within one, of its fixes.
+pub fn code_actions(diagnostics: &[Diagnostic], range: TextRange) -> Vec<CodeAction> {
+    diagnostics
+        .iter()
+        .filter(|d| d.range.start <= range.end && range.start <= d.range.end)
+        .flat_map(|d| {
+            d.fixes.iter().map(move |fix| CodeAction {
+                title: fix.label.clone(),
+                diagnostic: d.clone(),
+                changes: fix.changes.clone(),
+                preferred: fix.preferred,
+            })
+        })
+        .collect()
+}
+
+/// Every preferred fix of a document in one change set. A fix whose edits overlap one already
+/// taken is left for a second run, so the result always applies cleanly.
+pub fn fix_all(diagnostics: &[Diagnostic]) -> ChangeSet {
+    let mut all = ChangeSet::default();
+    let mut taken: Vec<TextRange> = Vec::new();
+    for fix in diagnostics.iter().flat_map(|d| &d.fixes).filter(|f| f.preferred) {
+        let ranges: Vec<TextRange> = fix
+            .changes
+            .changes
+            .iter()
+            .flat_map(|c| match c {
+                FileChange::Edit { edits, .. } => edits.iter().map(|e| e.range).collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        let collides = ranges.iter().any(|r| taken.iter().any(|t| r.start < t.end && t.start < r.end));
+        if !collides {
+            taken.extend(ranges);
+            all.extend(fix.changes.clone());
+        }
+    }
+    all
+}

@@ -1,0 +1,193 @@
+//! One function per request: convert the client's parameters, call one core function on the
+//! published [`World`], convert the answer. They run on blocking threads (see
+//! [`super::server`]), never touch the host, and read files only to convert positions in
+//! targets.
+
+use tower_lsp_server::ls_types as lsp;
+
+use crate::analysis::{Cancel, Cancelled, code_actions, completion, definition, hover, links, references, symbols};
+use crate::lsp::capabilities::ClientSupport;
+use crate::lsp::world::{DocView, TargetIndexes, World};
+use crate::lsp::{from_proto, publish, to_proto};
+
+/// What a handler may need beside the world and its parameters.
+pub struct RequestContext {
+    pub support: ClientSupport,
+    /// Set when the client cancels the request.
+    pub cancel: Cancel,
+}
+
+/// The document and byte offset of a position.
+fn locate(world: &World, params: &lsp::TextDocumentPositionParams) -> Option<(DocView, usize)> {
+    let view = world.doc(&params.text_document.uri)?;
+    let offset = from_proto::offset(&view.line_index, params.position, world.encoding);
+    Some((view, offset))
+}
+
+pub fn hover(world: &World, _: &RequestContext, params: lsp::HoverParams) -> Option<lsp::Hover> {
+    let (view, offset) = locate(world, &params.text_document_position_params)?;
+    let found = hover::hover(&world.folders[view.folder].snapshot, view.id, offset)?;
+    Some(lsp::Hover {
+        contents: lsp::HoverContents::Markup(to_proto::markdown(found.markdown)),
+        range: Some(to_proto::range(&view.line_index, found.range, world.encoding)),
+    })
+}
+
+/// Every target, as location links when the client takes them (`linkSupport`), else as plain
+/// locations.
+pub fn definition(
+    world: &World,
+    context: &RequestContext,
+    params: lsp::GotoDefinitionParams,
+) -> Option<lsp::GotoDefinitionResponse> {
+    let (view, offset) = locate(world, &params.text_document_position_params)?;
+    let found = definition::definition(&world.folders[view.folder].snapshot, view.id, offset)?;
+    let origin = to_proto::range(&view.line_index, found.origin, world.encoding);
+    let mut targets = TargetIndexes::new(world);
+    let links: Vec<lsp::LocationLink> = found
+        .targets
+        .iter()
+        .filter_map(|t| to_proto::location_link(&mut targets, view.folder, Some(origin), t))
+        .collect();
+    if links.is_empty() {
+        return None;
+    }
+    Some(if context.support.definition_links {
+        lsp::GotoDefinitionResponse::Link(links)
+    } else {
+        lsp::GotoDefinitionResponse::Array(links.into_iter().map(to_proto::link_to_location).collect())
+    })
+}
+
+pub fn references(world: &World, _: &RequestContext, params: lsp::ReferenceParams) -> Option<Vec<lsp::Location>> {
+    let (view, offset) = locate(world, &params.text_document_position)?;
+    let include = params.context.include_declaration;
+    let found = references::references(&world.folders[view.folder].snapshot, view.id, offset, include);
+    let mut targets = TargetIndexes::new(world);
+    Some(found.iter().filter_map(|l| to_proto::location(&mut targets, view.folder, l)).collect())
+}
+
+pub fn completion(world: &World, _: &RequestContext, params: lsp::CompletionParams) -> Option<lsp::CompletionResponse> {
+    let (view, offset) = locate(world, &params.text_document_position)?;
+    let snapshot = &world.folders[view.folder].snapshot;
+    let items = completion::completion(snapshot, view.id, &view.text, offset);
+    let items: Vec<lsp::CompletionItem> =
+        items.into_iter().map(|item| to_proto::completion_item(&view.line_index, item, world.encoding)).collect();
+    Some(lsp::CompletionResponse::List(lsp::CompletionList { is_incomplete: true, items }))
+}
+
+pub fn document_links(
+    world: &World,
+    _: &RequestContext,
+    params: lsp::DocumentLinkParams,
+) -> Option<Vec<lsp::DocumentLink>> {
+    let view = world.doc(&params.text_document.uri)?;
+    let found = links::document_links(&world.folders[view.folder].snapshot, view.id);
+    let mut targets = TargetIndexes::new(world);
+    let links = found
+        .into_iter()
+        .filter_map(|link| {
+            let target = to_proto::location_link(&mut targets, view.folder, None, &link.target)?;
+            let mut uri = target.target_uri.as_str().to_string();
+            // `file:///x.md#L12` is how VS Code and Neovim open a link at a line.
+            if target.target_selection_range != lsp::Range::default() {
+                uri.push_str(&format!("#L{}", target.target_selection_range.start.line + 1));
+            }
+            Some(lsp::DocumentLink {
+                range: to_proto::range(&view.line_index, link.range, world.encoding),
+                target: uri.parse().ok().or(Some(target.target_uri)),
+                tooltip: Some(link.tooltip),
+                data: None,
+            })
+        })
+        .collect();
+    Some(links)
+}
+
+pub fn document_symbols(
+    world: &World,
+    _: &RequestContext,
+    params: lsp::DocumentSymbolParams,
+) -> Option<lsp::DocumentSymbolResponse> {
+    let view = world.doc(&params.text_document.uri)?;
+    let found = symbols::document_symbols(&world.folders[view.folder].snapshot, view.id);
+    let symbols = found.into_iter().map(|s| to_proto::document_symbol(&view.line_index, s, world.encoding)).collect();
+    Some(lsp::DocumentSymbolResponse::Nested(symbols))
+}
+
+pub fn workspace_symbols(
+    world: &World,
+    context: &RequestContext,
+    params: lsp::WorkspaceSymbolParams,
+) -> Result<Option<lsp::WorkspaceSymbolResponse>, Cancelled> {
+    let mut out = Vec::new();
+    let mut targets = TargetIndexes::new(world);
+    for (index, folder) in world.folders.iter().enumerate() {
+        for symbol in symbols::workspace_symbols(&folder.snapshot, &params.query, &context.cancel)? {
+            let Some(uri) = world.uri(index, symbol.root, &symbol.path) else { continue };
+            let range = match symbol.range {
+                Some(range) => targets
+                    .get(index, symbol.root, &symbol.path)
+                    .map(|i| to_proto::range(&i, range, world.encoding))
+                    .unwrap_or_default(),
+                None => lsp::Range::default(),
+            };
+            out.push(to_proto::workspace_symbol(&symbol, lsp::Location { uri, range }));
+        }
+    }
+    Ok(Some(lsp::WorkspaceSymbolResponse::Flat(out)))
+}
+
+/// Quick fixes from the fixes the document's diagnostics carry, where the editor asks.
+pub fn code_actions(
+    world: &World,
+    context: &RequestContext,
+    params: lsp::CodeActionParams,
+) -> Option<lsp::CodeActionResponse> {
+    let wants_quickfix =
+        params.context.only.as_ref().is_none_or(|only| {
+            only.iter().any(|kind| lsp::CodeActionKind::QUICKFIX.as_str().starts_with(kind.as_str()))
+        });
+    if !wants_quickfix {
+        return None;
+    }
+    let (view, diagnostics) = publish::core_diagnostics(world, &params.text_document.uri)?;
+    let range = from_proto::text_range(&view.line_index, params.range, world.encoding);
+    let mut targets = TargetIndexes::new(world);
+    let actions = code_actions::code_actions(&diagnostics, range)
+        .iter()
+        .filter_map(|action| {
+            to_proto::code_action(&mut targets, view.folder, &view.line_index, action, context.support.edits)
+        })
+        .map(lsp::CodeActionOrCommand::CodeAction)
+        .collect();
+    Some(actions)
+}
+
+/// Every preferred fix of a document as one edit (the `aiwg.fixAll` command); `None` for a
+/// document that is not indexed, an empty edit when there is nothing to fix.
+pub fn fix_all(world: &World, support: &ClientSupport, uri: &lsp::Uri) -> Option<(usize, lsp::WorkspaceEdit)> {
+    let (view, diagnostics) = publish::core_diagnostics(world, uri)?;
+    let changes = code_actions::fix_all(&diagnostics);
+    let count = changes.changes.iter().map(|c| match c {
+        crate::analysis::FileChange::Edit { edits, .. } => edits.len(),
+        _ => 1,
+    });
+    let count = count.sum();
+    let mut targets = TargetIndexes::new(world);
+    Some((count, to_proto::workspace_edit(&mut targets, view.folder, &changes, support.edits)?))
+}
+
+pub fn pull_diagnostics(
+    world: &World,
+    _: &RequestContext,
+    params: lsp::DocumentDiagnosticParams,
+) -> lsp::DocumentDiagnosticReportResult {
+    let items = publish::document_diagnostics(world, &params.text_document.uri).unwrap_or_default();
+    lsp::DocumentDiagnosticReportResult::Report(lsp::DocumentDiagnosticReport::Full(
+        lsp::RelatedFullDocumentDiagnosticReport {
+            related_documents: None,
+            full_document_diagnostic_report: lsp::FullDocumentDiagnosticReport { result_id: None, items },
+        },
+    ))
+}

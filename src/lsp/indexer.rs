@@ -1,0 +1,237 @@
+//! Every disk read the server makes for its index happens here, off the writer thread: the cold
+//! index of a folder (one thread per folder: the listing first, then the documents in batches
+//! with progress) and a disk worker for the small reads that changes need (a file the editor
+//! opened or closed, files the watcher reported, provenance checksums, the root for a file opened
+//! without a workspace). Results go back to the writer as [`Internal`] messages, tagged with the
+//! folder and generation they were asked for, so the writer can drop stale ones.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender};
+
+use tokio::sync::mpsc::UnboundedSender;
+use tower_lsp_server::ls_types as lsp;
+use tracing::{info, warn};
+
+use crate::loader::{self, AiwgRootPlace, LoadOptions, LoadedTree};
+use crate::lsp::host::{Event, Internal, InternalSender};
+use crate::lsp::settings::{AiwgRootSetting, Settings};
+use crate::resolve::{AiwgRoot, PathSet, RootKind, Roots};
+use crate::workspace::{Document, FileRole};
+
+/// How long the indexer gathers documents before handing them to the writer.
+const INDEX_BATCH_INTERVAL: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Which folder and which of its indexings a job is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FolderTag {
+    pub root: PathBuf,
+    pub generation: u64,
+}
+
+/// Small reads for the writer, done in the order asked.
+pub enum DiskJob {
+    /// The project root of a file opened when the editor named no workspace folder.
+    FindRoot { uri: lsp::Uri, file: PathBuf },
+    /// Whether an opened file exists on disk, so that references to it resolve.
+    Stat { folder: FolderTag, path: String },
+    /// A document's text on disk after the editor closed it.
+    ReadBack { folder: FolderTag, root: RootKind, base: PathBuf, path: String },
+    /// Files and folders the watcher reported created or changed.
+    Load { folder: FolderTag, paths: Vec<String>, options: LoadOptions },
+    /// Checksums of the files provenance records describe.
+    Digests { folder: FolderTag, paths: Vec<String> },
+}
+
+/// What a [`DiskJob`] found.
+pub enum DiskResult {
+    Root { uri: lsp::Uri, root: Option<PathBuf> },
+    Stat { folder: FolderTag, path: String, exists: bool },
+    ReadBack { folder: FolderTag, root: RootKind, path: String, doc: Option<Box<Document>> },
+    Loaded { folder: FolderTag, entries: Vec<Loaded> },
+    Digests { folder: FolderTag, digests: Vec<(String, Option<String>)> },
+}
+
+/// One reported path, read.
+pub enum Loaded {
+    /// A new folder and everything under it.
+    Dir { path: String, tree: LoadedTree },
+    /// A file; `doc` is `None` for files that are only listed or could not be read.
+    File { path: String, doc: Option<Box<Document>> },
+    /// Gone again, outside the folder through a link, or excluded.
+    Missing { path: String },
+}
+
+/// Starts the disk worker; it stops when the returned sender is dropped.
+pub fn spawn_disk_worker(internal: InternalSender) -> Sender<DiskJob> {
+    let (jobs, receiver) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new().name("aiwg-disk".into()).spawn(move || run_disk(receiver, internal));
+    if let Err(err) = spawned {
+        tracing::error!("cannot start the disk worker: {err}");
+    }
+    jobs
+}
+
+fn run_disk(jobs: Receiver<DiskJob>, internal: InternalSender) {
+    while let Ok(job) = jobs.recv() {
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| disk_job(job)));
+        match result {
+            Ok(result) => internal.send(Internal::Disk(Box::new(result))),
+            // The writer counts jobs in flight; it must hear back even when one fails.
+            Err(_) => internal.send(Internal::DiskFailed),
+        }
+    }
+}
+
+fn disk_job(job: DiskJob) -> DiskResult {
+    match job {
+        DiskJob::FindRoot { uri, file } => DiskResult::Root { uri, root: loader::fallback_root(&file) },
+        DiskJob::Stat { folder, path } => {
+            let exists = loader::inside_root(&folder.root, &path).is_some_and(|file| file.is_file());
+            DiskResult::Stat { folder, path, exists }
+        }
+        DiskJob::ReadBack { folder, root, base, path } => {
+            let doc = loader::inside_root(&base, &path).and_then(|file| {
+                let text = loader::read_text(&file, LoadOptions::default().max_document_bytes).ok()?;
+                crate::workspace::document_from_text(&path, root, &text).map(Box::new)
+            });
+            DiskResult::ReadBack { folder, root, path, doc }
+        }
+        DiskJob::Load { folder, paths, options } => {
+            let excludes = loader::exclude_set(&options.excludes);
+            let entries = paths
+                .into_iter()
+                .map(|path| {
+                    let file = loader::inside_root(&folder.root, &path);
+                    match file {
+                        Some(file) if !loader::is_excluded(&path, &excludes) && file.is_dir() => {
+                            Loaded::Dir { tree: loader::walk(&file, &options), path }
+                        }
+                        Some(file) if file.is_file() => {
+                            let doc = match loader::load_document(&folder.root, &path, RootKind::Workspace, &options) {
+                                Ok(doc) => doc.map(Box::new),
+                                Err(reason) => {
+                                    warn!("not indexing {path}: {reason}");
+                                    None
+                                }
+                            };
+                            Loaded::File { path, doc }
+                        }
+                        _ => Loaded::Missing { path },
+                    }
+                })
+                .collect();
+            DiskResult::Loaded { folder, entries }
+        }
+        DiskJob::Digests { folder, paths } => {
+            DiskResult::Digests { digests: loader::digests_of(&folder.root, paths), folder }
+        }
+    }
+}
+
+/// Loads a folder in the background: the listing first (so references resolve at once), then
+/// the documents in batches, with progress.
+pub fn spawn_index(folder: FolderTag, settings: Settings, internal: InternalSender, events: UnboundedSender<Event>) {
+    let _ = events.send(Event::IndexStarted { root: folder.root.clone() });
+    let spawned = std::thread::Builder::new()
+        .name("aiwg-indexer".into())
+        .spawn(move || index_folder(folder, settings, internal, events));
+    if let Err(err) = spawned {
+        warn!("cannot start the indexer: {err}");
+    }
+}
+
+/// The aiwg root for a folder, and why there is none when there is none.
+fn choose_aiwg_root(settings: &Settings, root: &Path) -> (AiwgRootPlace, Option<String>) {
+    match &settings.aiwg_root.value {
+        AiwgRootSetting::Invalid(why) => (AiwgRootPlace::Missing, Some(why.clone())),
+        setting => {
+            let path = match setting {
+                AiwgRootSetting::Path(path) => Some(path.as_path()),
+                _ => None,
+            };
+            let choice = loader::discover_aiwg_root(path, root);
+            info!("aiwg root for {}: {:?}", root.display(), choice);
+            let place = loader::place_aiwg_root(choice.as_ref(), root);
+            let problem = match (&place, path) {
+                (AiwgRootPlace::Missing, Some(path)) => {
+                    Some(format!("the aiwgRoot setting names `{}`, which is not a folder", path.display()))
+                }
+                _ => None,
+            };
+            (place, problem)
+        }
+    }
+}
+
+fn index_folder(folder: FolderTag, settings: Settings, internal: InternalSender, events: UnboundedSender<Event>) {
+    let started = std::time::Instant::now();
+    let root = folder.root.clone();
+    let options = LoadOptions { excludes: settings.exclude.value.clone(), ..LoadOptions::default() };
+    let tree = loader::walk(&root, &options);
+    let aiwg_options = LoadOptions { read_code: false, ..options.clone() };
+    let (place, problem) = choose_aiwg_root(&settings, &root);
+    let (aiwg, aiwg_tree, aiwg_path) = match place {
+        AiwgRootPlace::Missing => (AiwgRoot::Missing, None, None),
+        AiwgRootPlace::Workspace => (AiwgRoot::Workspace, None, None),
+        AiwgRootPlace::External(path) => {
+            let tree = loader::walk(&path, &aiwg_options);
+            let set = Arc::new(PathSet::new(tree.files.clone(), tree.dirs.clone()));
+            (AiwgRoot::External(set), Some(tree), Some(path))
+        }
+    };
+    let roots = Roots {
+        workspace: Arc::new(PathSet::new(tree.files.clone(), tree.dirs.clone())),
+        aiwg,
+        aiwg_problem: problem.map(Into::into),
+    };
+    let count =
+        |files: &[String], read_code| files.iter().filter(|f| FileRole::of(f, read_code) != FileRole::Listed).count();
+    let total = count(&tree.files, true) + aiwg_tree.as_ref().map_or(0, |t| count(&t.files, false));
+    internal.send(Internal::Listing {
+        folder: folder.clone(),
+        roots,
+        files: tree.files.clone(),
+        dirs: tree.dirs.clone(),
+        aiwg_root: aiwg_path.clone(),
+    });
+    let mut offset = 0;
+    let mut documents = 0;
+    let mut trees: Vec<(&Path, RootKind, &[String], &LoadOptions)> =
+        vec![(&root, RootKind::Workspace, &tree.files, &options)];
+    if let (Some(path), Some(tree)) = (&aiwg_path, &aiwg_tree) {
+        trees.push((path, RootKind::Aiwg, &tree.files, &aiwg_options));
+    }
+    // Each batch the writer applies copies the snapshot's indexes once, so batches are
+    // gathered for a while rather than sent as the readers finish them: a 10,000-document
+    // workspace then costs a handful of copies instead of one per 64 documents.
+    let pending: std::sync::Mutex<(Vec<Document>, std::time::Instant)> =
+        std::sync::Mutex::new((Vec::new(), std::time::Instant::now()));
+    let flush = |pending: &mut (Vec<Document>, std::time::Instant)| {
+        if !pending.0.is_empty() {
+            let docs = std::mem::take(&mut pending.0);
+            internal.send(Internal::Documents { folder: folder.clone(), docs });
+        }
+        pending.1 = std::time::Instant::now();
+    };
+    let recorded: std::sync::Mutex<Vec<String>> = std::sync::Mutex::default();
+    for (base, kind, files, options) in trees {
+        let read = std::sync::atomic::AtomicUsize::new(0);
+        loader::stream_documents(base, kind, files, options, &|docs, _skipped, done, _| {
+            read.fetch_add(docs.len(), std::sync::atomic::Ordering::Relaxed);
+            recorded.lock().unwrap_or_else(|e| e.into_inner()).extend(loader::recorded_artifacts(&docs));
+            let mut pending = pending.lock().unwrap_or_else(|e| e.into_inner());
+            pending.0.extend(docs);
+            if pending.1.elapsed() >= INDEX_BATCH_INTERVAL {
+                flush(&mut pending);
+            }
+            drop(pending);
+            let _ = events.send(Event::IndexProgress { root: root.clone(), done: offset + done, total });
+        });
+        offset += count(files, options.read_code);
+        documents += read.into_inner();
+    }
+    flush(&mut pending.lock().unwrap_or_else(|e| e.into_inner()));
+    let digests = loader::digests_of(&root, recorded.into_inner().unwrap_or_else(|e| e.into_inner()));
+    internal.send(Internal::Indexed { folder, documents, elapsed: started.elapsed(), digests });
+}

@@ -1,0 +1,275 @@
+//! Core values to LSP types: byte offsets to positions (through [`LineIndex`], in the negotiated
+//! encoding), diagnostics, completion items, symbols, navigation targets, change sets to
+//! `WorkspaceEdit`s and code actions. With [`super::from_proto`] the only place positions are
+//! converted.
+
+use tower_lsp_server::ls_types as lsp;
+
+use crate::analysis::code_actions::CodeAction;
+use crate::analysis::completion::{CompletionItem, CompletionKind};
+use crate::analysis::navigation::{Location, NavigationTarget, Spot};
+use crate::analysis::symbols::{DocumentSymbol, WorkspaceSymbol};
+use crate::analysis::{ChangeSet, FileChange};
+use crate::analysis::{Diagnostic, Severity};
+use crate::lsp::world::TargetIndexes;
+use crate::model::ArtifactKind;
+use crate::text::{LineIndex, PositionEncoding, TextRange};
+
+pub fn encoding_kind(encoding: PositionEncoding) -> lsp::PositionEncodingKind {
+    match encoding {
+        PositionEncoding::Utf8 => lsp::PositionEncodingKind::UTF8,
+        PositionEncoding::Utf16 => lsp::PositionEncodingKind::UTF16,
+        PositionEncoding::Utf32 => lsp::PositionEncodingKind::UTF32,
+    }
+}
+
+pub fn position(index: &LineIndex, offset: usize, encoding: PositionEncoding) -> lsp::Position {
+    let lc = index.line_col(offset, encoding);
+    lsp::Position { line: lc.line, character: lc.col }
+}
+
+pub fn range(index: &LineIndex, range: TextRange, encoding: PositionEncoding) -> lsp::Range {
+    lsp::Range { start: position(index, range.start, encoding), end: position(index, range.end, encoding) }
+}
+
+pub fn severity(severity: Severity) -> lsp::DiagnosticSeverity {
+    match severity {
+        Severity::Error => lsp::DiagnosticSeverity::ERROR,
+        Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+        Severity::Information => lsp::DiagnosticSeverity::INFORMATION,
+        Severity::Hint => lsp::DiagnosticSeverity::HINT,
+    }
+}
+
+pub fn diagnostic(index: &LineIndex, d: &Diagnostic, encoding: PositionEncoding) -> lsp::Diagnostic {
+    lsp::Diagnostic {
+        range: range(index, d.range, encoding),
+        severity: Some(severity(d.severity)),
+        code: Some(lsp::NumberOrString::String(d.code.as_str().to_string())),
+        source: Some("aiwg".to_string()),
+        message: d.message.clone(),
+        ..lsp::Diagnostic::default()
+    }
+}
+
+pub fn markdown(value: String) -> lsp::MarkupContent {
+    lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value }
+}
+
+pub fn completion_item(index: &LineIndex, item: CompletionItem, encoding: PositionEncoding) -> lsp::CompletionItem {
+    let kind = match item.kind {
+        CompletionKind::File => lsp::CompletionItemKind::FILE,
+        CompletionKind::Folder => lsp::CompletionItemKind::FOLDER,
+        CompletionKind::Heading => lsp::CompletionItemKind::REFERENCE,
+        CompletionKind::Id => lsp::CompletionItemKind::CONSTANT,
+    };
+    lsp::CompletionItem {
+        label: item.label,
+        kind: Some(kind),
+        detail: item.detail,
+        documentation: item.documentation.map(|doc| lsp::Documentation::MarkupContent(markdown(doc))),
+        sort_text: Some(item.sort_text),
+        filter_text: item.filter_text,
+        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
+            range: range(index, item.replace, encoding),
+            new_text: item.insert_text,
+        })),
+        ..lsp::CompletionItem::default()
+    }
+}
+
+#[allow(deprecated)] // `DocumentSymbol::deprecated` must be spelled out.
+pub fn document_symbol(index: &LineIndex, symbol: DocumentSymbol, encoding: PositionEncoding) -> lsp::DocumentSymbol {
+    lsp::DocumentSymbol {
+        name: if symbol.name.is_empty() { "(empty heading)".to_string() } else { symbol.name },
+        detail: Some(format!("h{}", symbol.level)),
+        kind: lsp::SymbolKind::STRING,
+        tags: None,
+        deprecated: None,
+        range: range(index, symbol.range, encoding),
+        selection_range: range(index, symbol.selection_range, encoding),
+        children: Some(symbol.children.into_iter().map(|c| document_symbol(index, c, encoding)).collect()),
+    }
+}
+
+pub fn symbol_kind(kind: ArtifactKind) -> lsp::SymbolKind {
+    match kind {
+        ArtifactKind::Adr => lsp::SymbolKind::EVENT,
+        ArtifactKind::UseCase | ArtifactKind::TestCase => lsp::SymbolKind::FUNCTION,
+        ArtifactKind::Nfr => lsp::SymbolKind::PROPERTY,
+        ArtifactKind::ResearchRef => lsp::SymbolKind::KEY,
+        ArtifactKind::Risk | ArtifactKind::ThreatModel => lsp::SymbolKind::ENUM_MEMBER,
+        ArtifactKind::ProvenanceRecord => lsp::SymbolKind::OBJECT,
+        ArtifactKind::Agent => lsp::SymbolKind::CLASS,
+        ArtifactKind::Command | ArtifactKind::Skill => lsp::SymbolKind::METHOD,
+        ArtifactKind::Rule | ArtifactKind::Template => lsp::SymbolKind::INTERFACE,
+        ArtifactKind::Other => lsp::SymbolKind::FILE,
+    }
+}
+
+#[allow(deprecated)] // `SymbolInformation::deprecated` must be spelled out.
+pub fn workspace_symbol(symbol: &WorkspaceSymbol, location: lsp::Location) -> lsp::SymbolInformation {
+    lsp::SymbolInformation {
+        name: symbol.name.clone(),
+        kind: symbol_kind(symbol.kind),
+        tags: None,
+        deprecated: None,
+        location,
+        container_name: Some(match &symbol.detail {
+            Some(status) => format!("{} · {status}", symbol.kind.label()),
+            None => symbol.kind.label().to_string(),
+        }),
+    }
+}
+
+/// A navigation target as an LSP location link; positions in the target come from its text.
+pub fn location_link(
+    targets: &mut TargetIndexes<'_>,
+    folder: usize,
+    origin: Option<lsp::Range>,
+    target: &NavigationTarget,
+) -> Option<lsp::LocationLink> {
+    let world = targets.world();
+    let uri = world.uri(folder, target.root, &target.path)?;
+    let zero = lsp::Range::default();
+    let (range, selection) = if target.is_dir {
+        (zero, zero)
+    } else {
+        match &target.focus {
+            Spot::File => (zero, zero),
+            Spot::Line(line) => {
+                let position = lsp::Position { line: *line, character: 0 };
+                let r = lsp::Range { start: position, end: position };
+                (r, r)
+            }
+            Spot::Range(focus) => {
+                let index = targets.get(folder, target.root, &target.path)?;
+                let selection = range(&index, *focus, world.encoding);
+                let full = target.full.map_or(selection, |full| range(&index, full, world.encoding));
+                (full, selection)
+            }
+        }
+    };
+    Some(lsp::LocationLink {
+        origin_selection_range: origin,
+        target_uri: uri,
+        target_range: range,
+        target_selection_range: selection,
+    })
+}
+
+/// A location link as a plain location, for clients without `linkSupport`.
+pub fn link_to_location(link: lsp::LocationLink) -> lsp::Location {
+    lsp::Location { uri: link.target_uri, range: link.target_selection_range }
+}
+
+pub fn location(targets: &mut TargetIndexes<'_>, folder: usize, location: &Location) -> Option<lsp::Location> {
+    let world = targets.world();
+    let uri = world.uri(folder, location.root, &location.path)?;
+    let index = targets.get(folder, location.root, &location.path)?;
+    Some(lsp::Location { uri, range: range(&index, location.range, world.encoding) })
+}
+
+/// What the client can apply, from `workspace.workspaceEdit` capabilities.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct EditSupport {
+    /// `documentChanges` (versioned edits, and file operations when below).
+    pub document_changes: bool,
+    pub create: bool,
+    pub rename: bool,
+}
+
+/// A change set as a `WorkspaceEdit`: `documentChanges` with the open documents' versions when
+/// the client supports it, plain `changes` otherwise. `None` when it needs a file operation the
+/// client cannot do (creating or renaming without `resourceOperations`).
+pub fn workspace_edit(
+    targets: &mut TargetIndexes<'_>,
+    folder: usize,
+    changes: &ChangeSet,
+    support: EditSupport,
+) -> Option<lsp::WorkspaceEdit> {
+    let world = targets.world();
+    let encoding = world.encoding;
+    let mut operations: Vec<lsp::DocumentChangeOperation> = Vec::new();
+    let mut plain: std::collections::HashMap<lsp::Uri, Vec<lsp::TextEdit>> = Default::default();
+    for change in &changes.changes {
+        match change {
+            FileChange::Edit { file, edits } => {
+                let uri = world.uri(folder, file.root, &file.path)?;
+                let index = targets.get(folder, file.root, &file.path)?;
+                let edits: Vec<lsp::TextEdit> = edits
+                    .iter()
+                    .map(|e| lsp::TextEdit { range: range(&index, e.range, encoding), new_text: e.new_text.clone() })
+                    .collect();
+                if support.document_changes {
+                    let version = world.open.get(&uri).map(|o| o.version);
+                    operations.push(lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
+                        text_document: lsp::OptionalVersionedTextDocumentIdentifier { uri, version },
+                        edits: edits.into_iter().map(lsp::OneOf::Left).collect(),
+                    }));
+                } else {
+                    plain.entry(uri).or_default().extend(edits);
+                }
+            }
+            FileChange::Create { file, content } => {
+                if !(support.document_changes && support.create) {
+                    return None;
+                }
+                let uri = world.uri(folder, file.root, &file.path)?;
+                let options = lsp::CreateFileOptions { overwrite: Some(false), ignore_if_exists: Some(true) };
+                operations.push(lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Create(lsp::CreateFile {
+                    uri: uri.clone(),
+                    options: Some(options),
+                    annotation_id: None,
+                })));
+                let start = lsp::Position::default();
+                operations.push(lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
+                    text_document: lsp::OptionalVersionedTextDocumentIdentifier { uri, version: None },
+                    edits: vec![lsp::OneOf::Left(lsp::TextEdit {
+                        range: lsp::Range { start, end: start },
+                        new_text: content.clone(),
+                    })],
+                }));
+            }
+            FileChange::Rename { from, to } => {
+                if !(support.document_changes && support.rename) {
+                    return None;
+                }
+                operations.push(lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Rename(lsp::RenameFile {
+                    old_uri: world.uri(folder, from.root, &from.path)?,
+                    new_uri: world.uri(folder, to.root, &to.path)?,
+                    options: Some(lsp::RenameFileOptions { overwrite: Some(false), ignore_if_exists: Some(false) }),
+                    annotation_id: None,
+                })));
+            }
+        }
+    }
+    Some(if support.document_changes {
+        lsp::WorkspaceEdit {
+            document_changes: Some(lsp::DocumentChanges::Operations(operations)),
+            ..Default::default()
+        }
+    } else {
+        lsp::WorkspaceEdit { changes: Some(plain), ..Default::default() }
+    })
+}
+
+/// A quick fix with its edit and the diagnostic it repairs.
+pub fn code_action(
+    targets: &mut TargetIndexes<'_>,
+    folder: usize,
+    index: &LineIndex,
+    action: &CodeAction,
+    support: EditSupport,
+) -> Option<lsp::CodeAction> {
+    let encoding = targets.world().encoding;
+    let edit = workspace_edit(targets, folder, &action.changes, support)?;
+    Some(lsp::CodeAction {
+        title: action.title.clone(),
+        kind: Some(lsp::CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![diagnostic(index, &action.diagnostic, encoding)]),
+        edit: Some(edit),
+        is_preferred: action.preferred.then_some(true),
+        ..Default::default()
+    })
+}
