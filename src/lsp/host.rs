@@ -127,6 +127,8 @@ impl InternalSender {
 pub struct HostProgress {
     pub applied: u64,
     pub settled: bool,
+    /// Every folder's cold index is complete.
+    pub indexed: bool,
 }
 
 /// What the host tells the async side.
@@ -222,7 +224,8 @@ pub fn spawn(
     events: UnboundedSender<Event>,
 ) -> (Sender<Msg>, tokio::sync::watch::Receiver<HostProgress>) {
     let (inbox, messages) = std::sync::mpsc::channel();
-    let (progress, progress_rx) = tokio::sync::watch::channel(HostProgress { applied: 0, settled: true });
+    let (progress, progress_rx) =
+        tokio::sync::watch::channel(HostProgress { applied: 0, settled: true, indexed: true });
     let internal = InternalSender(inbox.clone());
     let host = Host {
         folders: Vec::new(),
@@ -268,9 +271,11 @@ impl Host {
                 let _ = self.events.send(event);
             }
             let settled = self.disk_pending == 0 && self.folders.iter().all(|f| f.listed);
+            let indexed = self.folders.iter().all(|f| f.indexed);
             self.progress.send_modify(|p| {
                 p.applied += u64::from(from_client);
                 p.settled = settled;
+                p.indexed = indexed;
             });
             if shutdown {
                 break;

@@ -35,6 +35,11 @@ use crate::text::PositionEncoding;
 /// disk reads those changes asked for) before it answers from what there is.
 const CATCH_UP_LIMIT: Duration = Duration::from_secs(10);
 
+/// How long a request waits, after that, for the folders' cold index to complete: long enough
+/// for ten thousand documents, so early requests get whole answers (titles, backlinks), short
+/// enough that in a huge tree they answer from what is indexed so far.
+const INDEX_WAIT_LIMIT: Duration = Duration::from_secs(2);
+
 /// How long the server waits for the client to answer `workspace/configuration`.
 const CONFIGURATION_LIMIT: Duration = Duration::from_secs(10);
 
@@ -81,13 +86,18 @@ impl Backend {
 
     /// Waits until the host has applied every client change sent so far and has nothing left
     /// to read from the disk for them, so that a request sees the edits that preceded it and the
-    /// folders' listings. Bounded: a wedged host must not hang requests.
+    /// folders' listings; then, briefly, for indexing to finish. Bounded: a wedged host or a
+    /// huge tree must not hang requests.
     async fn caught_up(&self) {
         let target = self.changes.sent.load(Ordering::SeqCst);
         let mut progress = self.progress.clone();
         let wait = progress.wait_for(|p| p.applied >= target && p.settled);
         if tokio::time::timeout(CATCH_UP_LIMIT, wait).await.is_err() {
             warn!("answering from a world that lags the client's changes");
+        }
+        let indexed = progress.wait_for(|p| p.indexed);
+        if tokio::time::timeout(INDEX_WAIT_LIMIT, indexed).await.is_err() {
+            info!("answering while indexing goes on");
         }
     }
 

@@ -3,7 +3,7 @@
 //! messages, reads the server's output on its own thread, and answers the server's requests
 //! (`workspace/configuration`, progress and registration) so that the server never waits on us.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -30,6 +30,9 @@ pub struct Session {
     next_id: i64,
     settings: Value,
     pub root: PathBuf,
+    /// How to answer the server's requests, by method: a response body's `result` or `error`
+    /// member (`{"result": …}`), or `None` to never answer (a client that hangs).
+    pub answers: HashMap<String, Option<Value>>,
 }
 
 fn write_frame(stdin: &mut ChildStdin, message: &Value) {
@@ -95,6 +98,7 @@ impl Session {
             .env_remove("AIWG_ROOT")
             .env("HOME", root.join("no-home"))
             .env("AIWG_LSP_LOG", std::env::var("AIWG_LSP_LOG").unwrap_or_else(|_| "info".into()))
+            .env("AIWG_LSP_TEST_COMMANDS", "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(server_log())
@@ -105,7 +109,16 @@ impl Session {
         let inbox = Arc::new(Inbox::default());
         let reader_inbox = Arc::clone(&inbox);
         std::thread::spawn(move || read_frames(stdout, reader_inbox));
-        Session { child, stdin, inbox, seen: Vec::new(), next_id: 1, settings, root: root.to_path_buf() }
+        Session {
+            child,
+            stdin,
+            inbox,
+            seen: Vec::new(),
+            next_id: 1,
+            settings,
+            root: root.to_path_buf(),
+            answers: HashMap::new(),
+        }
     }
 
     /// Sends `initialize` (for the session's root as the workspace folder, or with no root at
@@ -149,11 +162,17 @@ impl Session {
             if let Some(message) = messages.pop_front() {
                 drop(messages);
                 if message.get("method").is_some() && message.get("id").is_some() {
-                    let result = match message["method"].as_str().unwrap() {
-                        "workspace/configuration" => json!([self.settings.clone()]),
-                        _ => Value::Null,
+                    let method = message["method"].as_str().unwrap();
+                    let answer = match self.answers.get(method) {
+                        Some(answer) => answer.clone(),
+                        None if method == "workspace/configuration" => Some(json!({"result": [self.settings.clone()]})),
+                        None => Some(json!({"result": null})),
                     };
-                    write_frame(&mut self.stdin, &json!({"jsonrpc": "2.0", "id": message["id"], "result": result}));
+                    if let Some(mut answer) = answer {
+                        answer["jsonrpc"] = json!("2.0");
+                        answer["id"] = message["id"].clone();
+                        write_frame(&mut self.stdin, &answer);
+                    }
                 }
                 self.seen.push(message.clone());
                 return Some(message);
@@ -167,9 +186,20 @@ impl Session {
     }
 
     pub fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.send_request(method, params);
+        self.response(id, method)
+    }
+
+    /// Sends a request without waiting; [`Session::response`] waits for its answer.
+    pub fn send_request(&mut self, method: &str, params: Value) -> i64 {
         let id = self.next_id;
         self.next_id += 1;
         write_frame(&mut self.stdin, &json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        id
+    }
+
+    /// Waits for the response to request `id`.
+    pub fn response(&mut self, id: i64, method: &str) -> Value {
         let deadline = Instant::now() + TIMEOUT;
         while let Some(message) = self.next_message(deadline) {
             if message["id"] == json!(id) && message.get("method").is_none() {
@@ -229,14 +259,25 @@ impl Session {
         let response = self.request("shutdown", Value::Null);
         assert!(response.get("error").is_none(), "{response}");
         self.notify("exit", Value::Null);
+        let status = self.wait_exit();
+        assert!(status.success(), "exit after shutdown is a clean exit: {status}");
+    }
+
+    /// Waits for the server process to end.
+    pub fn wait_exit(&mut self) -> std::process::ExitStatus {
         let deadline = Instant::now() + TIMEOUT;
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
-                assert!(status.success(), "exit after shutdown is a clean exit: {status}");
-                return;
+                return status;
             }
             assert!(Instant::now() < deadline, "the server did not exit");
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    /// Closes the server's stdin, as a client that goes away does.
+    pub fn close_stdin(&mut self) {
+        let (_, closed) = std::io::pipe().expect("a pipe");
+        let _ = std::mem::replace(&mut self.stdin, ChildStdin::from(std::os::fd::OwnedFd::from(closed)));
     }
 }
