@@ -59,16 +59,98 @@ fn the_core_is_pure() {
         }
         let text = std::fs::read_to_string(&file).expect("readable file");
         // Unit tests sit at the end of a file, after `#[cfg(test)]`, and may read fixtures.
-        for (n, line) in text.lines().enumerate().take_while(|(_, l)| l.trim() != "#[cfg(test)]") {
-            let code = line.split("//").next().unwrap_or("");
+        let code: Vec<&str> = text
+            .lines()
+            .take_while(|l| l.trim() != "#[cfg(test)]")
+            .map(|line| line.split("//").next().unwrap_or(""))
+            .collect();
+        for (n, line) in code.iter().enumerate() {
             for word in FORBIDDEN {
-                if code.contains(word) {
+                if line.contains(word) {
                     offences.push(format!("{rel}:{}: {word}", n + 1));
                 }
             }
         }
+        // Grouped imports (`use std::{fs as f};`, over several lines) name no forbidden path
+        // in one piece: expand them.
+        for path in use_paths(&code.join("\n")) {
+            if let Some(word) = FORBIDDEN.iter().find(|w| path == **w || path.starts_with(&format!("{w}::"))) {
+                offences.push(format!("{rel}: use {path} ({word})"));
+            }
+        }
     }
     assert!(offences.is_empty(), "the core uses edge-only APIs: {offences:#?}");
+}
+
+/// Every path a file's `use` declarations import, groups expanded and renames dropped:
+/// `use std::{fs as f, io::{self, Read}};` gives `std::fs`, `std::io::self`, `std::io::Read`.
+fn use_paths(code: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = code;
+    while let Some(start) = rest.find("use ") {
+        let preceded_by_word = rest[..start].chars().last().is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let Some(end) = rest[start..].find(';') else { break };
+        if !preceded_by_word {
+            let tree = squeeze_spaces(&rest[start + 4..start + end]);
+            expand_use("", &tree, &mut out);
+        }
+        rest = &rest[start + end + 1..];
+    }
+    out
+}
+
+/// White space dropped except a single space between two words (`fs as f`).
+fn squeeze_spaces(text: &str) -> String {
+    let mut out = String::new();
+    let mut pending_space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            pending_space = true;
+            continue;
+        }
+        let word = |c: char| c.is_alphanumeric() || c == '_';
+        if pending_space && out.chars().last().is_some_and(word) && word(c) {
+            out.push(' ');
+        }
+        pending_space = false;
+        out.push(c);
+    }
+    out
+}
+
+fn expand_use(prefix: &str, tree: &str, out: &mut Vec<String>) {
+    let tree = tree.trim_start_matches("::");
+    match tree.find('{') {
+        Some(open) if tree.ends_with('}') => {
+            let base = format!("{prefix}{}", &tree[..open]);
+            let inner = &tree[open + 1..tree.len() - 1];
+            let mut depth = 0;
+            let mut item_start = 0;
+            for (i, c) in inner.char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' => depth -= 1,
+                    ',' if depth == 0 => {
+                        expand_use(&base, &inner[item_start..i], out);
+                        item_start = i + 1;
+                    }
+                    _ => {}
+                }
+            }
+            expand_use(&base, &inner[item_start..], out);
+        }
+        _ if !tree.is_empty() => {
+            let path = tree.split(" as ").next().unwrap_or(tree);
+            out.push(format!("{prefix}{path}").trim_end_matches("::").to_string());
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn grouped_imports_are_expanded() {
+    let code = "use std::{fs as _fs, io::{self, Read}};\npub use crate::x::{\n  base,\n  b as c,\n};\nfn used() {}";
+    assert_eq!(use_paths(code), ["std::fs", "std::io::self", "std::io::Read", "crate::x::base", "crate::x::b"]);
 }
 
 #[test]

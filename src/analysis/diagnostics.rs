@@ -279,9 +279,12 @@ fn dangling_fixes(snapshot: &Snapshot, doc: &Document, reference: &Reference) ->
     let path = reference.path.trim_end_matches('/');
     let file = FilePath { root: doc.root, path: doc.path.clone() };
     if let Some(only) = same_name_file(snapshot, doc, path) {
+        // Written as the literal stage reads it: from the document's project root when inside.
+        let project = snapshot.roots().project_dir(doc.root, &doc.path);
+        let written = only.strip_prefix(project).and_then(|p| p.strip_prefix('/')).unwrap_or(only);
         fixes.push(Fix {
-            label: format!("Change the reference to `{only}`"),
-            changes: ChangeSet::edit(file, reference.path_range(), only),
+            label: format!("Change the reference to `{written}`"),
+            changes: ChangeSet::edit(file, reference.path_range(), written),
             preferred: true,
         });
     }
@@ -330,14 +333,14 @@ fn title_from_name(path: &str) -> String {
     let stem = path.rsplit('/').next().unwrap_or(path).trim_end_matches(".md");
     let words: Vec<&str> = stem.split(['-', '_']).filter(|w| !w.is_empty()).collect();
     let mut title = String::new();
+    let is_id_part = |word: &str| word.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
     for (i, word) in words.iter().enumerate() {
-        let is_id_part = word.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+        let previous_id = i > 0 && is_id_part(words[i - 1]);
         if i > 0 {
             // Keep `ADR-012` together; the words after it are the title.
-            let previous_id = words[i - 1].chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
-            title.push(if previous_id && is_id_part { '-' } else { ' ' });
+            title.push(if previous_id && is_id_part(word) { '-' } else { ' ' });
         }
-        if i == 0 || is_id_part {
+        if i == 0 || previous_id || is_id_part(word) {
             let mut chars = word.chars();
             if let Some(first) = chars.next() {
                 title.extend(first.to_uppercase());
@@ -437,6 +440,52 @@ mod tests {
             }
         }
         expect.assert_eq(&out);
+    }
+
+    /// Every fix of every diagnostic, rendered as the change it makes.
+    fn check_fixes(fixture: &str, expect: Expect) {
+        let fixture = Fixture::parse(fixture);
+        let mut out = String::new();
+        for (id, _) in fixture.snapshot.workspace_documents() {
+            for d in diagnostics(&fixture.snapshot, id) {
+                for fix in &d.fixes {
+                    let text_of = |file: &FilePath| fixture.file_text(file.root, &file.path).to_string();
+                    let preferred = if fix.preferred { " (preferred)" } else { "" };
+                    out.push_str(&format!("{}{preferred}\n{}", fix.label, fix.changes.render(&text_of)));
+                }
+            }
+        }
+        expect.assert_eq(&out);
+    }
+
+    #[test]
+    fn dangling_references_carry_fixes() {
+        check_fixes(
+            r#"
+            //- /sub/.aiwg/architecture/sad.md
+            # SAD
+            //- /sub/docs/guide.md
+            # Guide
+            //- /sub/notes/a.md
+            # A
+            Moved: @docs/old/guide.md#setup. Planned: @.aiwg/architecture/ADR-012-use-redis.md.
+            Beside: @./b-side.md. Escaping: @../../../x.md. Not markdown: @src/missing.ts.
+            Deployed: @.claude/rules/none.md.
+            "#,
+            expect![[r#"
+                Change the reference to `docs/guide.md` (preferred)
+                edit /sub/notes/a.md "docs/old/guide.md" -> "docs/guide.md"
+                Create `sub/docs/old/guide.md`
+                create /sub/docs/old/guide.md
+                  | # Guide
+                Create `sub/.aiwg/architecture/ADR-012-use-redis.md`
+                create /sub/.aiwg/architecture/ADR-012-use-redis.md
+                  | # ADR-012 Use redis
+                Create `sub/notes/b-side.md`
+                create /sub/notes/b-side.md
+                  | # B side
+            "#]],
+        );
     }
 
     #[test]

@@ -93,10 +93,6 @@ impl LineIndex {
         self.len == 0
     }
 
-    pub fn line_count(&self) -> usize {
-        self.line_starts.len()
-    }
-
     /// Byte offset where `line` starts, clamped to the end of the text.
     pub fn line_start(&self, line: u32) -> usize {
         self.line_starts.get(line as usize).copied().unwrap_or(self.len) as usize

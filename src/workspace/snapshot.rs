@@ -197,11 +197,6 @@ impl Snapshot {
         self.digests.get(path).map(|d| &**d)
     }
 
-    /// Workspace paths that provenance records describe.
-    pub fn recorded_artifacts(&self) -> impl Iterator<Item = &str> {
-        self.provenance.keys().map(|k| &**k)
-    }
-
     /// Moves `id`'s contributions to the ID, backlink and provenance indexes from `old` to
     /// `new`, copying an index only when they differ.
     fn reindex_entry(&mut self, id: DocId, old: Option<&Entry>, new: Option<&Entry>) {
