@@ -306,10 +306,9 @@ fn quick_fixes_come_from_the_core_and_fix_all_applies_them_through_apply_edit() 
     session.shutdown();
 }
 
-#[test]
-fn a_long_command_shows_progress_and_stops_when_the_user_cancels_it() {
-    let (_dir, root) = notes_workspace();
-    let mut session = Session::start(&root, json!({}), capabilities());
+/// Starts the test-only countdown command (500 steps of 20 ms) and waits for its progress to
+/// begin, cancellable; returns the request's ID and the progress token.
+fn start_countdown(session: &mut Session) -> (i64, Value) {
     let id = session.send_request(
         "workspace/executeCommand",
         json!({"command": "aiwg.test.countdown", "arguments": [{"steps": 500, "stepMs": 20}]}),
@@ -317,15 +316,26 @@ fn a_long_command_shows_progress_and_stops_when_the_user_cancels_it() {
     let begin = session.wait_for("the countdown's progress", |m| {
         m["method"] == "$/progress" && m["params"]["value"]["title"] == "aiwg test countdown"
     });
-    assert_eq!(begin["params"]["value"]["cancellable"], true);
-    let token = begin["params"]["token"].clone();
+    assert_eq!(begin["params"]["value"]["cancellable"], true, "{begin}");
+    (id, begin["params"]["token"].clone())
+}
+
+fn wait_for_progress_end(session: &mut Session, token: &Value) {
+    session.wait_for("the end of the countdown's progress", |m| {
+        m["method"] == "$/progress" && m["params"]["token"] == *token && m["params"]["value"]["kind"] == "end"
+    });
+}
+
+#[test]
+fn a_long_command_shows_progress_and_stops_when_the_user_cancels_it() {
+    let (_dir, root) = notes_workspace();
+    let mut session = Session::start(&root, json!({}), capabilities());
+    let (id, token) = start_countdown(&mut session);
     session.notify("window/workDoneProgress/cancel", json!({"token": token}));
     let response = session.response(id, "workspace/executeCommand");
     assert_eq!(response["result"]["cancelled"], true, "{response}");
     assert!(response["result"]["completed"].as_u64().unwrap() < 500, "{response}");
-    session.wait_for("the end of the countdown's progress", |m| {
-        m["method"] == "$/progress" && m["params"]["token"] == token && m["params"]["value"]["kind"] == "end"
-    });
+    wait_for_progress_end(&mut session, &token);
     session.shutdown();
 }
 
@@ -333,20 +343,11 @@ fn a_long_command_shows_progress_and_stops_when_the_user_cancels_it() {
 fn cancel_request_stops_a_command_and_ends_its_progress() {
     let (_dir, root) = notes_workspace();
     let mut session = Session::start(&root, json!({}), capabilities());
-    let id = session.send_request(
-        "workspace/executeCommand",
-        json!({"command": "aiwg.test.countdown", "arguments": [{"steps": 500, "stepMs": 20}]}),
-    );
-    let begin = session.wait_for("the countdown's progress", |m| {
-        m["method"] == "$/progress" && m["params"]["value"]["title"] == "aiwg test countdown"
-    });
-    let token = begin["params"]["token"].clone();
+    let (id, token) = start_countdown(&mut session);
     session.notify("$/cancelRequest", json!({"id": id}));
     let response = session.response(id, "workspace/executeCommand");
     assert_eq!(response["error"]["code"], -32800, "{response}");
-    session.wait_for("the end of the countdown's progress", |m| {
-        m["method"] == "$/progress" && m["params"]["token"] == token && m["params"]["value"]["kind"] == "end"
-    });
+    wait_for_progress_end(&mut session, &token);
     session.shutdown();
 }
 

@@ -92,14 +92,20 @@ async function stopClient(): Promise<void> {
   }
 }
 
-/** The settings the server understands, sent as `initializationOptions`. */
+/**
+ * The user's own settings the server understands, sent as `initializationOptions`: user-level
+ * values only (`inspect().globalValue`), because the server trusts what arrives here. Workspace
+ * values reach it through `workspace/configuration` (`synchronize.configurationSection`), which
+ * the server applies on top but does not trust.
+ */
 function serverSettings(): Record<string, unknown> {
   const config = vscode.workspace.getConfiguration(SECTION);
+  const user = <T>(key: string): T | undefined => config.inspect<T>(key)?.globalValue;
   return {
-    aiwgRoot: config.get<string | null>('aiwgRoot') || null,
-    exclude: config.get<string[]>('exclude', []),
-    diagnostics: config.get<Record<string, string>>('diagnostics', {}),
-    diagnosticsDelayMs: config.get<number>('diagnosticsDelayMs', 100),
+    aiwgRoot: user<string>('aiwgRoot') || null,
+    exclude: user<string[]>('exclude') ?? [],
+    diagnostics: user<Record<string, string>>('diagnostics') ?? {},
+    diagnosticsDelayMs: user<number>('diagnosticsDelayMs') ?? 100,
     // VS Code pulls diagnostics (textDocument/diagnostic); asking for pull makes the server stop
     // pushing, so each diagnostic shows once.
     pullDiagnostics: true,
