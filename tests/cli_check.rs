@@ -123,3 +123,29 @@ fn the_check_covers_one_document_too() {
     assert_eq!(status, 1);
     assert!(stdout.contains("checked 1 document and"), "{stdout}");
 }
+
+#[test]
+fn an_aiwg_root_variable_naming_no_folder_is_reported_as_such() {
+    let output = Command::new(env!("CARGO_BIN_EXE_aiwg-lsp"))
+        .args(["check", "examples/demo", "--format", "json"])
+        .current_dir(crate_dir())
+        .env("AIWG_ROOT", "/nonexistent/aiwg")
+        .env("HOME", crate_dir().join("target/no-home"))
+        .output()
+        .expect("the binary runs");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("one JSON object");
+    let messages: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "no-aiwg-root")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert!(!messages.is_empty(), "{report}");
+    for message in messages {
+        assert!(
+            message.ends_with("the configured aiwg root ($AIWG_ROOT) is `/nonexistent/aiwg`, which is not a folder"),
+            "{message}"
+        );
+    }
+}

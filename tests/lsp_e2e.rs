@@ -7,24 +7,7 @@ mod support;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
-use support::lsp::Session;
-
-fn capabilities() -> Value {
-    json!({
-        "general": {"positionEncodings": ["utf-16"]},
-        "window": {"workDoneProgress": true},
-        "workspace": {
-            "configuration": true,
-            "workspaceFolders": true,
-            "didChangeWatchedFiles": {"dynamicRegistration": true},
-        },
-        "textDocument": {
-            "hover": {"contentFormat": ["markdown"]},
-            "definition": {"linkSupport": true},
-            "publishDiagnostics": {},
-        },
-    })
-}
+use support::lsp::{Session, capabilities};
 
 /// A copy of the demo workspace and the aiwg root, so tests may write files.
 fn demo_copy() -> (tempfile::TempDir, PathBuf, Value) {

@@ -11,26 +11,7 @@ mod support;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
-use support::lsp::Session;
-
-fn capabilities() -> Value {
-    json!({
-        "general": {"positionEncodings": ["utf-16"]},
-        "window": {"workDoneProgress": true},
-        "workspace": {
-            "configuration": true,
-            "applyEdit": true,
-            "workspaceEdit": {"documentChanges": true, "resourceOperations": ["create", "rename"]},
-            "workspaceFolders": true,
-            "didChangeWatchedFiles": {"dynamicRegistration": true},
-        },
-        "textDocument": {
-            "hover": {"contentFormat": ["markdown"]},
-            "definition": {"linkSupport": true},
-            "publishDiagnostics": {},
-        },
-    })
-}
+use support::lsp::{Session, capabilities};
 
 /// A workspace written from `(path, text)` pairs into `<tmp>/ws`; `<tmp>` is kept alive by the
 /// returned guard and may hold other trees beside it.

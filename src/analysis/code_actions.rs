@@ -32,10 +32,12 @@ pub fn code_actions(diagnostics: &[Diagnostic], range: TextRange) -> Vec<CodeAct
         .collect()
 }
 
-/// Every preferred fix of a document in one change set. A fix whose edits overlap one already
-/// taken is left for a second run, so the result always applies cleanly.
-pub fn fix_all(diagnostics: &[Diagnostic]) -> ChangeSet {
+/// Every preferred fix of a document in one change set, and how many fixes it holds. A fix
+/// whose edits overlap one already taken is left for a second run, so the result always
+/// applies cleanly.
+pub fn fix_all(diagnostics: &[Diagnostic]) -> (ChangeSet, usize) {
     let mut all = ChangeSet::default();
+    let mut count = 0;
     let mut taken: Vec<TextRange> = Vec::new();
     for fix in diagnostics.iter().flat_map(|d| &d.fixes).filter(|f| f.preferred) {
         let ranges: Vec<TextRange> = fix
@@ -51,7 +53,8 @@ pub fn fix_all(diagnostics: &[Diagnostic]) -> ChangeSet {
         if !collides {
             taken.extend(ranges);
             all.extend(fix.changes.clone());
+            count += 1;
         }
     }
-    all
+    (all, count)
 }

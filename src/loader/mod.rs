@@ -113,6 +113,20 @@ pub fn place_aiwg_root(choice: Option<&AiwgRootChoice>, workspace: &Path) -> Aiw
     }
 }
 
+/// Why a chosen aiwg root gives no tree to resolve against: it was configured (by setting,
+/// `--aiwg-root` or `$AIWG_ROOT`) but is not a folder. Diagnostics say so instead of "not
+/// configured".
+pub fn aiwg_root_problem(choice: Option<&AiwgRootChoice>, place: &AiwgRootPlace) -> Option<String> {
+    match (choice, place) {
+        (Some(choice), AiwgRootPlace::Missing) => Some(format!(
+            "the configured aiwg root ({}) is `{}`, which is not a folder",
+            choice.source,
+            choice.path.display()
+        )),
+        _ => None,
+    }
+}
+
 /// Whether `dir` is an aiwg checkout or install (it holds the framework sources).
 pub fn is_aiwg_tree(dir: &Path) -> bool {
     dir.join("agentic/code/frameworks").is_dir()
@@ -506,7 +520,9 @@ pub fn load_workspace_with_progress(
     let workspace_tree = load_tree_with_progress(root, RootKind::Workspace, options, progress);
     let mut documents: Vec<Arc<Document>> = workspace_tree.documents.into_iter().map(Arc::new).collect();
     let mut skipped = workspace_tree.skipped;
-    let aiwg = match place_aiwg_root(aiwg_root.as_ref(), root) {
+    let place = place_aiwg_root(aiwg_root.as_ref(), root);
+    let aiwg_problem = aiwg_root_problem(aiwg_root.as_ref(), &place).map(Into::into);
+    let aiwg = match place {
         AiwgRootPlace::Missing => AiwgRoot::Missing,
         AiwgRootPlace::Workspace => AiwgRoot::Workspace,
         AiwgRootPlace::External(path) => {
@@ -517,11 +533,8 @@ pub fn load_workspace_with_progress(
             AiwgRoot::External(Arc::new(PathSet::new(tree.files, tree.dirs)))
         }
     };
-    let roots = Roots {
-        workspace: Arc::new(PathSet::new(workspace_tree.files, workspace_tree.dirs)),
-        aiwg,
-        aiwg_problem: None,
-    };
+    let roots =
+        Roots { workspace: Arc::new(PathSet::new(workspace_tree.files, workspace_tree.dirs)), aiwg, aiwg_problem };
     let digests = provenance_digests(root, documents.iter().map(|d| &**d));
     LoadedWorkspace { root: root.to_path_buf(), aiwg_root, input: SnapshotInput { roots, documents }, skipped, digests }
 }

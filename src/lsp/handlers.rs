@@ -168,12 +168,7 @@ pub fn code_actions(
 /// document that is not indexed, an empty edit when there is nothing to fix.
 pub fn fix_all(world: &World, support: &ClientSupport, uri: &lsp::Uri) -> Option<(usize, lsp::WorkspaceEdit)> {
     let (view, diagnostics) = publish::core_diagnostics(world, uri)?;
-    let changes = code_actions::fix_all(&diagnostics);
-    let count = changes.changes.iter().map(|c| match c {
-        crate::analysis::FileChange::Edit { edits, .. } => edits.len(),
-        _ => 1,
-    });
-    let count = count.sum();
+    let (changes, count) = code_actions::fix_all(&diagnostics);
     let mut targets = TargetIndexes::new(world);
     Some((count, to_proto::workspace_edit(&mut targets, view.folder, &changes, support.edits)?))
 }

@@ -153,12 +153,7 @@ fn choose_aiwg_root(settings: &Settings, root: &Path) -> (AiwgRootPlace, Option<
             let choice = loader::discover_aiwg_root(path, root);
             info!("aiwg root for {}: {:?}", root.display(), choice);
             let place = loader::place_aiwg_root(choice.as_ref(), root);
-            let problem = match (&place, path) {
-                (AiwgRootPlace::Missing, Some(path)) => {
-                    Some(format!("the aiwgRoot setting names `{}`, which is not a folder", path.display()))
-                }
-                _ => None,
-            };
+            let problem = loader::aiwg_root_problem(choice.as_ref(), &place);
             (place, problem)
         }
     }

@@ -35,6 +35,28 @@ pub struct Session {
     pub answers: HashMap<String, Option<Value>>,
 }
 
+/// What the tests' client says it can do: everything the server's answers depend on (UTF-16
+/// positions, progress, configuration, applyEdit with file operations, watched files, location
+/// links); a test removes what it wants absent.
+pub fn capabilities() -> Value {
+    json!({
+        "general": {"positionEncodings": ["utf-16"]},
+        "window": {"workDoneProgress": true},
+        "workspace": {
+            "configuration": true,
+            "applyEdit": true,
+            "workspaceEdit": {"documentChanges": true, "resourceOperations": ["create", "rename"]},
+            "workspaceFolders": true,
+            "didChangeWatchedFiles": {"dynamicRegistration": true},
+        },
+        "textDocument": {
+            "hover": {"contentFormat": ["markdown"]},
+            "definition": {"linkSupport": true},
+            "publishDiagnostics": {},
+        },
+    })
+}
+
 fn write_frame(stdin: &mut ChildStdin, message: &Value) {
     let body = message.to_string();
     write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("server stdin open");
