@@ -16,7 +16,8 @@ use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
 use crate::model::{IdKey, parse_id};
-use crate::resolve::{AiwgRoot, PathSet, RootKind, resolve};
+use crate::resolve::{AiwgRoot, PathSet, RootKind, resolve, split_aiwg_prefix};
+use crate::syntax::refs::typed_path_start;
 use crate::text::TextRange;
 use crate::workspace::{DocId, Document, Snapshot};
 
@@ -54,7 +55,7 @@ pub fn completion(snapshot: &Snapshot, doc: DocId, text: &str, offset: usize) ->
         offset -= 1;
     }
     let before = &text[..offset];
-    if let Some(start) = reference_start(before) {
+    if let Some(start) = typed_path_start(before) {
         let typed = &before[start..];
         return match typed.split_once('#') {
             Some((path, anchor)) => {
@@ -65,23 +66,6 @@ pub fn completion(snapshot: &Snapshot, doc: DocId, text: &str, offset: usize) ->
     }
     let word_start = before.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '-').len();
     id_items(snapshot, &before[word_start..], TextRange::new(word_start, offset))
-}
-
-/// Where the path after an `@` starts, when the cursor is in one (aiwg-format §2.1: `@` not
-/// preceded by a word character or `.+/-\@`, then path characters).
-fn reference_start(before: &str) -> Option<usize> {
-    let start = before.trim_end_matches(|c: char| !ends_path(c) && c != '@').len();
-    let at = start.checked_sub(1)?;
-    if before.as_bytes()[at] != b'@' {
-        return None;
-    }
-    let glued = before[..at].chars().next_back().is_some_and(|c| c.is_alphanumeric() || "_@.+/-\\".contains(c));
-    (!glued).then_some(start)
-}
-
-/// Characters that end a reference's path.
-fn ends_path(c: char) -> bool {
-    c.is_whitespace() || "`'\"()[]<>,;|\\".contains(c)
 }
 
 /// Where a path candidate comes from; also the tie-break order between equal scores.
@@ -104,20 +88,15 @@ struct PathCandidate<'a> {
     source: &'a str,
 }
 
-/// How references spell the aiwg install root (aiwg-format §2.3); after one of these only the
-/// aiwg root's own paths make sense.
-const AIWG_ROOT_SPELLINGS: &[&str] = &["~/.local/share/ai-writing-guide/", "$AIWG_ROOT/", "${AIWG_ROOT}/"];
-
 fn path_items(snapshot: &Snapshot, typed: &str, replace: TextRange) -> Vec<CompletionItem> {
     let roots = snapshot.roots();
     let workspace = &*roots.workspace;
-    let aiwg_tree = match &roots.aiwg {
-        AiwgRoot::Missing => None,
-        AiwgRoot::Workspace => Some((RootKind::Workspace, workspace)),
-        AiwgRoot::External(set) => Some((RootKind::Aiwg, &**set)),
+    let aiwg_tree = roots.aiwg_tree();
+    // After a spelling of the aiwg install root, only the root's own paths make sense.
+    let (spelled_root, query) = match split_aiwg_prefix(typed) {
+        Some((prefix, rest)) if prefix.ends_with('/') => (Some(prefix), rest),
+        _ => (None, typed),
     };
-    let spelled_root = AIWG_ROOT_SPELLINGS.iter().copied().find(|p| typed.starts_with(p));
-    let query = &typed[spelled_root.map_or(0, str::len)..];
 
     let mut candidates: Vec<PathCandidate<'_>> = Vec::with_capacity(workspace.len() * 2);
     match (spelled_root, aiwg_tree) {

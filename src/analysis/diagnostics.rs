@@ -9,7 +9,7 @@
 //! project that has no `.aiwg/` folder yet (the aiwg repository itself is one).
 
 use crate::analysis::change::{ChangeSet, FilePath, Fix};
-use crate::model::{ArtifactKind, DocFacts, IdDeclarationSource, Reference};
+use crate::model::{DocFacts, IdDeclarationSource, Reference};
 use crate::resolve::{AiwgRoot, Resolution, RootKind, Stage, is_deployed_path, needs_aiwg_root};
 use crate::text::TextRange;
 use crate::workspace::{DocId, Document, Snapshot};
@@ -146,10 +146,8 @@ pub fn with_overrides(
 /// Agents, commands, rules, skills and templates, in the aiwg sources or deployed into a
 /// project, and the `plugins/` mirrors of them.
 fn is_framework_text(doc: &Document) -> bool {
-    matches!(
-        doc.facts.kind,
-        ArtifactKind::Template | ArtifactKind::Agent | ArtifactKind::Command | ArtifactKind::Skill | ArtifactKind::Rule
-    ) || doc.path.starts_with("agentic/")
+    doc.facts.kind.is_framework_source()
+        || doc.path.starts_with("agentic/")
         || doc.path.starts_with("plugins/")
         || is_deployed_path(&doc.path)
 }

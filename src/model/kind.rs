@@ -63,6 +63,20 @@ impl ArtifactKind {
         }
     }
 
+    /// Part of the aiwg framework rather than of a project: agents, commands, skills, rules and
+    /// templates speak of the user's future project, so the IDs and `.aiwg/` paths they cite are
+    /// examples (aiwg-format §8.4), not declarations or broken references.
+    pub fn is_framework_source(self) -> bool {
+        matches!(
+            self,
+            ArtifactKind::Template
+                | ArtifactKind::Agent
+                | ArtifactKind::Command
+                | ArtifactKind::Skill
+                | ArtifactKind::Rule
+        )
+    }
+
     /// The kind of the document at `path` (relative to its root, `/`-separated).
     pub fn from_path(path: &str) -> ArtifactKind {
         let lower = path.to_ascii_lowercase();

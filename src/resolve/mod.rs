@@ -57,8 +57,9 @@ pub struct Roots {
 }
 
 impl Roots {
-    /// The aiwg tree and how its targets are labelled.
-    fn aiwg_tree(&self) -> Option<(RootKind, &PathSet)> {
+    /// The aiwg tree and how its targets are labelled: the external root's, the workspace's
+    /// when it is its own aiwg root, or none.
+    pub fn aiwg_tree(&self) -> Option<(RootKind, &PathSet)> {
         match &self.aiwg {
             AiwgRoot::Missing => None,
             AiwgRoot::Workspace => Some((RootKind::Workspace, &self.workspace)),
@@ -283,9 +284,18 @@ fn shared(tree: &PathSet, path: &str) -> Arc<str> {
 }
 
 fn strip_aiwg_prefix(path: &str) -> Option<&str> {
+    split_aiwg_prefix(path).map(|(_, rest)| rest)
+}
+
+/// A path that names the aiwg install root, split into the spelling used (with its `/`, as
+/// written: `~/.local/share/ai-writing-guide/`) and the path inside the root.
+pub fn split_aiwg_prefix(path: &str) -> Option<(&str, &str)> {
     AIWG_ROOT_PREFIXES.iter().find_map(|prefix| {
         let rest = path.strip_prefix(prefix)?;
-        if rest.is_empty() { Some("") } else { rest.strip_prefix('/') }
+        match rest.strip_prefix('/') {
+            Some(inner) => Some((&path[..prefix.len() + 1], inner)),
+            None => rest.is_empty().then_some((path, "")),
+        }
     })
 }
 

@@ -438,11 +438,9 @@ fn declared_ids(
         None => decls.push(decl),
     };
 
-    let framework_source = matches!(
-        kind,
-        ArtifactKind::Template | ArtifactKind::Agent | ArtifactKind::Command | ArtifactKind::Skill | ArtifactKind::Rule
-    );
-    if !framework_source && let Some(id) = id_from_file_name(path, kind) {
+    if !kind.is_framework_source()
+        && let Some(id) = id_from_file_name(path, kind)
+    {
         push(IdDeclaration { id, range: TextRange::empty(0), source: IdDeclarationSource::FileName });
     }
 

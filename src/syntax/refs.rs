@@ -132,6 +132,19 @@ fn is_start_blocker(b: u8) -> bool {
 
 /// The end of a path token starting at `start`: stop characters end it, except a `[…]` or `<…>`
 /// group glued to the path, which is a placeholder (`UC-[name].md`, `<slug>.md`).
+/// Where the path of the reference being typed starts, for a cursor at the end of `before`: the
+/// byte after an `@` that starts a reference by the rules above, with no stop character
+/// between it and the cursor. Completion uses it, so that it offers paths exactly where
+/// [`find_references`] will see one.
+pub fn typed_path_start(before: &str) -> Option<usize> {
+    let bytes = before.as_bytes();
+    let at = bytes.iter().rposition(|&b| b == b'@' || is_stop(b))?;
+    if bytes[at] != b'@' || (at > 0 && is_start_blocker(bytes[at - 1])) {
+        return None;
+    }
+    Some(at + 1)
+}
+
 fn token_end(bytes: &[u8], start: usize) -> usize {
     let mut i = start;
     while i < bytes.len() {
@@ -339,6 +352,27 @@ mod tests {
             out.push_str(&format!("ids q={} {:?}\n", q.qualifier, &text[q.range.start..q.range.end]));
         }
         expect.assert_eq(&out);
+    }
+
+    #[test]
+    fn the_path_being_typed_starts_where_find_references_would_start_it() {
+        fn start(before: &str) -> Option<&str> {
+            typed_path_start(before).map(|i| &before[i..])
+        }
+        assert_eq!(start("See @.aiwg/requ"), Some(".aiwg/requ"));
+        assert_eq!(start("See @"), Some(""));
+        assert_eq!(start("(`@docs/a.md#sec"), Some("docs/a.md#sec"));
+        assert_eq!(start("mail ada@example"), None, "glued to a word");
+        assert_eq!(start("pkg @scope/x@1"), None, "glued to a path");
+        assert_eq!(start("See @.aiwg/x.md and"), None, "past the reference");
+        assert_eq!(start("no at sign"), None);
+        // Wherever it starts a path, the scanner finds a reference starting there too.
+        for line in ["See @.aiwg/requirements/x.md", "- `@docs/a.md`", "@~/.local/share/ai-writing-guide/x.md"] {
+            let at = line.find('@').unwrap();
+            let before = &line[..line.len() - 1];
+            assert_eq!(typed_path_start(before), Some(at + 1), "{line}");
+            assert_eq!(find_references(line).0[0].range.start, at, "{line}");
+        }
     }
 
     #[test]
