@@ -76,3 +76,26 @@ fn example_artifact_paths_in_the_framework_are_hints_not_errors() {
     let hints = report["summary"]["diagnostics"]["hint"].as_u64().unwrap();
     assert!(hints >= 700, "the census's 736 absent .aiwg/ paths are hints: {hints}");
 }
+
+/// Completion's deployed paths and the resolver's deploy map are one map read both ways: every
+/// `.claude/…` path offered for the real release resolves back to the source it was offered for.
+#[test]
+fn every_offered_deployed_path_resolves_to_its_source() {
+    use aiwg_lsp::resolve::{AiwgRoot, RootKind, Roots, Stage, claude_paths, resolve};
+    let tree = aiwg_lsp::loader::walk(&support::corpus_dir(), &aiwg_lsp::loader::LoadOptions::default());
+    let roots = Roots {
+        workspace: std::sync::Arc::new(aiwg_lsp::resolve::PathSet::new(tree.files, tree.dirs)),
+        aiwg: AiwgRoot::Workspace,
+        aiwg_problem: None,
+    };
+    let forward = claude_paths(&roots.workspace);
+    assert!(forward.len() > 300, "the release deploys hundreds of agents, commands, rules and skills");
+    for (path, deployed) in &forward {
+        match resolve(&roots, RootKind::Workspace, "CLAUDE.md", path) {
+            aiwg_lsp::resolve::Resolution::Resolved { stage: Stage::DeployMap, targets } => {
+                assert_eq!(&*targets[0].path, deployed.source, "{path}");
+            }
+            other => panic!("{path} offered for {} resolves as {other:?}", deployed.source),
+        }
+    }
+}

@@ -10,13 +10,12 @@
 //! [`MAX_PATH_ITEMS`] become items.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
 use crate::model::{IdKey, parse_id};
-use crate::resolve::{AiwgRoot, PathSet, RootKind, resolve, split_aiwg_prefix};
+use crate::resolve::{AiwgRoot, Deployed, PathSet, RootKind, claude_paths, resolve, split_aiwg_prefix};
 use crate::syntax::refs::typed_path_start;
 use crate::text::TextRange;
 use crate::workspace::{DocId, Document, Snapshot};
@@ -109,7 +108,7 @@ fn path_items(snapshot: &Snapshot, typed: &str, replace: TextRange) -> Vec<Compl
                 add_tree(&mut candidates, aiwg, RootKind::Aiwg, Origin::AiwgRoot, Some(workspace));
             }
             if let Some((root, tree)) = aiwg_tree {
-                for (deployed, (is_dir, source)) in deployed_paths(tree) {
+                for (deployed, Deployed { is_dir, source }) in claude_paths(tree) {
                     if !workspace.exists(&deployed) {
                         candidates.push(PathCandidate {
                             path: Cow::Owned(deployed),
@@ -192,52 +191,6 @@ fn add_tree<'a>(
 fn title_and_kind(doc: &Document) -> String {
     let name = doc.facts.title.as_deref().unwrap_or_else(|| doc.path.rsplit('/').next().unwrap_or(&doc.path));
     format!("{name} · {}", doc.facts.kind.label())
-}
-
-/// The `.claude/…` paths that the deploy map resolves to framework sources in `tree`
-/// (`agentic/code/{frameworks,addons}/<name>/{rules,agents,commands,skills}/`), each with
-/// whether it is a folder (written without its trailing `/`) and the first source it maps to (in path order, as the deploy map
-/// lists them). Colliding names appear once.
-fn deployed_paths(tree: &PathSet) -> BTreeMap<String, (bool, &str)> {
-    let mut out: BTreeMap<String, (bool, &str)> = BTreeMap::new();
-    for dir in tree.dirs() {
-        let Some((framework, rest)) = dir
-            .strip_prefix("agentic/code/frameworks/")
-            .map(|r| (true, r))
-            .or_else(|| dir.strip_prefix("agentic/code/addons/").map(|r| (false, r)))
-        else {
-            continue;
-        };
-        let Some((name, component)) = rest.split_once('/') else { continue };
-        if name.is_empty() || !matches!(component, "rules" | "agents" | "commands" | "skills") {
-            continue;
-        }
-        for file in tree.under(dir) {
-            let inner = &file[dir.len() + 1..];
-            let base = inner.rsplit('/').next().unwrap_or(inner);
-            let (deployed, is_dir) = match component {
-                "skills" => match inner.split_once('/') {
-                    Some((skill, _)) => (format!(".claude/skills/{skill}"), true),
-                    None => continue,
-                },
-                // Framework commands are collected recursively (templates aside), addon
-                // commands are not: the same rule as the deploy map's.
-                "commands" if framework && !inner.contains("templates/") => (format!(".claude/commands/{base}"), false),
-                _ if inner.contains('/') => continue,
-                _ => (format!(".claude/{component}/{base}"), false),
-            };
-            if base.eq_ignore_ascii_case("README.md") && !is_dir {
-                continue;
-            }
-            let source = if is_dir { &file[..dir.len() + 1 + inner.find('/').unwrap_or(inner.len())] } else { file };
-            // Folders come out of a hash set: keep the smallest source, the deploy map's first.
-            let entry = out.entry(deployed).or_insert((is_dir, source));
-            if source < entry.1 {
-                *entry = (is_dir, source);
-            }
-        }
-    }
-    out
 }
 
 /// Headings of the document `path` resolves to, for `@path#anchor`.
@@ -491,7 +444,8 @@ mod tests {
     #[test]
     fn deployed_paths_of_a_workspace_that_is_its_own_aiwg_root() {
         // The aiwg repository itself: its framework sources are in the workspace. Colliding rule
-        // names appear once, READMEs and command templates are not deployed.
+        // names appear once, command templates are not deployed, and a README resolves like any
+        // other rule (the deploy map maps `.claude/rules/README.md` back to it).
         check(
             r#"
             //- /agentic/code/frameworks/sdlc-complete/rules/research-before-decision.md
@@ -510,8 +464,9 @@ mod tests {
             "#,
             5,
             expect![[r#"
-                0000 File .claude/commands/aiwg-regenerate.md — Regenerate · Command [Deployed from `agentic/code/addons/aiwg-utils/commands/aiwg-regenerate.md`] replaces ".claude/"
-                0001 File .claude/rules/research-before-decision.md — Research first (utils) · Rule [Deployed from `agentic/code/addons/aiwg-utils/rules/research-before-decision.md`] replaces ".claude/"
+                0000 File .claude/rules/README.md — Rules · Document [Deployed from `agentic/code/frameworks/sdlc-complete/rules/README.md`] replaces ".claude/"
+                0001 File .claude/commands/aiwg-regenerate.md — Regenerate · Command [Deployed from `agentic/code/addons/aiwg-utils/commands/aiwg-regenerate.md`] replaces ".claude/"
+                0002 File .claude/rules/research-before-decision.md — Research first (utils) · Rule [Deployed from `agentic/code/addons/aiwg-utils/rules/research-before-decision.md`] replaces ".claude/"
             "#]],
         );
     }

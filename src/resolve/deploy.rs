@@ -2,7 +2,10 @@
 //! `.claude/rules/thought-protocol.md` names a file that `aiwg use` copies from the framework
 //! sources under `agentic/code/{frameworks,addons}/*/<kind>/`. Since v2026.2.5 most rules are
 //! never copied at all (only `RULES-INDEX.md` is), so these paths are often virtual and must be
-//! mapped back to their sources to resolve.
+//! mapped back to their sources to resolve. [`claude_paths`] is the same map forwards, for
+//! completion: the `.claude/…` paths that [`sources`] maps back to a tree's files.
+
+use std::collections::BTreeMap;
 
 use crate::resolve::PathSet;
 
@@ -168,6 +171,47 @@ fn is_flat_source(path: &str, component: Component) -> bool {
     dir == Some(component.dir()) && extra.is_none()
 }
 
+/// A `.claude/…` path that deploying a source would write (or that resolves to it as if written).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Deployed<'a> {
+    /// A skill is a whole folder.
+    pub is_dir: bool,
+    /// The first source it maps back to, in path order (as [`sources`] lists them).
+    pub source: &'a str,
+}
+
+/// Every `.claude/{agents,commands,skills,rules}/…` path that [`sources`] maps back to a file or
+/// folder of `tree`, by the same rules: agents, rules and addon commands flat, framework commands
+/// collected recursively (templates aside), skills as folders. Colliding names appear once.
+pub fn claude_paths(tree: &PathSet) -> BTreeMap<String, Deployed<'_>> {
+    let mut out: BTreeMap<String, Deployed<'_>> = BTreeMap::new();
+    for file in tree.files() {
+        let Some(rest) = file.strip_prefix(FRAMEWORKS).or_else(|| file.strip_prefix(ADDONS)) else { continue };
+        let Some((name, inner)) = rest.split_once('/') else { continue };
+        let Some((dir, inner)) = inner.split_once('/') else { continue };
+        let base = inner.rsplit('/').next().unwrap_or(inner);
+        let (deployed, is_dir, source) = match dir {
+            "skills" => {
+                let Some((skill, _)) = inner.split_once('/') else { continue };
+                let end = file.len() - inner.len() + skill.len();
+                (format!(".claude/skills/{skill}"), true, &file[..end])
+            }
+            "commands" if is_command_source(file) => (format!(".claude/commands/{base}"), false, file),
+            "agents" if is_flat_source(file, Component::Agents) => (format!(".claude/agents/{base}"), false, file),
+            "rules" if is_flat_source(file, Component::Rules) => (format!(".claude/rules/{base}"), false, file),
+            _ => continue,
+        };
+        if name.is_empty() {
+            continue;
+        }
+        let entry = out.entry(deployed).or_insert(Deployed { is_dir, source });
+        if source < entry.source {
+            entry.source = source;
+        }
+    }
+    out
+}
+
 fn is_command_source(path: &str) -> bool {
     if let Some(rest) = path.strip_prefix(FRAMEWORKS) {
         let mut parts = rest.split('/');
@@ -227,6 +271,31 @@ mod tests {
             ["agentic/code/addons/aiwg-utils/rules", "agentic/code/frameworks/sdlc-complete/rules"]
         );
         assert_eq!(sources(&set, "docs/x.md"), None);
+    }
+
+    #[test]
+    fn forward_paths_map_back_to_their_sources() {
+        let mut files: Vec<String> = set().files().map(str::to_string).collect();
+        files.push("agentic/code/frameworks/sdlc-complete/rules/README.md".into());
+        files.push("agentic/code/frameworks/sdlc-complete/agents/nested/not-deployed.md".into());
+        let tree = PathSet::new(files, []);
+        let forward = claude_paths(&tree);
+        let listed: Vec<String> = forward.iter().map(|(path, d)| format!("{path} <- {}", d.source)).collect();
+        assert_eq!(
+            listed,
+            [
+                ".claude/agents/architecture-designer.md <- agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md",
+                ".claude/commands/flow-inception.md <- agentic/code/frameworks/sdlc-complete/commands/flows/flow-inception.md",
+                ".claude/rules/README.md <- agentic/code/frameworks/sdlc-complete/rules/README.md",
+                ".claude/rules/research-before-decision.md <- agentic/code/addons/aiwg-utils/rules/research-before-decision.md",
+                ".claude/rules/thought-protocol.md <- agentic/code/frameworks/sdlc-complete/rules/thought-protocol.md",
+                ".claude/skills/auto-provenance <- agentic/code/frameworks/sdlc-complete/skills/auto-provenance",
+            ]
+        );
+        for (path, deployed) in &forward {
+            let back = sources(&tree, path).unwrap();
+            assert_eq!(back.first().map(String::as_str), Some(deployed.source), "{path}");
+        }
     }
 
     #[test]

@@ -22,7 +22,7 @@ mod paths;
 
 use std::sync::Arc;
 
-pub use deploy::is_deployed_path;
+pub use deploy::{Deployed, claude_paths, is_deployed_path};
 pub use paths::PathSet;
 
 use crate::model::find_ids;
