@@ -10,7 +10,7 @@ use std::fmt::Write;
 use crate::analysis::cursor::{self, CursorTarget};
 use crate::analysis::references::section_backlinks;
 use crate::model::{Heading, IdKey, ProvenanceRecord, Reference};
-use crate::resolve::{AiwgRoot, Resolution, RootKind, Stage, Target, is_deployed_path};
+use crate::resolve::{AiwgRoot, PATH_STAGES, Resolution, RootKind, Stage, Target};
 use crate::text::TextRange;
 use crate::workspace::{DocId, Document, Snapshot};
 
@@ -75,28 +75,28 @@ fn reference_hover(snapshot: &Snapshot, from: &Document, reference: &Reference, 
     }
 }
 
-/// The stages a dangling reference went through, in resolution order.
+/// The stages a dangling reference went through, in resolution order (the resolver's own list).
 fn stages_tried(snapshot: &Snapshot, from: &Document, path: &str) -> String {
     let roots = snapshot.roots();
-    let project = roots.project_dir(from.root, &from.path);
-    let mut tried = vec![if project.is_empty() {
-        "the project root".to_string()
-    } else {
-        format!("the project root `{project}/`")
-    }];
-    tried.push(match (&roots.aiwg, &roots.aiwg_problem) {
-        (AiwgRoot::Missing, Some(problem)) => format!("the aiwg root (invalid: {problem})"),
-        (AiwgRoot::Missing, None) => "the aiwg root (not configured)".to_string(),
-        _ => "the aiwg root".to_string(),
-    });
-    if is_deployed_path(path) {
-        tried.push("the deploy map".to_string());
-    }
-    let name = path.rsplit('/').next().unwrap_or(path);
-    if crate::model::find_ids(name).first().is_some_and(|(r, id)| r.start == 0 && id.key.prefix == "REF") {
-        tried.push("REF-ID fallback".to_string());
-    }
-    tried.push("the containing file's folder".to_string());
+    let tried: Vec<String> = PATH_STAGES
+        .iter()
+        .filter(|stage| stage.applies_to(path))
+        .map(|stage| match stage {
+            Stage::Literal => match roots.project_dir(from.root, &from.path) {
+                "" => "the project root".to_string(),
+                project => format!("the project root `{project}/`"),
+            },
+            Stage::AiwgRoot => match (&roots.aiwg, &roots.aiwg_problem) {
+                (AiwgRoot::Missing, Some(problem)) => format!("the aiwg root (invalid: {problem})"),
+                (AiwgRoot::Missing, None) => "the aiwg root (not configured)".to_string(),
+                _ => "the aiwg root".to_string(),
+            },
+            Stage::DeployMap => "the deploy map".to_string(),
+            Stage::IdFallback => "REF-ID fallback".to_string(),
+            Stage::FileRelative => "the containing file's folder".to_string(),
+            Stage::Glob | Stage::Elided => stage.describe().to_string(),
+        })
+        .collect();
     tried.join(", ")
 }
 

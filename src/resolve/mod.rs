@@ -196,11 +196,8 @@ pub fn resolve(roots: &Roots, from_root: RootKind, from_path: &str, path: &str) 
     let Some(normal) = normalize(path) else {
         return Resolution::Dangling { glob: false };
     };
-    let own_tree = roots.tree(from_root);
     let project_dir = roots.project_dir(from_root, from_path);
-    let lookup = |tree: &PathSet, p: &str| if wants_dir { tree.is_dir(p) } else { tree.exists(p) };
-    let target =
-        |root: RootKind, tree: &PathSet, p: &str| Target { root, path: shared(tree, p), is_dir: tree.is_dir(p) };
+    let context = StageContext { roots, from_root, from_path, path, normal: &normal, project_dir, wants_dir };
     let resolved = |stage, targets: Vec<Target>| Resolution::Resolved { stage, targets: targets.into() };
 
     if path.contains(['*', '?']) {
@@ -208,7 +205,9 @@ pub fn resolve(roots: &Roots, from_root: RootKind, from_path: &str, path: &str) 
     }
     if in_aiwg_root {
         return match roots.aiwg_tree() {
-            Some((root, tree)) if lookup(tree, &normal) => resolved(Stage::AiwgRoot, vec![target(root, tree, &normal)]),
+            Some((root, tree)) if context.lookup(tree, &normal) => {
+                resolved(Stage::AiwgRoot, vec![StageContext::target(root, tree, &normal)])
+            }
             _ => Resolution::Dangling { glob: false },
         };
     }
@@ -219,56 +218,99 @@ pub fn resolve(roots: &Roots, from_root: RootKind, from_path: &str, path: &str) 
         return resolve_elided(roots, &normal);
     }
 
-    // 2. Literal: the document's project root, then the workspace root.
-    if let Some(tree) = own_tree {
-        for base in [project_dir, ""] {
-            let candidate = join(base, &normal);
-            if lookup(tree, &candidate) {
-                return resolved(Stage::Literal, vec![target(from_root, tree, &candidate)]);
-            }
-            if base.is_empty() {
-                break;
-            }
-        }
-    }
-    // 3. The aiwg root, when it is not the workspace itself (then stage 2 looked there).
-    if from_root == RootKind::Workspace
-        && let AiwgRoot::External(tree) = &roots.aiwg
-        && lookup(tree, &normal)
-    {
-        return resolved(Stage::AiwgRoot, vec![target(RootKind::Aiwg, tree, &normal)]);
-    }
-    // 4. The deploy map: the project's own sources first, then the aiwg root's.
-    if deploy::is_deployed_path(&normal) {
-        let mut trees: Vec<(RootKind, &PathSet)> = own_tree.map(|t| (from_root, t)).into_iter().collect();
-        if let Some((root, tree)) = roots.aiwg_tree()
-            && !trees.iter().any(|(r, _)| *r == root)
-        {
-            trees.push((root, tree));
-        }
-        for (root, tree) in trees {
-            let found = deploy::sources(tree, &normal).unwrap_or_default();
-            if !found.is_empty() {
-                return resolved(Stage::DeployMap, found.iter().map(|p| target(root, tree, p)).collect());
-            }
-        }
-    }
-    // 5. REF-ID fallback.
-    if let Some(found) = id_fallback(roots, from_root, &normal)
-        && !found.is_empty()
-    {
-        return resolved(Stage::IdFallback, found);
-    }
-    // 6. Relative to the containing file.
-    if let Some(tree) = own_tree {
-        let dir = from_path.rsplit_once('/').map_or("", |(dir, _)| dir);
-        if let Some(candidate) = normalize(&join(dir, path))
-            && lookup(tree, &candidate)
-        {
-            return resolved(Stage::FileRelative, vec![target(from_root, tree, &candidate)]);
+    for &stage in PATH_STAGES.iter().filter(|s| s.applies_to(&normal)) {
+        if let Some(targets) = context.try_stage(stage).filter(|t| !t.is_empty()) {
+            return resolved(stage, targets);
         }
     }
     Resolution::Dangling { glob: false }
+}
+
+/// The stages an ordinary path (not a placeholder, glob, aiwg-root spelling, home path or
+/// elided path) goes through, in order (aiwg-format §7); the first that finds something wins.
+/// Hover lists the same stages for a reference that none resolved.
+pub const PATH_STAGES: [Stage; 5] =
+    [Stage::Literal, Stage::AiwgRoot, Stage::DeployMap, Stage::IdFallback, Stage::FileRelative];
+
+impl Stage {
+    /// Whether an ordinary path can resolve at this stage at all: only deployed provider paths
+    /// go through the deploy map, and only file names starting with a REF ID through the
+    /// REF-ID fallback.
+    pub fn applies_to(self, path: &str) -> bool {
+        match self {
+            Stage::DeployMap => deploy::is_deployed_path(path),
+            Stage::IdFallback => ref_id_prefix(path).is_some(),
+            _ => true,
+        }
+    }
+}
+
+/// What every stage needs to know about the reference being resolved.
+struct StageContext<'a> {
+    roots: &'a Roots,
+    from_root: RootKind,
+    from_path: &'a str,
+    /// As written (for the file-relative stage, which may climb with `..`).
+    path: &'a str,
+    normal: &'a str,
+    project_dir: &'a str,
+    wants_dir: bool,
+}
+
+impl StageContext<'_> {
+    fn lookup(&self, tree: &PathSet, p: &str) -> bool {
+        if self.wants_dir { tree.is_dir(p) } else { tree.exists(p) }
+    }
+
+    fn target(root: RootKind, tree: &PathSet, p: &str) -> Target {
+        Target { root, path: shared(tree, p), is_dir: tree.is_dir(p) }
+    }
+
+    /// The targets `stage` finds, if any.
+    fn try_stage(&self, stage: Stage) -> Option<Vec<Target>> {
+        let roots = self.roots;
+        let own_tree = roots.tree(self.from_root);
+        match stage {
+            // The document's project root, then the workspace root.
+            Stage::Literal => {
+                let tree = own_tree?;
+                let bases: &[&str] = if self.project_dir.is_empty() { &[""] } else { &[self.project_dir, ""] };
+                bases
+                    .iter()
+                    .map(|base| join(base, self.normal))
+                    .find(|c| self.lookup(tree, c))
+                    .map(|candidate| vec![Self::target(self.from_root, tree, &candidate)])
+            }
+            // The aiwg root, when it is not the workspace itself (then the literal stage looked).
+            Stage::AiwgRoot => match &roots.aiwg {
+                AiwgRoot::External(tree) if self.from_root == RootKind::Workspace && self.lookup(tree, self.normal) => {
+                    Some(vec![Self::target(RootKind::Aiwg, tree, self.normal)])
+                }
+                _ => None,
+            },
+            // The project's own sources first, then the aiwg root's.
+            Stage::DeployMap => {
+                let mut trees: Vec<(RootKind, &PathSet)> = own_tree.map(|t| (self.from_root, t)).into_iter().collect();
+                if let Some((root, tree)) = roots.aiwg_tree()
+                    && !trees.iter().any(|(r, _)| *r == root)
+                {
+                    trees.push((root, tree));
+                }
+                trees.into_iter().find_map(|(root, tree)| {
+                    let found = deploy::sources(tree, self.normal).unwrap_or_default();
+                    (!found.is_empty()).then(|| found.iter().map(|p| Self::target(root, tree, p)).collect())
+                })
+            }
+            Stage::IdFallback => id_fallback(roots, self.from_root, self.normal),
+            Stage::FileRelative => {
+                let tree = own_tree?;
+                let dir = self.from_path.rsplit_once('/').map_or("", |(dir, _)| dir);
+                let candidate = normalize(&join(dir, self.path))?;
+                self.lookup(tree, &candidate).then(|| vec![Self::target(self.from_root, tree, &candidate)])
+            }
+            Stage::Glob | Stage::Elided => None,
+        }
+    }
 }
 
 /// Whether `path` can only resolve through an aiwg install root: it names the root itself
@@ -386,13 +428,15 @@ fn resolve_glob(
 
 /// `…/REF-018-react.md` → any `REF-018*` file in the research folders: aiwg's docs cite
 /// findings under `.aiwg/research/findings/` that the repository keeps in `docs/references/`.
-fn id_fallback(roots: &Roots, from_root: RootKind, path: &str) -> Option<Vec<Target>> {
+/// The `REF-018` a file name starts with, as written.
+fn ref_id_prefix(path: &str) -> Option<&str> {
     let name = path.rsplit('/').next()?;
     let (range, id) = find_ids(name).into_iter().next()?;
-    if range.start != 0 || id.key.prefix != "REF" {
-        return None;
-    }
-    let prefix = &name[..range.end];
+    (range.start == 0 && id.key.prefix == "REF").then(|| &name[..range.end])
+}
+
+fn id_fallback(roots: &Roots, from_root: RootKind, path: &str) -> Option<Vec<Target>> {
+    let prefix = ref_id_prefix(path)?;
     let mut trees: Vec<(RootKind, &PathSet)> = roots.tree(from_root).map(|t| (from_root, t)).into_iter().collect();
     if let Some((root, tree)) = roots.aiwg_tree()
         && !trees.iter().any(|(r, _)| *r == root)
