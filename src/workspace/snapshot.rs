@@ -263,6 +263,9 @@ impl Snapshot {
                 && let Some(ids) = provenance.get_mut(path)
             {
                 ids.retain(|&d| d != id);
+                if ids.is_empty() {
+                    provenance.remove(path);
+                }
             }
             if let Some(path) = new_record {
                 provenance.entry(path.into()).or_default().push(id);
@@ -388,54 +391,79 @@ mod tests {
         }
     }
 
-    /// A snapshot patched step by step must equal one built from scratch.
-    fn assert_same_indexes(patched: &Snapshot, fresh: &Snapshot) {
-        let view = |s: &Snapshot| {
-            let mut rows: Vec<String> = s
-                .documents()
-                .map(|(id, d)| {
-                    let mut backlinks: Vec<String> = s
-                        .backlinks(d.root, &d.path)
-                        .iter()
-                        .map(|r| format!("{}#{}", s.doc(r.doc).path, r.index))
-                        .collect();
-                    backlinks.sort();
-                    let mut declared: Vec<String> = d
-                        .facts
-                        .declared_ids
-                        .iter()
-                        .flat_map(|decl| s.declaring(&decl.id.key).iter().map(|&o| s.doc(o).path.clone()))
-                        .collect();
-                    declared.sort();
-                    format!(
-                        "{} <- {backlinks:?} ids {declared:?} same={}",
-                        d.path,
-                        s.doc_by_path(d.root, &d.path) == Some(id)
-                    )
-                })
-                .collect();
-            rows.sort();
-            rows
+    /// Every index of a snapshot as sorted lines, with documents named by path (slots differ
+    /// between a patched snapshot, which keeps empty ones, and a fresh build).
+    fn index_view(s: &Snapshot) -> Vec<String> {
+        let name = |id: &DocId| s.doc(*id).path.clone();
+        let reference = |r: &RefId| format!("{}#{}", s.doc(r.doc).path, r.index);
+        let sorted = |mut items: Vec<String>| {
+            items.sort();
+            items.join(" ")
         };
-        assert_eq!(view(patched), view(fresh));
+        let mut lines = Vec::new();
+        for (root, map) in s.by_path.iter().enumerate() {
+            for (path, id) in map {
+                lines.push(format!("path {root} {path} -> {}", name(id)));
+            }
+        }
+        for (id, doc) in s.documents() {
+            let resolutions: Vec<String> = s.resolutions(id).iter().map(|r| format!("{r:?}")).collect();
+            lines.push(format!("resolutions {} {}", doc.path, resolutions.join(" ")));
+        }
+        for (key, ids) in s.declarations.iter() {
+            lines.push(format!("declares {key} {}", sorted(ids.iter().map(name).collect())));
+        }
+        for (key, refs) in s.mentions.iter() {
+            lines.push(format!("mentions {key} {}", sorted(refs.iter().map(reference).collect())));
+        }
+        for (root, map) in s.backlinks.iter().enumerate() {
+            for (target, refs) in map {
+                lines.push(format!("backlinks {root} {target} {}", sorted(refs.iter().map(reference).collect())));
+            }
+        }
+        for (artifact, ids) in s.provenance.iter() {
+            lines.push(format!("provenance {artifact} {}", sorted(ids.iter().map(name).collect())));
+        }
+        for (path, digest) in s.digests.iter() {
+            lines.push(format!("digest {path} {digest}"));
+        }
+        lines.sort();
+        lines
+    }
+
+    /// A snapshot patched step by step must equal one built from scratch, index by index.
+    fn assert_same_indexes(patched: &Snapshot, fresh: &Snapshot) {
+        assert_eq!(index_view(patched), index_view(fresh));
     }
 
     #[test]
     fn incremental_updates_match_a_fresh_build() {
-        let paths = ["a.md", "b.md", ".aiwg/requirements/UC-001-x.md"];
+        let record = ".aiwg/research/provenance/records/a.prov.yaml";
+        let paths = ["a.md", "b.md", ".aiwg/requirements/UC-001-x.md", record];
         let roots = roots(&paths);
         let a = doc("a.md", "# A\nSee @b.md and UC-001.\n");
         let b = doc("b.md", "# B\n");
         let uc = doc(".aiwg/requirements/UC-001-x.md", "# UC-001: X\nBack to @a.md\n");
-        let start = Snapshot::build(SnapshotInput { roots: roots.clone(), documents: vec![a, b.clone(), uc] });
+        let prov = doc(record, "entity:\n  id: urn:aiwg:artifact:a.md\n");
+        let documents = vec![a, b.clone(), uc, prov];
+        let start = Snapshot::build(SnapshotInput { roots: roots.clone(), documents })
+            .with_digests([("a.md".to_string(), Some("sha256:00".to_string()))]);
 
-        let b2 = doc("b.md", "# B\nNow @a.md and @.aiwg/requirements/UC-001-x.md\n");
+        let b2 = doc("b.md", "# B\nNow @a.md and @.aiwg/requirements/UC-001-x.md, UC-001 too\n");
         let patched = start.with_document(b2.clone()).without_document(RootKind::Workspace, "a.md");
         let uc2 = doc(".aiwg/requirements/UC-001-x.md", "# UC-001: X again\n");
-        let patched = patched.with_document(uc2.clone());
-        let fresh = Snapshot::build(SnapshotInput { roots, documents: vec![b2, uc2] });
+        // The record loses its artifact: it now describes nothing.
+        let prov2 = doc(record, "entity:\n  id: something-else\n");
+        let patched = patched.with_document(uc2.clone()).with_document(prov2.clone());
+        let fresh = Snapshot::build(SnapshotInput { roots: roots.clone(), documents: vec![b2, uc2, prov2] })
+            .with_digests([("a.md".to_string(), Some("sha256:00".to_string()))]);
         assert_same_indexes(&patched, &fresh);
         assert!(patched.doc_by_path(RootKind::Workspace, "a.md").is_none());
-        assert_eq!(patched.document_count(), 2);
+        assert_eq!(patched.document_count(), 3);
+
+        // New listings resolve every reference again, in both.
+        let fewer =
+            Roots { workspace: Arc::new(PathSet::new(vec!["b.md".into(), record.into()], [])), ..Roots::default() };
+        assert_same_indexes(&patched.with_roots(fewer.clone()), &fresh.with_roots(fewer));
     }
 }
