@@ -34,6 +34,50 @@ impl DocFacts {
         self.meta("Status").or_else(|| self.meta("Current Status"))
     }
 
+    /// Every fact as plain text, one per line, with the text each range covers (`text` is the
+    /// document the facts were extracted from), for snapshot tests and debugging.
+    pub fn render(&self, text: &str) -> String {
+        use std::fmt::Write;
+        let covered = |range: TextRange| text.get(range.start..range.end).unwrap_or("<out of range>");
+        let mut out = String::new();
+        let _ = writeln!(out, "kind {:?}", self.kind);
+        let _ = writeln!(out, "title {:?}", self.title);
+        for h in &self.headings {
+            let _ = writeln!(
+                out,
+                "heading h{} {:?} #{} section {}..{}",
+                h.level, h.text, h.slug, h.section.start, h.section.end
+            );
+        }
+        for m in &self.metadata {
+            let _ = writeln!(out, "meta {:?} {:?} = {:?} at {:?}", m.source, m.key, m.value, covered(m.range));
+        }
+        for r in &self.references {
+            let mut extra = String::new();
+            if let Some(anchor) = &r.anchor {
+                let _ = write!(extra, " #{anchor}");
+            }
+            if let Some((start, end)) = r.line {
+                let _ = write!(extra, " :{start}{}", end.map(|e| format!("-{e}")).unwrap_or_default());
+            }
+            if let Some(q) = r.qualifier {
+                let _ = write!(extra, " @{q}{}", if r.bare { " bare" } else { "" });
+            }
+            let _ = writeln!(out, "ref {} {:?} path {:?}{extra}", r.context.as_str(), covered(r.range), r.path);
+        }
+        for d in &self.declared_ids {
+            let _ = writeln!(out, "declares {} {:?} at {:?}", d.id.text, d.source, covered(d.range));
+        }
+        for m in &self.id_mentions {
+            let relation = m.relation.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
+            let _ = writeln!(out, "mentions {} {}{relation} at {:?}", m.id.text, m.context.as_str(), covered(m.range));
+        }
+        if let Some(summary) = &self.summary {
+            let _ = writeln!(out, "summary {summary:?}");
+        }
+        out
+    }
+
     /// The heading whose GitHub slug is `anchor`, else the first whose slug starts with it
     /// (aiwg writes `#rule-7` for "Rule 7: Context Budget Estimation").
     pub fn heading_for_anchor(&self, anchor: &str) -> Option<&Heading> {

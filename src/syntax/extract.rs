@@ -618,3 +618,78 @@ pub fn code_facts(path: &str, text: &str) -> DocFacts {
         .collect();
     DocFacts { kind: ArtifactKind::from_path(path), references, id_mentions, ..DocFacts::default() }
 }
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{Expect, expect};
+
+    /// The facts of `text` at `path`, rendered; the scanner supplies the outline (the
+    /// differential test holds tree-sitter's equal).
+    fn check(path: &str, text: &str, expect: Expect) {
+        let facts = crate::syntax::facts_from_text(path, text);
+        expect.assert_eq(&facts.render(text));
+    }
+
+    #[test]
+    fn an_adr_with_bold_metadata_references_and_relations() {
+        check(
+            ".aiwg/architecture/decisions/ADR-007-use-redis.md",
+            "# ADR-007: Use Redis\n\n**Status**: Accepted\n**Supersedes**: ADR-003\n\n\
+             Redis caches sessions for @.aiwg/requirements/use-cases/UC-001-login.md#flow.\n\n\
+             ## Context\n\nSee `@docs/notes.md` and @implements UC-002, UC-003.\n",
+            expect![[r#"
+                kind Adr
+                title Some("ADR-007: Use Redis")
+                heading h1 "ADR-007: Use Redis" #adr-007-use-redis section 0..212
+                heading h2 "Context" #context section 147..212
+                meta BoldLine "Status" = "Accepted" at "Accepted"
+                meta BoldLine "Supersedes" = "ADR-003" at "ADR-003"
+                ref prose "@.aiwg/requirements/use-cases/UC-001-login.md#flow" path ".aiwg/requirements/use-cases/UC-001-login.md" #flow
+                ref inline-code "@docs/notes.md" path "docs/notes.md"
+                declares ADR-007 Title at "ADR-007"
+                mentions ADR-003 prose (Supersedes) at "ADR-003"
+                mentions UC-002 prose (implements) at "UC-002"
+                mentions UC-003 prose (implements) at "UC-003"
+                summary "Redis caches sessions for @.aiwg/requirements/use-cases/UC-001-login.md#flow."
+            "#]],
+        );
+    }
+
+    #[test]
+    fn front_matter_a_block_after_the_title_and_a_metadata_list() {
+        check(
+            ".aiwg/research/findings/REF-018-react.md",
+            "---\ntitle: ReAct\nref_id: REF-018\n---\n\n# ReAct: Reasoning and Acting\n\n\
+             ## Metadata\n\n- Status: draft\n- Source: @docs/references/REF-018-react.md:12\n",
+            expect![[r#"
+                kind ResearchRef
+                title Some("ReAct: Reasoning and Acting")
+                heading h1 "ReAct: Reasoning and Acting" #react-reasoning-and-acting section 38..145
+                heading h2 "Metadata" #metadata section 69..145
+                meta FrontMatter "title" = "ReAct" at "ReAct"
+                meta FrontMatter "ref_id" = "REF-018" at "REF-018"
+                meta MetadataList "Status" = "draft" at "draft"
+                meta MetadataList "Source" = "@docs/references/REF-018-react.md:12" at "@docs/references/REF-018-react.md:12"
+                ref prose "@docs/references/REF-018-react.md:12" path "docs/references/REF-018-react.md" :12
+                declares REF-018 Metadata at "REF-018"
+            "#]],
+        );
+    }
+
+    #[test]
+    fn a_risk_register_declares_its_rows_and_fences_quote_references() {
+        check(
+            ".aiwg/risks/risk-register.md",
+            "# Risk Register\n\n| ID | Risk |\n|---|---|\n| RISK-001 | Cache stampede, see @.aiwg/x.md |\n\n\
+             ```text\n@.aiwg/in-fence.md\n```\n",
+            expect![[r#"
+                kind Risk
+                title Some("Risk Register")
+                heading h1 "Risk Register" #risk-register section 0..120
+                ref table-cell "@.aiwg/x.md" path ".aiwg/x.md"
+                ref fenced-code "@.aiwg/in-fence.md" path ".aiwg/in-fence.md"
+                declares RISK-001 Register at "RISK-001"
+            "#]],
+        );
+    }
+}
