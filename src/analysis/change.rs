@@ -54,10 +54,6 @@ impl ChangeSet {
         ChangeSet { changes: vec![FileChange::Create { file, content: content.into() }] }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.changes.is_empty()
-    }
-
     /// Appends another set's changes, merging edits of a file already edited here.
     pub fn extend(&mut self, other: ChangeSet) {
         for change in other.changes {

@@ -7,17 +7,17 @@ use crate::text::TextRange;
 
 /// One offer of a quick fix.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CodeAction {
-    pub title: String,
+pub(crate) struct CodeAction {
+    pub(crate) title: String,
     /// The diagnostic it repairs.
-    pub diagnostic: Diagnostic,
-    pub changes: ChangeSet,
-    pub preferred: bool,
+    pub(crate) diagnostic: Diagnostic,
+    pub(crate) changes: ChangeSet,
+    pub(crate) preferred: bool,
 }
 
 /// The fixes of the diagnostics that touch `range` (a cursor is an empty range), in the order of
 /// the diagnostics and, within one, of its fixes.
-pub fn code_actions(diagnostics: &[Diagnostic], range: TextRange) -> Vec<CodeAction> {
+pub(crate) fn code_actions(diagnostics: &[Diagnostic], range: TextRange) -> Vec<CodeAction> {
     diagnostics
         .iter()
         .filter(|d| d.range.start <= range.end && range.start <= d.range.end)
@@ -35,7 +35,7 @@ pub fn code_actions(diagnostics: &[Diagnostic], range: TextRange) -> Vec<CodeAct
 /// Every preferred fix of a document in one change set, and how many fixes it holds. A fix
 /// whose edits overlap one already taken is left for a second run, so the result always
 /// applies cleanly.
-pub fn fix_all(diagnostics: &[Diagnostic]) -> (ChangeSet, usize) {
+pub(crate) fn fix_all(diagnostics: &[Diagnostic]) -> (ChangeSet, usize) {
     let mut all = ChangeSet::default();
     let mut count = 0;
     let mut taken: Vec<TextRange> = Vec::new();

@@ -24,7 +24,7 @@ use crate::workspace::{DocId, Document, Snapshot};
 const MAX_PATH_ITEMS: usize = 100;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CompletionKind {
+pub(crate) enum CompletionKind {
     File,
     Folder,
     Heading,
@@ -33,17 +33,17 @@ pub enum CompletionKind {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CompletionItem {
-    pub label: String,
-    pub kind: CompletionKind,
-    pub detail: Option<String>,
+    pub(crate) label: String,
+    pub(crate) kind: CompletionKind,
+    pub(crate) detail: Option<String>,
     /// Markdown.
-    pub documentation: Option<String>,
+    pub(crate) documentation: Option<String>,
     /// Replaces `replace` in the document.
-    pub insert_text: String,
-    pub replace: TextRange,
+    pub(crate) insert_text: String,
+    pub(crate) replace: TextRange,
     /// Orders items: best first.
-    pub sort_text: String,
-    pub filter_text: Option<String>,
+    pub(crate) sort_text: String,
+    pub(crate) filter_text: Option<String>,
 }
 
 /// Items at `offset` in `doc`, whose current text is `text` (open documents change faster than

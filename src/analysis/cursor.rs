@@ -9,18 +9,19 @@
 use crate::model::{DocFacts, Heading, IdDeclaration, IdMention, Reference};
 use crate::text::TextRange;
 
-/// The token under the cursor, with its index in the matching `DocFacts` list.
+/// The token under the cursor; a reference also carries its index in `DocFacts::references`,
+/// which is how its resolution is found.
 #[derive(Clone, Copy, Debug)]
-pub enum CursorTarget<'a> {
+pub(crate) enum CursorTarget<'a> {
     Reference { index: usize, reference: &'a Reference },
-    IdMention { index: usize, mention: &'a IdMention },
-    IdDeclaration { index: usize, declaration: &'a IdDeclaration },
-    Heading { index: usize, heading: &'a Heading },
+    IdMention { mention: &'a IdMention },
+    IdDeclaration { declaration: &'a IdDeclaration },
+    Heading { heading: &'a Heading },
 }
 
 impl CursorTarget<'_> {
     /// The range of the token itself.
-    pub fn range(&self) -> TextRange {
+    pub(crate) fn range(&self) -> TextRange {
         match self {
             CursorTarget::Reference { reference, .. } => reference.range,
             CursorTarget::IdMention { mention, .. } => mention.range,
@@ -31,7 +32,7 @@ impl CursorTarget<'_> {
 }
 
 /// The most specific token at `offset`: a reference or ID before the heading that holds it.
-pub fn target_at(facts: &DocFacts, offset: usize) -> Option<CursorTarget<'_>> {
+pub(crate) fn target_at(facts: &DocFacts, offset: usize) -> Option<CursorTarget<'_>> {
     // Two passes: strictly inside first, then touching at the end.
     for strict in [true, false] {
         let hit = |range: TextRange| {
@@ -40,19 +41,19 @@ pub fn target_at(facts: &DocFacts, offset: usize) -> Option<CursorTarget<'_>> {
         if let Some(index) = facts.references.iter().position(|r| hit(r.range)) {
             return Some(CursorTarget::Reference { index, reference: &facts.references[index] });
         }
-        if let Some(index) = facts.id_mentions.iter().position(|m| hit(m.range)) {
-            return Some(CursorTarget::IdMention { index, mention: &facts.id_mentions[index] });
+        if let Some(mention) = facts.id_mentions.iter().find(|m| hit(m.range)) {
+            return Some(CursorTarget::IdMention { mention });
         }
         // File-name declarations have an empty range at 0 and are never under a cursor.
-        if let Some(index) = facts.declared_ids.iter().position(|d| hit(d.range)) {
-            return Some(CursorTarget::IdDeclaration { index, declaration: &facts.declared_ids[index] });
+        if let Some(declaration) = facts.declared_ids.iter().find(|d| hit(d.range)) {
+            return Some(CursorTarget::IdDeclaration { declaration });
         }
     }
     for strict in [true, false] {
         let hit =
             |range: TextRange| if strict { range.start <= offset && offset < range.end } else { range.end == offset };
-        if let Some(index) = facts.headings.iter().position(|h| hit(h.range)) {
-            return Some(CursorTarget::Heading { index, heading: &facts.headings[index] });
+        if let Some(heading) = facts.headings.iter().find(|h| hit(h.range)) {
+            return Some(CursorTarget::Heading { heading });
         }
     }
     None
@@ -60,7 +61,7 @@ pub fn target_at(facts: &DocFacts, offset: usize) -> Option<CursorTarget<'_>> {
 
 /// Where a declaration is best shown: its own range, or for a file-name declaration (an empty
 /// range at 0) the document's H1, which names the artifact to a reader.
-pub fn declaration_range(facts: &DocFacts, declaration: &IdDeclaration) -> TextRange {
+pub(crate) fn declaration_range(facts: &DocFacts, declaration: &IdDeclaration) -> TextRange {
     if declaration.range.is_empty()
         && let Some(h1) = facts.headings.iter().find(|h| h.level == 1)
     {

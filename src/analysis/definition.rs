@@ -15,7 +15,7 @@ use crate::workspace::{DocId, Snapshot};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Definition {
     /// The reference or ID under the cursor.
-    pub origin: TextRange,
+    pub(crate) origin: TextRange,
     pub targets: Vec<NavigationTarget>,
 }
 

@@ -23,7 +23,7 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -68,19 +68,19 @@ impl Code {
         }
     }
 
-    pub fn from_name(name: &str) -> Option<Code> {
+    pub(crate) fn from_name(name: &str) -> Option<Code> {
         Code::ALL.into_iter().find(|c| c.as_str() == name)
     }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub range: TextRange,
-    pub severity: Severity,
-    pub code: Code,
-    pub message: String,
+    pub(crate) range: TextRange,
+    pub(crate) severity: Severity,
+    pub(crate) code: Code,
+    pub(crate) message: String,
     /// Repairs to offer as code actions, most likely first.
-    pub fixes: Vec<Fix>,
+    pub(crate) fixes: Vec<Fix>,
 }
 
 /// Every diagnostic of `doc`, ordered by position.
@@ -126,7 +126,7 @@ fn provenance_diagnostics(snapshot: &Snapshot, doc: &Document, out: &mut Vec<Dia
 }
 
 /// Applies per-code severity overrides from the user's settings; `None` drops the code.
-pub fn with_overrides(
+pub(crate) fn with_overrides(
     diagnostics: Vec<Diagnostic>,
     overrides: &std::collections::HashMap<Code, Option<Severity>>,
 ) -> Vec<Diagnostic> {

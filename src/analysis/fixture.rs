@@ -19,16 +19,16 @@ use crate::workspace::{DocId, Snapshot, SnapshotInput, document_from_text};
 
 const AIWG_ROOT_DIR: &str = "/aiwg-root/";
 
-pub struct Fixture {
-    pub snapshot: Snapshot,
+pub(crate) struct Fixture {
+    pub(crate) snapshot: Snapshot,
     /// (root, path, text) of every file, in fixture order.
-    pub files: Vec<(RootKind, String, String)>,
+    pub(crate) files: Vec<(RootKind, String, String)>,
     /// The file and byte offset of `$0`, if any.
-    pub cursor: Option<(DocId, usize)>,
+    pub(crate) cursor: Option<(DocId, usize)>,
 }
 
 impl Fixture {
-    pub fn parse(fixture: &str) -> Fixture {
+    pub(crate) fn parse(fixture: &str) -> Fixture {
         let mut files: Vec<(RootKind, String, String)> = Vec::new();
         for line in trim_indent(fixture).split_inclusive('\n') {
             if let Some(path) = line.strip_prefix("//- ") {
@@ -72,24 +72,24 @@ impl Fixture {
         Fixture { snapshot, files, cursor }
     }
 
-    pub fn text(&self, doc: DocId) -> &str {
+    pub(crate) fn text(&self, doc: DocId) -> &str {
         let doc = self.snapshot.doc(doc);
         self.files.iter().find(|f| f.0 == doc.root && f.1 == doc.path).map_or("", |f| &f.2)
     }
 
     /// `path:line:col` (1-based) of an offset in a document, for readable expectations.
-    pub fn position(&self, doc: DocId, offset: usize) -> String {
+    pub(crate) fn position(&self, doc: DocId, offset: usize) -> String {
         let doc = self.snapshot.doc(doc);
         self.position_in(doc.root, &doc.path, offset)
     }
 
     /// The text of any fixture file, indexed or only listed.
-    pub fn file_text(&self, root: RootKind, path: &str) -> &str {
+    pub(crate) fn file_text(&self, root: RootKind, path: &str) -> &str {
         self.files.iter().find(|f| f.0 == root && f.1 == path).map_or("", |f| &f.2)
     }
 
     /// `path:line:col` (1-based) of an offset in any fixture file.
-    pub fn position_in(&self, root: RootKind, path: &str, offset: usize) -> String {
+    pub(crate) fn position_in(&self, root: RootKind, path: &str, offset: usize) -> String {
         let lc = LineIndex::new(self.file_text(root, path)).line_col(offset, crate::text::PositionEncoding::Utf32);
         format!("{}{path}:{}:{}", root_marker(root), lc.line + 1, lc.col + 1)
     }
@@ -97,7 +97,7 @@ impl Fixture {
     /// A navigation target as `path:line:col "covered text"`, with its section's last line
     /// when it reveals one; folders end in `/`, `:line` targets show the line alone. Paths of the
     /// external aiwg root are written `/aiwg-root/…`, as in the fixture.
-    pub fn render_target(&self, target: &NavigationTarget) -> String {
+    pub(crate) fn render_target(&self, target: &NavigationTarget) -> String {
         let marker = root_marker(target.root);
         let mut out = match target.focus {
             Spot::File if target.is_dir => format!("{marker}{}/", target.path),
@@ -118,7 +118,7 @@ impl Fixture {
     }
 
     /// A location as `path:line:col "covered text"`.
-    pub fn render_location(&self, location: &Location) -> String {
+    pub(crate) fn render_location(&self, location: &Location) -> String {
         format!(
             "{} {:?}",
             self.position_in(location.root, &location.path, location.range.start),

@@ -20,7 +20,7 @@ const MAX_PREVIEWS: usize = 5;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Hover {
     /// The reference or ID hovered.
-    pub range: TextRange,
+    pub(crate) range: TextRange,
     pub markdown: String,
 }
 

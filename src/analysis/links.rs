@@ -12,9 +12,9 @@ use crate::workspace::{DocId, Snapshot};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DocumentLink {
-    pub range: TextRange,
-    pub target: NavigationTarget,
-    pub tooltip: String,
+    pub(crate) range: TextRange,
+    pub(crate) target: NavigationTarget,
+    pub(crate) tooltip: String,
 }
 
 pub fn document_links(snapshot: &Snapshot, doc: DocId) -> Vec<DocumentLink> {

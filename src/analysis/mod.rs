@@ -2,11 +2,11 @@
 //! function from a snapshot and plain inputs (byte offsets, query strings) to plain values; the
 //! LSP and CLI layers convert.
 
-pub mod cancel;
-pub mod change;
-pub mod code_actions;
+pub(crate) mod cancel;
+pub(crate) mod change;
+pub(crate) mod code_actions;
 pub mod completion;
-pub mod cursor;
+pub(crate) mod cursor;
 pub mod definition;
 pub mod diagnostics;
 #[cfg(test)]

@@ -6,7 +6,7 @@ use crate::text::TextRange;
 
 /// Where in a target file to land.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Spot {
+pub(crate) enum Spot {
     /// The start of the file (or a folder).
     File,
     /// A byte range in the target's text (a heading, an ID declaration).
@@ -18,19 +18,19 @@ pub enum Spot {
 /// A file or folder a reference or ID leads to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NavigationTarget {
-    pub root: RootKind,
-    pub path: String,
-    pub is_dir: bool,
+    pub(crate) root: RootKind,
+    pub(crate) path: String,
+    pub(crate) is_dir: bool,
     /// Where to put the cursor.
-    pub focus: Spot,
+    pub(crate) focus: Spot,
     /// The enclosing range to reveal (a heading's whole section), when there is one.
-    pub full: Option<TextRange>,
+    pub(crate) full: Option<TextRange>,
 }
 
 /// A range in some file of the snapshot.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Location {
-    pub root: RootKind,
-    pub path: String,
-    pub range: TextRange,
+    pub(crate) root: RootKind,
+    pub(crate) path: String,
+    pub(crate) range: TextRange,
 }

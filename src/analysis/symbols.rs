@@ -20,13 +20,13 @@ const MAX_WORKSPACE_SYMBOLS: usize = 200;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DocumentSymbol {
-    pub name: String,
-    pub level: u8,
+    pub(crate) name: String,
+    pub(crate) level: u8,
     /// The heading's section.
-    pub range: TextRange,
+    pub(crate) range: TextRange,
     /// The heading line.
-    pub selection_range: TextRange,
-    pub children: Vec<DocumentSymbol>,
+    pub(crate) selection_range: TextRange,
+    pub(crate) children: Vec<DocumentSymbol>,
 }
 
 /// The heading tree: each heading holds the deeper headings that follow it until one of its own
@@ -65,14 +65,14 @@ fn close_innermost(open: &mut Vec<DocumentSymbol>, roots: &mut Vec<DocumentSymbo
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WorkspaceSymbol {
     /// `ADR-003: Server-sent events for live updates`, or the title alone.
-    pub name: String,
-    pub kind: ArtifactKind,
+    pub(crate) name: String,
+    pub(crate) kind: ArtifactKind,
     /// The artifact's status, when it has one.
-    pub detail: Option<String>,
-    pub root: RootKind,
-    pub path: String,
+    pub(crate) detail: Option<String>,
+    pub(crate) root: RootKind,
+    pub(crate) path: String,
     /// The declaration or title, when known.
-    pub range: Option<TextRange>,
+    pub(crate) range: Option<TextRange>,
 }
 
 /// Artifacts matching `query` fuzzily, best first: the workspace's own, then (for a non-empty
@@ -201,7 +201,7 @@ mod tests {
                 format!(
                     "{} [{}] {at}{}\n",
                     s.name,
-                    s.kind.as_str(),
+                    s.kind.label(),
                     s.detail.as_ref().map_or(String::new(), |d| format!(" ({d})"))
                 )
             })
@@ -271,11 +271,11 @@ mod tests {
             ARTIFACTS,
             "",
             expect![[r#"
-                ADR-001: Use PostgreSQL [adr] .aiwg/architecture/decisions/ADR-001-postgres.md:1:3 (Accepted)
-                ADR-003: Server-sent events for live updates [adr] .aiwg/architecture/decisions/ADR-003-sse.md:1:3 (Proposed)
-                Performance Requirements [nfr] .aiwg/requirements/nfr-modules/performance.md:1:1
-                R-001 (in Risk Register) [risk] .aiwg/risks/risk-register.md:5:3
-                UC-AP-002: Use-Case Specification [use-case] .aiwg/requirements/use-cases/UC-AP-002-approve.md:1:27
+                ADR-001: Use PostgreSQL [Architecture decision record] .aiwg/architecture/decisions/ADR-001-postgres.md:1:3 (Accepted)
+                ADR-003: Server-sent events for live updates [Architecture decision record] .aiwg/architecture/decisions/ADR-003-sse.md:1:3 (Proposed)
+                Performance Requirements [Non-functional requirements] .aiwg/requirements/nfr-modules/performance.md:1:1
+                R-001 (in Risk Register) [Risk] .aiwg/risks/risk-register.md:5:3
+                UC-AP-002: Use-Case Specification [Use case] .aiwg/requirements/use-cases/UC-AP-002-approve.md:1:27
             "#]],
         );
     }
@@ -286,14 +286,14 @@ mod tests {
             ARTIFACTS,
             "sse live",
             expect![[r#"
-                ADR-003: Server-sent events for live updates [adr] .aiwg/architecture/decisions/ADR-003-sse.md:1:3 (Proposed)
+                ADR-003: Server-sent events for live updates [Architecture decision record] .aiwg/architecture/decisions/ADR-003-sse.md:1:3 (Proposed)
             "#]],
         );
         check_workspace(
             ARTIFACTS,
             "archdesign",
             expect![[r#"
-                Architecture Designer [agent] /aiwg-root/agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md:1:1
+                Architecture Designer [Agent definition] /aiwg-root/agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md:1:1
             "#]],
         );
     }

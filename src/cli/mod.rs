@@ -27,42 +27,42 @@ pub struct CheckArgs {
 
 /// Exit statuses of `check`.
 pub mod exit {
-    pub const CLEAN: u8 = 0;
+    pub(crate) const CLEAN: u8 = 0;
     pub const ERRORS: u8 = 1;
     pub const USAGE: u8 = 2;
 }
 
 /// Counts over the checked documents.
 #[derive(Debug, Default)]
-pub struct Summary {
-    pub documents: usize,
-    pub source_files: usize,
-    pub references: usize,
-    pub resolved: usize,
-    pub dangling: usize,
-    pub by_stage: BTreeMap<&'static str, usize>,
-    pub by_context: BTreeMap<&'static str, usize>,
-    pub markdown_references: usize,
-    pub markdown_resolved: usize,
-    pub declared_ids: usize,
-    pub id_mentions: usize,
-    pub by_severity: BTreeMap<&'static str, usize>,
-    pub skipped_files: usize,
+pub(crate) struct Summary {
+    pub(crate) documents: usize,
+    pub(crate) source_files: usize,
+    pub(crate) references: usize,
+    pub(crate) resolved: usize,
+    pub(crate) dangling: usize,
+    pub(crate) by_stage: BTreeMap<&'static str, usize>,
+    pub(crate) by_context: BTreeMap<&'static str, usize>,
+    pub(crate) markdown_references: usize,
+    pub(crate) markdown_resolved: usize,
+    pub(crate) declared_ids: usize,
+    pub(crate) id_mentions: usize,
+    pub(crate) by_severity: BTreeMap<&'static str, usize>,
+    pub(crate) skipped_files: usize,
 }
 
 /// One document's diagnostics with what rendering needs: its text's line index and lines.
-pub struct FileReport {
-    pub path: String,
-    pub text: String,
-    pub line_index: LineIndex,
-    pub diagnostics: Vec<Diagnostic>,
+pub(crate) struct FileReport {
+    pub(crate) path: String,
+    pub(crate) text: String,
+    pub(crate) line_index: LineIndex,
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
-pub struct Report {
-    pub root: PathBuf,
-    pub aiwg_root: Option<loader::AiwgRootChoice>,
-    pub summary: Summary,
-    pub files: Vec<FileReport>,
+pub(crate) struct Report {
+    pub(crate) root: PathBuf,
+    pub(crate) aiwg_root: Option<loader::AiwgRootChoice>,
+    pub(crate) summary: Summary,
+    pub(crate) files: Vec<FileReport>,
 }
 
 /// Runs `check` and writes its report; returns the exit status.
@@ -86,7 +86,7 @@ pub fn run_check(args: &CheckArgs, out: &mut dyn Write) -> u8 {
 }
 
 /// Loads the workspace around `args.path`, then diagnoses the documents under it.
-pub fn build_report(args: &CheckArgs) -> Result<Report, String> {
+pub(crate) fn build_report(args: &CheckArgs) -> Result<Report, String> {
     let target = args.path.canonicalize().map_err(|e| format!("{}: {e}", args.path.display()))?;
     let root = loader::project_root(&target);
     let aiwg_setting = args.aiwg_root.as_deref().map(|p| p.canonicalize().unwrap_or_else(|_| p.to_path_buf()));

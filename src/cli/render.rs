@@ -19,7 +19,7 @@ pub enum Format {
 
 impl Format {
     /// Hints are many and quiet: people and annotations see them on request, machines always.
-    pub fn default_min_severity(self) -> Severity {
+    pub(crate) fn default_min_severity(self) -> Severity {
         match self {
             Format::Human | Format::Github => Severity::Information,
             Format::Json => Severity::Hint,
@@ -27,7 +27,7 @@ impl Format {
     }
 }
 
-pub fn render(report: &Report, format: Format, min: Severity, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn render(report: &Report, format: Format, min: Severity, out: &mut dyn Write) -> io::Result<()> {
     match format {
         Format::Human => human(report, min, out),
         Format::Json => {

@@ -18,18 +18,18 @@ use crate::resolve::{AiwgRoot, PathSet, RootKind, Roots};
 use crate::workspace::{Document, FileRole, SnapshotInput, document_from_text};
 
 /// Folders never walked.
-pub const ALWAYS_SKIPPED: &[&str] = &[".git", "node_modules", "target"];
+pub(crate) const ALWAYS_SKIPPED: &[&str] = &[".git", "node_modules", "target"];
 
 #[derive(Clone, Debug)]
 pub struct LoadOptions {
     /// Globs (relative to the root) of files and folders to leave out.
-    pub excludes: Vec<String>,
+    pub(crate) excludes: Vec<String>,
     /// Larger markdown and YAML files are listed but not read.
-    pub max_document_bytes: u64,
+    pub(crate) max_document_bytes: u64,
     /// Larger source files are listed but not read.
-    pub max_code_bytes: u64,
+    pub(crate) max_code_bytes: u64,
     /// Whether to read source files for qualified references (not for an aiwg root).
-    pub read_code: bool,
+    pub(crate) read_code: bool,
 }
 
 impl Default for LoadOptions {
@@ -45,9 +45,9 @@ impl Default for LoadOptions {
 
 /// A file left out, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Skipped {
-    pub path: String,
-    pub reason: String,
+pub(crate) struct Skipped {
+    pub(crate) path: String,
+    pub(crate) reason: String,
 }
 
 /// One walked tree: every file path, and the documents read from it.
@@ -56,20 +56,20 @@ pub struct LoadedTree {
     pub files: Vec<String>,
     /// Every folder, so that references to empty folders resolve too.
     pub dirs: Vec<String>,
-    pub documents: Vec<Document>,
-    pub skipped: Vec<Skipped>,
+    pub(crate) documents: Vec<Document>,
+    pub(crate) skipped: Vec<Skipped>,
 }
 
 /// How the aiwg root was found.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AiwgRootChoice {
-    pub path: PathBuf,
+pub(crate) struct AiwgRootChoice {
+    pub(crate) path: PathBuf,
     /// `setting`, `$AIWG_ROOT`, `~/.local/share/ai-writing-guide`, … or `workspace`.
-    pub source: String,
+    pub(crate) source: String,
 }
 
 /// The nearest ancestor of `start` (itself included) holding `.aiwg/`, else `start`.
-pub fn project_root(start: &Path) -> PathBuf {
+pub(crate) fn project_root(start: &Path) -> PathBuf {
     let start = start.canonicalize().unwrap_or_else(|_| start.to_path_buf());
     let dir =
         if start.is_file() { start.parent().map(Path::to_path_buf).unwrap_or(start.clone()) } else { start.clone() };
@@ -79,19 +79,19 @@ pub fn project_root(start: &Path) -> PathBuf {
 /// The nearest ancestor of `dir` (itself included) that holds a project's `.aiwg/` folder.
 /// The home folder does not count: aiwg keeps its own settings in `~/.aiwg/` (`channel.json`,
 /// `src/channel/manager.mjs`), which would otherwise make every folder under home one project.
-pub fn nearest_project(dir: &Path) -> Option<PathBuf> {
+pub(crate) fn nearest_project(dir: &Path) -> Option<PathBuf> {
     let home = std::env::var_os("HOME").map(PathBuf::from).and_then(|h| h.canonicalize().ok());
     dir.ancestors().filter(|a| home.as_deref() != Some(*a)).find(|a| a.join(".aiwg").is_dir()).map(Path::to_path_buf)
 }
 
 /// Whether two paths name the same folder, links and `..` resolved.
-pub fn same_dir(a: &Path, b: &Path) -> bool {
+pub(crate) fn same_dir(a: &Path, b: &Path) -> bool {
     a == b || a.canonicalize().ok().zip(b.canonicalize().ok()).is_some_and(|(a, b)| a == b)
 }
 
 /// Where a chosen aiwg root lies for a workspace.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum AiwgRootPlace {
+pub(crate) enum AiwgRootPlace {
     /// None was found, or the chosen one is not a folder.
     Missing,
     /// The workspace is its own aiwg root.
@@ -101,7 +101,7 @@ pub enum AiwgRootPlace {
 }
 
 /// Decides how the chosen aiwg root relates to `workspace`.
-pub fn place_aiwg_root(choice: Option<&AiwgRootChoice>, workspace: &Path) -> AiwgRootPlace {
+pub(crate) fn place_aiwg_root(choice: Option<&AiwgRootChoice>, workspace: &Path) -> AiwgRootPlace {
     match choice {
         None => AiwgRootPlace::Missing,
         Some(choice) if same_dir(&choice.path, workspace) => AiwgRootPlace::Workspace,
@@ -116,7 +116,7 @@ pub fn place_aiwg_root(choice: Option<&AiwgRootChoice>, workspace: &Path) -> Aiw
 /// Why a chosen aiwg root gives no tree to resolve against: it was configured (by setting,
 /// `--aiwg-root` or `$AIWG_ROOT`) but is not a folder. Diagnostics say so instead of "not
 /// configured".
-pub fn aiwg_root_problem(choice: Option<&AiwgRootChoice>, place: &AiwgRootPlace) -> Option<String> {
+pub(crate) fn aiwg_root_problem(choice: Option<&AiwgRootChoice>, place: &AiwgRootPlace) -> Option<String> {
     match (choice, place) {
         (Some(choice), AiwgRootPlace::Missing) => Some(format!(
             "the configured aiwg root ({}) is `{}`, which is not a folder",
@@ -128,7 +128,7 @@ pub fn aiwg_root_problem(choice: Option<&AiwgRootChoice>, place: &AiwgRootPlace)
 }
 
 /// Whether `dir` is an aiwg checkout or install (it holds the framework sources).
-pub fn is_aiwg_tree(dir: &Path) -> bool {
+pub(crate) fn is_aiwg_tree(dir: &Path) -> bool {
     dir.join("agentic/code/frameworks").is_dir()
 }
 
@@ -137,7 +137,7 @@ pub fn is_aiwg_tree(dir: &Path) -> bool {
 /// it holds `agentic/code/frameworks` (the detection order of aiwg's
 /// `templates/configuration/aiwg-config-template.md` and `src/mcp/server.mjs`). The global npm
 /// package is looked for in the usual prefixes rather than by running `npm`.
-pub fn discover_aiwg_root(setting: Option<&Path>, workspace: &Path) -> Option<AiwgRootChoice> {
+pub(crate) fn discover_aiwg_root(setting: Option<&Path>, workspace: &Path) -> Option<AiwgRootChoice> {
     let choice = |path: PathBuf, source: &str| AiwgRootChoice { path, source: source.to_string() };
     if let Some(path) = setting {
         return Some(choice(path.to_path_buf(), "setting"));
@@ -167,7 +167,7 @@ pub fn discover_aiwg_root(setting: Option<&Path>, workspace: &Path) -> Option<Ai
     is_aiwg_tree(workspace).then(|| choice(workspace.to_path_buf(), "workspace"))
 }
 
-pub fn exclude_set(excludes: &[String]) -> GlobSet {
+pub(crate) fn exclude_set(excludes: &[String]) -> GlobSet {
     let mut builder = GlobSetBuilder::new();
     for pattern in excludes {
         match Glob::new(pattern.trim_end_matches('/')) {
@@ -182,7 +182,7 @@ pub fn exclude_set(excludes: &[String]) -> GlobSet {
 
 /// Whether the walk leaves `rel` out: it lies in an always-skipped folder, or it or one of its
 /// folders matches an exclude glob (the walk prunes a matching folder with all it holds).
-pub fn is_excluded(rel: &str, excludes: &GlobSet) -> bool {
+pub(crate) fn is_excluded(rel: &str, excludes: &GlobSet) -> bool {
     let mut prefix_end = 0;
     for segment in rel.split('/') {
         prefix_end += segment.len();
@@ -196,7 +196,7 @@ pub fn is_excluded(rel: &str, excludes: &GlobSet) -> bool {
 
 /// `path` relative to `root`, `/`-separated; `None` outside `root`, for `root` itself, and for a
 /// path that climbs with `..` (`/ws/../../etc/x` starts with `/ws` but is not inside it).
-pub fn relative(root: &Path, path: &Path) -> Option<String> {
+pub(crate) fn relative(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(root).ok()?;
     let mut parts: Vec<String> = Vec::new();
     for component in rel.components() {
@@ -212,7 +212,7 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
 /// The file `rel` of `root`, when it really lies inside `root`: `rel` has no `..` and is not
 /// absolute, and the file, links resolved, is under the root, links resolved. `None` for anything
 /// that would read outside (a symlink to `/etc`, `a/../../x`), and for files that do not exist.
-pub fn inside_root(root: &Path, rel: &str) -> Option<PathBuf> {
+pub(crate) fn inside_root(root: &Path, rel: &str) -> Option<PathBuf> {
     if !Path::new(rel).components().all(|c| matches!(c, std::path::Component::Normal(_))) {
         return None;
     }
@@ -226,7 +226,7 @@ pub fn inside_root(root: &Path, rel: &str) -> Option<PathBuf> {
 /// nearest ancestor holding `.aiwg/`, else the nearest holding `.git` or the aiwg framework
 /// sources (an aiwg checkout). Never the home folder or `/`, and `None` when nothing marks a
 /// project, in which case the file is indexed alone.
-pub fn fallback_root(file: &Path) -> Option<PathBuf> {
+pub(crate) fn fallback_root(file: &Path) -> Option<PathBuf> {
     let dir = file.parent()?;
     if let Some(project) = nearest_project(dir) {
         return Some(project);
@@ -240,7 +240,7 @@ pub fn fallback_root(file: &Path) -> Option<PathBuf> {
 
 /// Reads a file's text within `limit` bytes. Binary files (a NUL byte in the first 8 KiB) are
 /// refused; invalid UTF-8 is replaced, so the rest of the document still counts.
-pub fn read_text(path: &Path, limit: u64) -> Result<String, String> {
+pub(crate) fn read_text(path: &Path, limit: u64) -> Result<String, String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     if !meta.is_file() {
         return Err("not a regular file".into());
@@ -259,7 +259,7 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String, String> {
 }
 
 /// Reads one file of the tree into a document, when it is one we index.
-pub fn load_document(
+pub(crate) fn load_document(
     root: &Path,
     rel: &str,
     root_kind: RootKind,
@@ -349,7 +349,7 @@ fn worker_count() -> usize {
 
 /// Reads the documents among `files` in parallel, calling `progress(done, total)` as batches
 /// finish. Files that cannot be read are returned as skipped, with a log line.
-pub fn read_documents(
+pub(crate) fn read_documents(
     root: &Path,
     root_kind: RootKind,
     files: &[String],
@@ -371,10 +371,10 @@ pub fn read_documents(
 }
 
 /// A batch of read documents, the files skipped in it, and `(done, total)` so far.
-pub type BatchSink<'a> = dyn Fn(Vec<Document>, Vec<Skipped>, usize, usize) + Sync + 'a;
+pub(crate) type BatchSink<'a> = dyn Fn(Vec<Document>, Vec<Skipped>, usize, usize) + Sync + 'a;
 
 /// Reads the documents among `files` on all cores, handing each finished batch to `sink`.
-pub fn stream_documents(
+pub(crate) fn stream_documents(
     root: &Path,
     root_kind: RootKind,
     files: &[String],
@@ -418,7 +418,7 @@ pub fn stream_documents(
 }
 
 /// Walks `root` and reads its documents.
-pub fn load_tree(root: &Path, root_kind: RootKind, options: &LoadOptions) -> LoadedTree {
+pub(crate) fn load_tree(root: &Path, root_kind: RootKind, options: &LoadOptions) -> LoadedTree {
     load_tree_with_progress(root, root_kind, options, &|_, _| {})
 }
 
@@ -438,24 +438,23 @@ fn load_tree_with_progress(
 
 /// A loaded workspace, ready to become a snapshot.
 pub struct LoadedWorkspace {
-    pub root: PathBuf,
-    pub aiwg_root: Option<AiwgRootChoice>,
+    pub(crate) aiwg_root: Option<AiwgRootChoice>,
     pub input: SnapshotInput,
-    pub skipped: Vec<Skipped>,
+    pub(crate) skipped: Vec<Skipped>,
     /// Checksums of the files provenance records describe, for `Snapshot::with_digests`.
-    pub digests: Vec<(String, Option<String>)>,
+    pub(crate) digests: Vec<(String, Option<String>)>,
 }
 
 impl LoadedWorkspace {
     /// The snapshot of this workspace, with its provenance digests.
-    pub fn into_snapshot(self) -> crate::workspace::Snapshot {
+    pub(crate) fn into_snapshot(self) -> crate::workspace::Snapshot {
         crate::workspace::Snapshot::build(self.input).with_digests(self.digests)
     }
 }
 
 /// The `sha256:<hex>` of a file's bytes (how aiwg's provenance records state checksums), or
 /// `None` when it cannot be read within the document size limit.
-pub fn file_digest(path: &Path) -> Option<String> {
+pub(crate) fn file_digest(path: &Path) -> Option<String> {
     use sha2::{Digest, Sha256};
     let meta = std::fs::metadata(path).ok()?;
     if !meta.is_file() || meta.len() > LoadOptions::default().max_document_bytes {
@@ -472,7 +471,7 @@ pub fn file_digest(path: &Path) -> Option<String> {
 }
 
 /// The workspace files that these documents' provenance records describe.
-pub fn recorded_artifacts<'a>(documents: impl IntoIterator<Item = &'a Document>) -> Vec<String> {
+pub(crate) fn recorded_artifacts<'a>(documents: impl IntoIterator<Item = &'a Document>) -> Vec<String> {
     documents
         .into_iter()
         .filter(|d| d.root == RootKind::Workspace)
@@ -481,7 +480,7 @@ pub fn recorded_artifacts<'a>(documents: impl IntoIterator<Item = &'a Document>)
 }
 
 /// Digests of the workspace files that these documents' provenance records describe.
-pub fn provenance_digests<'a>(
+pub(crate) fn provenance_digests<'a>(
     root: &Path,
     documents: impl IntoIterator<Item = &'a Document>,
 ) -> Vec<(String, Option<String>)> {
@@ -489,7 +488,7 @@ pub fn provenance_digests<'a>(
 }
 
 /// Digests of workspace files by relative path; `None` for a file that cannot be read.
-pub fn digests_of(root: &Path, mut paths: Vec<String>) -> Vec<(String, Option<String>)> {
+pub(crate) fn digests_of(root: &Path, mut paths: Vec<String>) -> Vec<(String, Option<String>)> {
     paths.sort();
     paths.dedup();
     paths
@@ -510,7 +509,7 @@ pub fn load_workspace(root: &Path, aiwg_setting: Option<&Path>, options: &LoadOp
 }
 
 /// [`load_workspace`], reporting `(documents read, documents to read)` as it goes.
-pub fn load_workspace_with_progress(
+pub(crate) fn load_workspace_with_progress(
     root: &Path,
     aiwg_setting: Option<&Path>,
     options: &LoadOptions,
@@ -536,7 +535,7 @@ pub fn load_workspace_with_progress(
     let roots =
         Roots { workspace: Arc::new(PathSet::new(workspace_tree.files, workspace_tree.dirs)), aiwg, aiwg_problem };
     let digests = provenance_digests(root, documents.iter().map(|d| &**d));
-    LoadedWorkspace { root: root.to_path_buf(), aiwg_root, input: SnapshotInput { roots, documents }, skipped, digests }
+    LoadedWorkspace { aiwg_root, input: SnapshotInput { roots, documents }, skipped, digests }
 }
 
 #[cfg(test)]

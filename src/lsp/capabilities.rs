@@ -9,23 +9,23 @@ use crate::text::PositionEncoding;
 
 /// The client capabilities the server's behaviour depends on.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct ClientSupport {
+pub(crate) struct ClientSupport {
     /// The client pulls diagnostics and the user asked for that (`pullDiagnostics`).
-    pub pull_diagnostics: bool,
-    pub diagnostic_refresh: bool,
-    pub work_done_progress: bool,
-    pub watch_registration: bool,
-    pub configuration: bool,
+    pub(crate) pull_diagnostics: bool,
+    pub(crate) diagnostic_refresh: bool,
+    pub(crate) work_done_progress: bool,
+    pub(crate) watch_registration: bool,
+    pub(crate) configuration: bool,
     /// Definition answers may be `LocationLink`s (`textDocument.definition.linkSupport`).
-    pub definition_links: bool,
+    pub(crate) definition_links: bool,
     /// The client takes `workspace/applyEdit` requests.
-    pub apply_edit: bool,
-    pub edits: EditSupport,
+    pub(crate) apply_edit: bool,
+    pub(crate) edits: EditSupport,
 }
 
 impl ClientSupport {
     /// Reads the capabilities; `pull_requested` is the user's `pullDiagnostics` setting.
-    pub fn from_params(params: &lsp::InitializeParams, pull_requested: bool) -> ClientSupport {
+    pub(crate) fn from_params(params: &lsp::InitializeParams, pull_requested: bool) -> ClientSupport {
         let caps = &params.capabilities;
         let workspace = caps.workspace.as_ref();
         let text_document = caps.text_document.as_ref();
@@ -57,7 +57,7 @@ impl ClientSupport {
     }
 }
 
-pub fn server_capabilities(encoding: PositionEncoding, support: &ClientSupport) -> lsp::ServerCapabilities {
+pub(crate) fn server_capabilities(encoding: PositionEncoding, support: &ClientSupport) -> lsp::ServerCapabilities {
     lsp::ServerCapabilities {
         position_encoding: Some(to_proto::encoding_kind(encoding)),
         text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(lsp::TextDocumentSyncOptions {
@@ -111,7 +111,7 @@ pub fn server_capabilities(encoding: PositionEncoding, support: &ClientSupport) 
 /// File watching for every file: every file is listed so that references to it resolve (not only
 /// the markdown, provenance and source files that are read), so a new `.ts`, `.yaml` or `.png`
 /// matters as much as a new `.md`. Clients leave out what their own excludes say.
-pub fn watched_files_registration() -> lsp::Registration {
+pub(crate) fn watched_files_registration() -> lsp::Registration {
     let watchers = vec![lsp::FileSystemWatcher { glob_pattern: lsp::GlobPattern::String("**/*".into()), kind: None }];
     lsp::Registration {
         id: "aiwg-watched-files".into(),

@@ -14,17 +14,17 @@ use crate::lsp::host::ClientChange;
 use crate::lsp::server::Backend;
 
 /// A command the server offers.
-pub struct Command {
-    pub name: &'static str,
+pub(crate) struct Command {
+    pub(crate) name: &'static str,
     test_only: bool,
 }
 
-pub const FIX_ALL: &str = "aiwg.fixAll";
-pub const REINDEX: &str = "aiwg.reindex";
+pub(crate) const FIX_ALL: &str = "aiwg.fixAll";
+pub(crate) const REINDEX: &str = "aiwg.reindex";
 const TEST_COUNTDOWN: &str = "aiwg.test.countdown";
 
 /// Every command; the README's "Commands" section says what each does.
-pub const COMMANDS: &[Command] = &[
+pub(crate) const COMMANDS: &[Command] = &[
     Command { name: FIX_ALL, test_only: false },
     Command { name: REINDEX, test_only: false },
     Command { name: TEST_COUNTDOWN, test_only: true },
@@ -40,11 +40,11 @@ fn offered() -> impl Iterator<Item = &'static Command> {
 }
 
 /// The names `initialize` advertises.
-pub fn names() -> Vec<String> {
+pub(crate) fn names() -> Vec<String> {
     offered().map(|c| c.name.to_string()).collect()
 }
 
-pub async fn execute(backend: &Backend, params: lsp::ExecuteCommandParams) -> Result<Option<Value>> {
+pub(crate) async fn execute(backend: &Backend, params: lsp::ExecuteCommandParams) -> Result<Option<Value>> {
     let Some(command) = offered().find(|c| c.name == params.command) else {
         return Err(Error::invalid_params(format!("unknown command {}", params.command)));
     };

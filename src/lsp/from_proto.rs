@@ -13,7 +13,7 @@ use crate::text::{LineCol, LineIndex, PositionEncoding, TextRange};
 /// LSP 3.17 `general.positionEncodings`: the client lists what it supports in order of
 /// preference; UTF-16 is mandatory, so it is the answer when nothing better is offered. UTF-8
 /// is our native unit and costs no conversion, so it wins whenever the client offers it.
-pub fn negotiate_encoding(params: &lsp::InitializeParams) -> PositionEncoding {
+pub(crate) fn negotiate_encoding(params: &lsp::InitializeParams) -> PositionEncoding {
     let offered = params.capabilities.general.as_ref().and_then(|g| g.position_encodings.as_ref());
     match offered {
         Some(kinds) if kinds.contains(&lsp::PositionEncodingKind::UTF8) => PositionEncoding::Utf8,
@@ -26,7 +26,7 @@ pub fn offset(index: &LineIndex, position: lsp::Position, encoding: PositionEnco
     index.offset(LineCol { line: position.line, col: position.character }, encoding)
 }
 
-pub fn text_range(index: &LineIndex, range: lsp::Range, encoding: PositionEncoding) -> TextRange {
+pub(crate) fn text_range(index: &LineIndex, range: lsp::Range, encoding: PositionEncoding) -> TextRange {
     let start = offset(index, range.start, encoding);
     TextRange::new(start, offset(index, range.end, encoding).max(start))
 }
@@ -34,7 +34,7 @@ pub fn text_range(index: &LineIndex, range: lsp::Range, encoding: PositionEncodi
 /// A client position as a byte offset in a rope whose lines break at `\n`, `\r\n` and `\r`,
 /// as LSP's do (the rope is built without Unicode line breaks for that reason). Used for
 /// edits, which arrive against the rope's text before the line index is rebuilt.
-pub fn rope_offset(rope: &Rope, position: lsp::Position, encoding: PositionEncoding) -> usize {
+pub(crate) fn rope_offset(rope: &Rope, position: lsp::Position, encoding: PositionEncoding) -> usize {
     let line = position.line as usize;
     if line >= rope.len_lines() {
         return rope.len_bytes();
@@ -61,12 +61,12 @@ pub fn rope_offset(rope: &Rope, position: lsp::Position, encoding: PositionEncod
 }
 
 /// A `file:` URI's path; `None` for other schemes (`untitled:`, `git:`) and malformed URIs.
-pub fn file_path(uri: &lsp::Uri) -> Option<PathBuf> {
+pub(crate) fn file_path(uri: &lsp::Uri) -> Option<PathBuf> {
     uri.to_file_path().map(|p| p.into_owned())
 }
 
 /// The workspace folders of `initialize`: `workspaceFolders`, else `rootUri`, else `rootPath`.
-pub fn initial_folders(params: &lsp::InitializeParams) -> Vec<PathBuf> {
+pub(crate) fn initial_folders(params: &lsp::InitializeParams) -> Vec<PathBuf> {
     if let Some(folders) = params.workspace_folders.as_ref().filter(|f| !f.is_empty()) {
         return folders.iter().filter_map(|f| file_path(&f.uri)).collect();
     }
@@ -79,7 +79,7 @@ pub fn initial_folders(params: &lsp::InitializeParams) -> Vec<PathBuf> {
     root.into_iter().collect()
 }
 
-pub fn folder_paths(folders: &[lsp::WorkspaceFolder]) -> Vec<PathBuf> {
+pub(crate) fn folder_paths(folders: &[lsp::WorkspaceFolder]) -> Vec<PathBuf> {
     folders.iter().filter_map(|f| file_path(&f.uri)).collect()
 }
 

@@ -11,10 +11,10 @@ use crate::lsp::world::{DocView, TargetIndexes, World};
 use crate::lsp::{from_proto, publish, to_proto};
 
 /// What a handler may need beside the world and its parameters.
-pub struct RequestContext {
-    pub support: ClientSupport,
+pub(crate) struct RequestContext {
+    pub(crate) support: ClientSupport,
     /// Set when the client cancels the request.
-    pub cancel: Cancel,
+    pub(crate) cancel: Cancel,
 }
 
 /// The document and byte offset of a position.
@@ -139,7 +139,7 @@ pub fn workspace_symbols(
 }
 
 /// Quick fixes from the fixes the document's diagnostics carry, where the editor asks.
-pub fn code_actions(
+pub(crate) fn code_actions(
     world: &World,
     context: &RequestContext,
     params: lsp::CodeActionParams,
@@ -166,14 +166,14 @@ pub fn code_actions(
 
 /// Every preferred fix of a document as one edit (the `aiwg.fixAll` command); `None` for a
 /// document that is not indexed, an empty edit when there is nothing to fix.
-pub fn fix_all(world: &World, support: &ClientSupport, uri: &lsp::Uri) -> Option<(usize, lsp::WorkspaceEdit)> {
+pub(crate) fn fix_all(world: &World, support: &ClientSupport, uri: &lsp::Uri) -> Option<(usize, lsp::WorkspaceEdit)> {
     let (view, diagnostics) = publish::core_diagnostics(world, uri)?;
     let (changes, count) = code_actions::fix_all(&diagnostics);
     let mut targets = TargetIndexes::new(world);
     Some((count, to_proto::workspace_edit(&mut targets, view.folder, &changes, support.edits)?))
 }
 
-pub fn pull_diagnostics(
+pub(crate) fn pull_diagnostics(
     world: &World,
     _: &RequestContext,
     params: lsp::DocumentDiagnosticParams,

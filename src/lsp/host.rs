@@ -35,7 +35,7 @@ use crate::workspace::{Document, FileRole, Snapshot, document_from_text};
 /// A change the client made. The server counts the ones it sends and the host the ones it
 /// applied, so a request can wait until every change before it is visible (LSP requires
 /// requests to see earlier changes).
-pub enum ClientChange {
+pub(crate) enum ClientChange {
     /// `initialize`: the negotiated encoding, the initialization options and the workspace
     /// folders, applied before anything the client sends later (the first `didOpen` included).
     Init {
@@ -70,7 +70,7 @@ pub enum ClientChange {
 }
 
 /// Work finished off the host thread.
-pub enum Internal {
+pub(crate) enum Internal {
     /// A folder's listing is known.
     Listing {
         folder: FolderTag,
@@ -103,7 +103,7 @@ pub enum Internal {
     },
 }
 
-pub enum Msg {
+pub(crate) enum Msg {
     Client(ClientChange),
     Internal(Internal),
 }
@@ -111,10 +111,10 @@ pub enum Msg {
 /// The sending side for work done off the host thread: it can send only [`Internal`] messages,
 /// so nothing but the server's handlers can count as a client change.
 #[derive(Clone)]
-pub struct InternalSender(Sender<Msg>);
+pub(crate) struct InternalSender(Sender<Msg>);
 
 impl InternalSender {
-    pub fn send(&self, message: Internal) {
+    pub(crate) fn send(&self, message: Internal) {
         if self.0.send(Msg::Internal(message)).is_err() {
             debug!("the host is gone");
         }
@@ -124,16 +124,16 @@ impl InternalSender {
 /// What requests wait for: every client change applied, and nothing the host is waiting on
 /// from the disk (a folder's listing, an opened file's existence, a reported file's content).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct HostProgress {
-    pub applied: u64,
-    pub settled: bool,
+pub(crate) struct HostProgress {
+    pub(crate) applied: u64,
+    pub(crate) settled: bool,
     /// Every folder's cold index is complete.
-    pub indexed: bool,
+    pub(crate) indexed: bool,
 }
 
 /// What the host tells the async side.
 #[derive(Debug)]
-pub enum Event {
+pub(crate) enum Event {
     /// Recompute and publish diagnostics of these open documents.
     Refresh(Vec<lsp::Uri>),
     /// An indexer started on a folder.
@@ -195,7 +195,7 @@ struct OpenDoc {
     text: Arc<OpenText>,
 }
 
-pub struct Host {
+pub(crate) struct Host {
     folders: Vec<FolderHost>,
     open: HashMap<lsp::Uri, OpenDoc>,
     encoding: PositionEncoding,
@@ -219,7 +219,7 @@ pub struct Host {
 
 /// Starts the host thread. The returned sender is for client changes only; requests wait on the
 /// progress receiver.
-pub fn spawn(
+pub(crate) fn spawn(
     world: Arc<ArcSwap<World>>,
     events: UnboundedSender<Event>,
 ) -> (Sender<Msg>, tokio::sync::watch::Receiver<HostProgress>) {
@@ -857,7 +857,7 @@ fn input_edit(rope: &Rope, start: usize, end: usize, new_text: &str) -> tree_sit
     }
 }
 
-pub fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+pub(crate) fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
     panic
         .downcast_ref::<&str>()
         .map(|s| s.to_string())

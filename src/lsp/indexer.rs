@@ -24,13 +24,13 @@ const INDEX_BATCH_INTERVAL: std::time::Duration = std::time::Duration::from_mill
 
 /// Which folder and which of its indexings a job is for.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FolderTag {
-    pub root: PathBuf,
-    pub generation: u64,
+pub(crate) struct FolderTag {
+    pub(crate) root: PathBuf,
+    pub(crate) generation: u64,
 }
 
 /// Small reads for the writer, done in the order asked.
-pub enum DiskJob {
+pub(crate) enum DiskJob {
     /// The project root of a file opened when the editor named no workspace folder.
     FindRoot { uri: lsp::Uri, file: PathBuf },
     /// Whether an opened file exists on disk, so that references to it resolve.
@@ -44,7 +44,7 @@ pub enum DiskJob {
 }
 
 /// What a [`DiskJob`] found.
-pub enum DiskResult {
+pub(crate) enum DiskResult {
     Root { uri: lsp::Uri, root: Option<PathBuf> },
     Stat { folder: FolderTag, path: String, exists: bool },
     ReadBack { folder: FolderTag, root: RootKind, path: String, doc: Option<Box<Document>> },
@@ -53,7 +53,7 @@ pub enum DiskResult {
 }
 
 /// One reported path, read.
-pub enum Loaded {
+pub(crate) enum Loaded {
     /// A new folder and everything under it.
     Dir { path: String, tree: LoadedTree },
     /// A file; `doc` is `None` for files that are only listed or could not be read.
@@ -63,7 +63,7 @@ pub enum Loaded {
 }
 
 /// Starts the disk worker; it stops when the returned sender is dropped.
-pub fn spawn_disk_worker(internal: InternalSender) -> Sender<DiskJob> {
+pub(crate) fn spawn_disk_worker(internal: InternalSender) -> Sender<DiskJob> {
     let (jobs, receiver) = std::sync::mpsc::channel();
     let spawned = std::thread::Builder::new().name("aiwg-disk".into()).spawn(move || run_disk(receiver, internal));
     if let Err(err) = spawned {
@@ -131,7 +131,12 @@ fn disk_job(job: DiskJob) -> DiskResult {
 
 /// Loads a folder in the background: the listing first (so references resolve at once), then
 /// the documents in batches, with progress.
-pub fn spawn_index(folder: FolderTag, settings: Settings, internal: InternalSender, events: UnboundedSender<Event>) {
+pub(crate) fn spawn_index(
+    folder: FolderTag,
+    settings: Settings,
+    internal: InternalSender,
+    events: UnboundedSender<Event>,
+) {
     let _ = events.send(Event::IndexStarted { root: folder.root.clone() });
     let spawned = std::thread::Builder::new()
         .name("aiwg-indexer".into())

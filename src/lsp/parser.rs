@@ -23,14 +23,14 @@ use crate::syntax::tree::ParsedDocument;
 /// document raised the server's peak RSS from 144 to 247 MB, a 200 KB one to 183 MB), and the
 /// scanner's facts are the same by contract, so larger documents are read by the scanner alone.
 /// Every markdown file of the aiwg release is smaller.
-pub const MAX_TREE_BYTES: usize = 128 * 1024;
+pub(crate) const MAX_TREE_BYTES: usize = 128 * 1024;
 
 /// How long a document must stay unchanged before it is parsed: typing bursts coalesce into one
 /// parse, which then reuses the previous tree for the unchanged blocks.
 const IDLE: Duration = Duration::from_millis(300);
 
 /// What the writer tells the parser, in the order of the changes.
-pub enum ParseJob {
+pub(crate) enum ParseJob {
     Update {
         uri: lsp::Uri,
         version: i32,
@@ -47,7 +47,7 @@ pub enum ParseJob {
 }
 
 /// Starts the parser thread; it stops when the returned sender is dropped.
-pub fn spawn(inbox: InternalSender) -> Sender<ParseJob> {
+pub(crate) fn spawn(inbox: InternalSender) -> Sender<ParseJob> {
     let (jobs, receiver) = std::sync::mpsc::channel();
     let spawned = std::thread::Builder::new().name("aiwg-parser".into()).spawn(move || run(receiver, inbox));
     if let Err(err) = spawned {

@@ -14,11 +14,11 @@ use crate::analysis::Cancel;
 
 /// Tokens of cancellable progress still running, by token.
 #[derive(Clone, Default)]
-pub struct CancelTokens(Arc<Mutex<HashMap<String, Cancel>>>);
+pub(crate) struct CancelTokens(Arc<Mutex<HashMap<String, Cancel>>>);
 
 impl CancelTokens {
     /// The client's `window/workDoneProgress/cancel`.
-    pub fn cancel(&self, token: &lsp::ProgressToken) {
+    pub(crate) fn cancel(&self, token: &lsp::ProgressToken) {
         let key = token_key(token);
         if let Some(cancel) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
             tracing::info!("the user cancelled {key}");
@@ -43,7 +43,7 @@ fn token_key(token: &lsp::ProgressToken) -> String {
 }
 
 /// A progress shown in the client, ended when finished or dropped.
-pub struct Progress {
+pub(crate) struct Progress {
     client: Client,
     /// `None` when the client shows no progress.
     token: Option<lsp::ProgressToken>,
@@ -57,7 +57,7 @@ impl Progress {
     /// if any (then no token is created); `can_create` says whether the client takes
     /// `window/workDoneProgress/create`. `cancel` is set if the user cancels a cancellable one.
     #[allow(clippy::too_many_arguments)]
-    pub async fn begin(
+    pub(crate) async fn begin(
         client: &Client,
         tokens: &CancelTokens,
         can_create: bool,
@@ -91,7 +91,7 @@ impl Progress {
 
     /// Reports progress; repeated percentages are not sent again (one report per percent is
     /// plenty for a progress bar).
-    pub async fn report(&mut self, message: String, percentage: u32) {
+    pub(crate) async fn report(&mut self, message: String, percentage: u32) {
         let Some(token) = &self.token else { return };
         let percentage = percentage.min(100);
         if self.last_percentage == Some(percentage) {
@@ -103,7 +103,7 @@ impl Progress {
         send(&self.client, token, lsp::WorkDoneProgress::Report(report)).await;
     }
 
-    pub async fn end(mut self, message: String) {
+    pub(crate) async fn end(mut self, message: String) {
         self.ended = true;
         if let Some(token) = self.token.take() {
             self.tokens.remove(&token);

@@ -17,7 +17,7 @@ use crate::lsp::to_proto;
 use crate::lsp::world::World;
 
 #[derive(Clone)]
-pub struct Publisher {
+pub(crate) struct Publisher {
     client: Client,
     world: Arc<ArcSwap<World>>,
     /// A counter per document; a scheduled publication only goes out if it is still the latest.
@@ -25,13 +25,13 @@ pub struct Publisher {
 }
 
 impl Publisher {
-    pub fn new(client: Client, world: Arc<ArcSwap<World>>) -> Publisher {
+    pub(crate) fn new(client: Client, world: Arc<ArcSwap<World>>) -> Publisher {
         Publisher { client, world, generations: Arc::default() }
     }
 
     /// Publishes a document's diagnostics after the configured delay, unless another change
     /// came in the meantime, and never for a version that is no longer current.
-    pub fn schedule(&self, uri: lsp::Uri) {
+    pub(crate) fn schedule(&self, uri: lsp::Uri) {
         let generation = {
             let mut map = self.generations.lock().unwrap_or_else(|e| e.into_inner());
             let entry = map.entry(uri.clone()).or_insert(0);
@@ -80,7 +80,7 @@ impl Publisher {
     }
 
     /// Asks a pulling client to pull again.
-    pub fn refresh_pulled(&self) {
+    pub(crate) fn refresh_pulled(&self) {
         let client = self.client.clone();
         tokio::spawn(async move {
             let _ = client.workspace_diagnostic_refresh().await;
@@ -94,7 +94,7 @@ impl Publisher {
 
 /// The core diagnostics of a document with the user's severity overrides applied; `None`
 /// while its folder is still indexing.
-pub fn core_diagnostics(
+pub(crate) fn core_diagnostics(
     world: &World,
     uri: &lsp::Uri,
 ) -> Option<(crate::lsp::world::DocView, Vec<analysis::Diagnostic>)> {
@@ -112,7 +112,7 @@ pub fn core_diagnostics(
 }
 
 /// A document's diagnostics as the client receives them; `None` while its folder is indexing.
-pub fn document_diagnostics(world: &World, uri: &lsp::Uri) -> Option<Vec<lsp::Diagnostic>> {
+pub(crate) fn document_diagnostics(world: &World, uri: &lsp::Uri) -> Option<Vec<lsp::Diagnostic>> {
     let (view, found) = core_diagnostics(world, uri)?;
     Some(found.iter().map(|d| to_proto::diagnostic(&view.line_index, d, world.encoding)).collect())
 }

@@ -43,7 +43,7 @@ const INDEX_WAIT_LIMIT: Duration = Duration::from_secs(2);
 /// How long the server waits for the client to answer `workspace/configuration`.
 const CONFIGURATION_LIMIT: Duration = Duration::from_secs(10);
 
-pub struct Backend {
+pub(crate) struct Backend {
     client: Client,
     world: Arc<ArcSwap<World>>,
     changes: Arc<ChangeSender>,
@@ -59,7 +59,7 @@ pub struct Backend {
 }
 
 impl Backend {
-    pub fn new(client: Client, shutdown_requested: Arc<AtomicBool>) -> Backend {
+    pub(crate) fn new(client: Client, shutdown_requested: Arc<AtomicBool>) -> Backend {
         let world = Arc::new(ArcSwap::from_pointee(World::empty(PositionEncoding::Utf16, Settings::default())));
         let (events_tx, events) = tokio::sync::mpsc::unbounded_channel();
         let (inbox, progress) = host::spawn(Arc::clone(&world), events_tx);
@@ -75,12 +75,12 @@ impl Backend {
         }
     }
 
-    pub fn client(&self) -> &Client {
+    pub(crate) fn client(&self) -> &Client {
         &self.client
     }
 
     /// Hands a client change to the host, counted so that later requests wait for it.
-    pub fn send(&self, change: ClientChange) {
+    pub(crate) fn send(&self, change: ClientChange) {
         self.changes.send(change);
     }
 
@@ -101,13 +101,13 @@ impl Backend {
         }
     }
 
-    pub fn support(&self) -> ClientSupport {
+    pub(crate) fn support(&self) -> ClientSupport {
         self.support.get().copied().unwrap_or_default()
     }
 
     /// Runs `f` on the current world on a blocking thread. A panic becomes an error response;
     /// a cancelled request (the future dropped by `$/cancelRequest`) sets the context's flag.
-    pub async fn read<T, F>(&self, what: &'static str, f: F) -> Result<T>
+    pub(crate) async fn read<T, F>(&self, what: &'static str, f: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&World, &RequestContext) -> T + Send + 'static,
@@ -137,7 +137,7 @@ impl Backend {
     }
 
     /// Begins a work-done progress in the client (cancellable when `cancel` is given).
-    pub async fn begin_progress(
+    pub(crate) async fn begin_progress(
         &self,
         client_token: Option<lsp::ProgressToken>,
         title: &str,
@@ -148,7 +148,7 @@ impl Backend {
     }
 
     /// `window/workDoneProgress/cancel`: the user pressed cancel on one of our progress bars.
-    pub async fn work_done_progress_cancel(&self, params: lsp::WorkDoneProgressCancelParams) {
+    pub(crate) async fn work_done_progress_cancel(&self, params: lsp::WorkDoneProgressCancelParams) {
         self.cancel_tokens.cancel(&params.token);
     }
 

@@ -6,7 +6,7 @@
 //! "Settings" table.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use serde_json::{Map, Value};
@@ -36,14 +36,14 @@ impl Source {
 
 /// A resolved value and its origin.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Setting<T> {
-    pub value: T,
-    pub source: Source,
+pub(crate) struct Setting<T> {
+    pub(crate) value: T,
+    pub(crate) source: Source,
 }
 
 /// The aiwg root the user asked for, checked.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub enum AiwgRootSetting {
+pub(crate) enum AiwgRootSetting {
     /// Not set: discovered (`$AIWG_ROOT`, `~/.local/share/ai-writing-guide`, …).
     #[default]
     Discover,
@@ -56,18 +56,18 @@ pub enum AiwgRootSetting {
 /// The settings as features use them. Built by [`Settings::resolve`] when they change, never
 /// re-parsed on the way to a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Settings {
-    pub aiwg_root: Setting<AiwgRootSetting>,
+pub(crate) struct Settings {
+    pub(crate) aiwg_root: Setting<AiwgRootSetting>,
     /// Globs (relative to each workspace folder) of files and folders not to index.
-    pub exclude: Setting<Vec<String>>,
+    pub(crate) exclude: Setting<Vec<String>>,
     /// Severity per code; `None` turns a code off. Codes left out keep their defaults.
-    pub severities: Setting<HashMap<Code, Option<Severity>>>,
+    pub(crate) severities: Setting<HashMap<Code, Option<Severity>>>,
     /// How long to wait after a change before publishing diagnostics.
-    pub diagnostics_delay: Setting<Duration>,
+    pub(crate) diagnostics_delay: Setting<Duration>,
     /// Offer pull diagnostics instead of pushing them, when the client supports both. Off by
     /// default: every client handles pushed diagnostics, and a server that does both shows each
     /// diagnostic twice in some clients.
-    pub pull_diagnostics: Setting<bool>,
+    pub(crate) pull_diagnostics: Setting<bool>,
 }
 
 impl Default for Settings {
@@ -91,23 +91,23 @@ const KEYS: [&str; 5] = ["aiwgRoot", "exclude", "diagnostics", "diagnosticsDelay
 /// The raw sections settings are resolved from, kept so that a change to one layer resolves
 /// again with the other.
 #[derive(Clone, Debug, Default)]
-pub struct RawSettings {
-    pub initialization_options: Option<Value>,
-    pub configuration: Option<Value>,
+pub(crate) struct RawSettings {
+    pub(crate) initialization_options: Option<Value>,
+    pub(crate) configuration: Option<Value>,
 }
 
 /// Resolved settings and the warnings resolving them produced, one per bad key.
 #[derive(Clone, Debug, Default)]
-pub struct Resolved {
-    pub settings: Settings,
-    pub warnings: Vec<String>,
+pub(crate) struct Resolved {
+    pub(crate) settings: Settings,
+    pub(crate) warnings: Vec<String>,
 }
 
 impl Settings {
     /// Resolves both layers, the configuration's keys over the initialization options'. `vars`
     /// looks up environment variables for `~` and `$VAR` in paths (the caller passes the real
     /// environment; tests pass their own).
-    pub fn resolve(raw: &RawSettings, vars: &dyn Fn(&str) -> Option<String>) -> Resolved {
+    pub(crate) fn resolve(raw: &RawSettings, vars: &dyn Fn(&str) -> Option<String>) -> Resolved {
         let mut resolved = Resolved::default();
         let layers = [
             (Source::InitializationOptions, raw.initialization_options.as_ref()),
@@ -126,24 +126,16 @@ impl Settings {
         resolved
     }
 
-    pub fn severity_overrides(&self) -> &HashMap<Code, Option<Severity>> {
+    pub(crate) fn severity_overrides(&self) -> &HashMap<Code, Option<Severity>> {
         &self.severities.value
     }
 
-    pub fn diagnostics_delay(&self) -> Duration {
+    pub(crate) fn diagnostics_delay(&self) -> Duration {
         self.diagnostics_delay.value
     }
 
-    /// The aiwg root the user set, if usable.
-    pub fn aiwg_root_path(&self) -> Option<&Path> {
-        match &self.aiwg_root.value {
-            AiwgRootSetting::Path(path) => Some(path),
-            _ => None,
-        }
-    }
-
     /// Whether a change from `self` to `next` needs the folders indexed again.
-    pub fn needs_reindex(&self, next: &Settings) -> bool {
+    pub(crate) fn needs_reindex(&self, next: &Settings) -> bool {
         self.aiwg_root.value != next.aiwg_root.value || self.exclude.value != next.exclude.value
     }
 }
@@ -257,7 +249,7 @@ fn severities(value: &Value) -> Result<(HashMap<Code, Option<Severity>>, Vec<Str
 
 /// Expands a leading `~` or `~/` and every `$VAR` or `${VAR}` in a path. An unset variable is an
 /// error rather than an empty string, so `$AIWG_HOME/x` never silently becomes `/x`.
-pub fn expand_path(written: &str, vars: &dyn Fn(&str) -> Option<String>) -> Result<PathBuf, String> {
+pub(crate) fn expand_path(written: &str, vars: &dyn Fn(&str) -> Option<String>) -> Result<PathBuf, String> {
     let mut out = String::new();
     let rest = if written == "~" || written.starts_with("~/") {
         out.push_str(&vars("HOME").ok_or("starts with `~` but HOME is not set")?);

@@ -15,7 +15,7 @@ use crate::lsp::world::TargetIndexes;
 use crate::model::ArtifactKind;
 use crate::text::{LineIndex, PositionEncoding, TextRange};
 
-pub fn encoding_kind(encoding: PositionEncoding) -> lsp::PositionEncodingKind {
+pub(crate) fn encoding_kind(encoding: PositionEncoding) -> lsp::PositionEncodingKind {
     match encoding {
         PositionEncoding::Utf8 => lsp::PositionEncodingKind::UTF8,
         PositionEncoding::Utf16 => lsp::PositionEncodingKind::UTF16,
@@ -23,16 +23,16 @@ pub fn encoding_kind(encoding: PositionEncoding) -> lsp::PositionEncodingKind {
     }
 }
 
-pub fn position(index: &LineIndex, offset: usize, encoding: PositionEncoding) -> lsp::Position {
+pub(crate) fn position(index: &LineIndex, offset: usize, encoding: PositionEncoding) -> lsp::Position {
     let lc = index.line_col(offset, encoding);
     lsp::Position { line: lc.line, character: lc.col }
 }
 
-pub fn range(index: &LineIndex, range: TextRange, encoding: PositionEncoding) -> lsp::Range {
+pub(crate) fn range(index: &LineIndex, range: TextRange, encoding: PositionEncoding) -> lsp::Range {
     lsp::Range { start: position(index, range.start, encoding), end: position(index, range.end, encoding) }
 }
 
-pub fn severity(severity: Severity) -> lsp::DiagnosticSeverity {
+pub(crate) fn severity(severity: Severity) -> lsp::DiagnosticSeverity {
     match severity {
         Severity::Error => lsp::DiagnosticSeverity::ERROR,
         Severity::Warning => lsp::DiagnosticSeverity::WARNING,
@@ -41,7 +41,7 @@ pub fn severity(severity: Severity) -> lsp::DiagnosticSeverity {
     }
 }
 
-pub fn diagnostic(index: &LineIndex, d: &Diagnostic, encoding: PositionEncoding) -> lsp::Diagnostic {
+pub(crate) fn diagnostic(index: &LineIndex, d: &Diagnostic, encoding: PositionEncoding) -> lsp::Diagnostic {
     lsp::Diagnostic {
         range: range(index, d.range, encoding),
         severity: Some(severity(d.severity)),
@@ -52,11 +52,15 @@ pub fn diagnostic(index: &LineIndex, d: &Diagnostic, encoding: PositionEncoding)
     }
 }
 
-pub fn markdown(value: String) -> lsp::MarkupContent {
+pub(crate) fn markdown(value: String) -> lsp::MarkupContent {
     lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value }
 }
 
-pub fn completion_item(index: &LineIndex, item: CompletionItem, encoding: PositionEncoding) -> lsp::CompletionItem {
+pub(crate) fn completion_item(
+    index: &LineIndex,
+    item: CompletionItem,
+    encoding: PositionEncoding,
+) -> lsp::CompletionItem {
     let kind = match item.kind {
         CompletionKind::File => lsp::CompletionItemKind::FILE,
         CompletionKind::Folder => lsp::CompletionItemKind::FOLDER,
@@ -79,7 +83,11 @@ pub fn completion_item(index: &LineIndex, item: CompletionItem, encoding: Positi
 }
 
 #[allow(deprecated)] // `DocumentSymbol::deprecated` must be spelled out.
-pub fn document_symbol(index: &LineIndex, symbol: DocumentSymbol, encoding: PositionEncoding) -> lsp::DocumentSymbol {
+pub(crate) fn document_symbol(
+    index: &LineIndex,
+    symbol: DocumentSymbol,
+    encoding: PositionEncoding,
+) -> lsp::DocumentSymbol {
     lsp::DocumentSymbol {
         name: if symbol.name.is_empty() { "(empty heading)".to_string() } else { symbol.name },
         detail: Some(format!("h{}", symbol.level)),
@@ -92,7 +100,7 @@ pub fn document_symbol(index: &LineIndex, symbol: DocumentSymbol, encoding: Posi
     }
 }
 
-pub fn symbol_kind(kind: ArtifactKind) -> lsp::SymbolKind {
+pub(crate) fn symbol_kind(kind: ArtifactKind) -> lsp::SymbolKind {
     match kind {
         ArtifactKind::Adr => lsp::SymbolKind::EVENT,
         ArtifactKind::UseCase | ArtifactKind::TestCase => lsp::SymbolKind::FUNCTION,
@@ -108,7 +116,7 @@ pub fn symbol_kind(kind: ArtifactKind) -> lsp::SymbolKind {
 }
 
 #[allow(deprecated)] // `SymbolInformation::deprecated` must be spelled out.
-pub fn workspace_symbol(symbol: &WorkspaceSymbol, location: lsp::Location) -> lsp::SymbolInformation {
+pub(crate) fn workspace_symbol(symbol: &WorkspaceSymbol, location: lsp::Location) -> lsp::SymbolInformation {
     lsp::SymbolInformation {
         name: symbol.name.clone(),
         kind: symbol_kind(symbol.kind),
@@ -123,7 +131,7 @@ pub fn workspace_symbol(symbol: &WorkspaceSymbol, location: lsp::Location) -> ls
 }
 
 /// A navigation target as an LSP location link; positions in the target come from its text.
-pub fn location_link(
+pub(crate) fn location_link(
     targets: &mut TargetIndexes<'_>,
     folder: usize,
     origin: Option<lsp::Range>,
@@ -159,11 +167,11 @@ pub fn location_link(
 }
 
 /// A location link as a plain location, for clients without `linkSupport`.
-pub fn link_to_location(link: lsp::LocationLink) -> lsp::Location {
+pub(crate) fn link_to_location(link: lsp::LocationLink) -> lsp::Location {
     lsp::Location { uri: link.target_uri, range: link.target_selection_range }
 }
 
-pub fn location(targets: &mut TargetIndexes<'_>, folder: usize, location: &Location) -> Option<lsp::Location> {
+pub(crate) fn location(targets: &mut TargetIndexes<'_>, folder: usize, location: &Location) -> Option<lsp::Location> {
     let world = targets.world();
     let uri = world.uri(folder, location.root, &location.path)?;
     let index = targets.get(folder, location.root, &location.path)?;
@@ -172,17 +180,17 @@ pub fn location(targets: &mut TargetIndexes<'_>, folder: usize, location: &Locat
 
 /// What the client can apply, from `workspace.workspaceEdit` capabilities.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct EditSupport {
+pub(crate) struct EditSupport {
     /// `documentChanges` (versioned edits, and file operations when below).
-    pub document_changes: bool,
-    pub create: bool,
-    pub rename: bool,
+    pub(crate) document_changes: bool,
+    pub(crate) create: bool,
+    pub(crate) rename: bool,
 }
 
 /// A change set as a `WorkspaceEdit`: `documentChanges` with the open documents' versions when
 /// the client supports it, plain `changes` otherwise. `None` when it needs a file operation the
 /// client cannot do (creating or renaming without `resourceOperations`).
-pub fn workspace_edit(
+pub(crate) fn workspace_edit(
     targets: &mut TargetIndexes<'_>,
     folder: usize,
     changes: &ChangeSet,
@@ -255,7 +263,7 @@ pub fn workspace_edit(
 }
 
 /// A quick fix with its edit and the diagnostic it repairs.
-pub fn code_action(
+pub(crate) fn code_action(
     targets: &mut TargetIndexes<'_>,
     folder: usize,
     index: &LineIndex,

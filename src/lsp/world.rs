@@ -18,57 +18,57 @@ const MAX_TARGET_BYTES: u64 = 16 * 1024 * 1024;
 
 /// One workspace folder's index.
 #[derive(Clone)]
-pub struct Folder {
-    pub root: PathBuf,
+pub(crate) struct Folder {
+    pub(crate) root: PathBuf,
     /// The aiwg install root, when it lies outside the folder.
-    pub aiwg_root: Option<PathBuf>,
-    pub snapshot: Arc<Snapshot>,
+    pub(crate) aiwg_root: Option<PathBuf>,
+    pub(crate) snapshot: Arc<Snapshot>,
     /// False until the cold index of the folder is complete.
-    pub indexed: bool,
+    pub(crate) indexed: bool,
     /// A folder made for files opened outside every workspace folder: it lists only those
     /// files, reads nothing else, and publishes no diagnostics (it is nobody's project).
-    pub loose: bool,
+    pub(crate) loose: bool,
 }
 
 /// The current text of an open document.
-pub struct OpenText {
-    pub version: i32,
-    pub text: Arc<str>,
-    pub line_index: Arc<LineIndex>,
+pub(crate) struct OpenText {
+    pub(crate) version: i32,
+    pub(crate) text: Arc<str>,
+    pub(crate) line_index: Arc<LineIndex>,
 }
 
 /// Where a document of a folder lives.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DocPlace {
-    pub folder: usize,
-    pub root: RootKind,
-    pub path: String,
+pub(crate) struct DocPlace {
+    pub(crate) folder: usize,
+    pub(crate) root: RootKind,
+    pub(crate) path: String,
 }
 
 #[derive(Clone)]
-pub struct World {
-    pub folders: Vec<Folder>,
-    pub open: Arc<HashMap<lsp::Uri, Arc<OpenText>>>,
-    pub encoding: PositionEncoding,
-    pub settings: Settings,
+pub(crate) struct World {
+    pub(crate) folders: Vec<Folder>,
+    pub(crate) open: Arc<HashMap<lsp::Uri, Arc<OpenText>>>,
+    pub(crate) encoding: PositionEncoding,
+    pub(crate) settings: Settings,
 }
 
 /// A document located in the world, with the text its positions refer to.
-pub struct DocView {
-    pub folder: usize,
-    pub id: DocId,
-    pub text: Arc<str>,
-    pub line_index: Arc<LineIndex>,
+pub(crate) struct DocView {
+    pub(crate) folder: usize,
+    pub(crate) id: DocId,
+    pub(crate) text: Arc<str>,
+    pub(crate) line_index: Arc<LineIndex>,
 }
 
 impl World {
-    pub fn empty(encoding: PositionEncoding, settings: Settings) -> World {
+    pub(crate) fn empty(encoding: PositionEncoding, settings: Settings) -> World {
         World { folders: Vec::new(), open: Arc::default(), encoding, settings }
     }
 
     /// The folder, tree and relative path of a file: the folder with the longest root that
     /// contains it, else a folder whose external aiwg root contains it.
-    pub fn place(&self, path: &Path) -> Option<DocPlace> {
+    pub(crate) fn place(&self, path: &Path) -> Option<DocPlace> {
         let relative = |root: &Path| crate::loader::relative(root, path);
         let workspace = self
             .folders
@@ -85,12 +85,12 @@ impl World {
         })
     }
 
-    pub fn place_of_uri(&self, uri: &lsp::Uri) -> Option<DocPlace> {
+    pub(crate) fn place_of_uri(&self, uri: &lsp::Uri) -> Option<DocPlace> {
         self.place(&uri.to_file_path()?)
     }
 
     /// The absolute path of a document of a folder.
-    pub fn file_path(&self, folder: usize, root: RootKind, path: &str) -> Option<PathBuf> {
+    pub(crate) fn file_path(&self, folder: usize, root: RootKind, path: &str) -> Option<PathBuf> {
         let folder = self.folders.get(folder)?;
         let base = match root {
             RootKind::Workspace => &folder.root,
@@ -99,7 +99,7 @@ impl World {
         Some(base.join(path))
     }
 
-    pub fn uri(&self, folder: usize, root: RootKind, path: &str) -> Option<lsp::Uri> {
+    pub(crate) fn uri(&self, folder: usize, root: RootKind, path: &str) -> Option<lsp::Uri> {
         lsp::Uri::from_file_path(self.file_path(folder, root, path)?)
     }
 
@@ -136,21 +136,21 @@ fn read_bounded(path: &Path) -> Option<String> {
 }
 
 /// Line indexes of the files a request's answer points into, each read at most once.
-pub struct TargetIndexes<'w> {
+pub(crate) struct TargetIndexes<'w> {
     world: &'w World,
     cache: HashMap<(usize, RootKind, String), Option<Arc<LineIndex>>>,
 }
 
 impl<'w> TargetIndexes<'w> {
-    pub fn new(world: &'w World) -> TargetIndexes<'w> {
+    pub(crate) fn new(world: &'w World) -> TargetIndexes<'w> {
         TargetIndexes { world, cache: HashMap::new() }
     }
 
-    pub fn world(&self) -> &'w World {
+    pub(crate) fn world(&self) -> &'w World {
         self.world
     }
 
-    pub fn get(&mut self, folder: usize, root: RootKind, path: &str) -> Option<Arc<LineIndex>> {
+    pub(crate) fn get(&mut self, folder: usize, root: RootKind, path: &str) -> Option<Arc<LineIndex>> {
         let key = (folder, root, path.to_string());
         if let Some(found) = self.cache.get(&key) {
             return found.clone();

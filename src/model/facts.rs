@@ -8,29 +8,29 @@ use crate::text::TextRange;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DocFacts {
     /// The first H1's text, else the front matter's `title`, else `None`.
-    pub title: Option<String>,
-    pub kind: ArtifactKind,
-    pub headings: Vec<Heading>,
+    pub(crate) title: Option<String>,
+    pub(crate) kind: ArtifactKind,
+    pub(crate) headings: Vec<Heading>,
     pub references: Vec<Reference>,
     /// IDs this document declares (from its file name, its H1, its ID metadata, or the first
     /// column of a risk register's tables).
-    pub declared_ids: Vec<IdDeclaration>,
+    pub(crate) declared_ids: Vec<IdDeclaration>,
     /// IDs this document mentions (bare `ADR-004` in prose, `@implements UC-001`, metadata
     /// relations such as `**Supersedes**: ADR-002`), excluding its own declarations.
-    pub id_mentions: Vec<IdMention>,
-    pub metadata: Vec<MetaEntry>,
+    pub(crate) id_mentions: Vec<IdMention>,
+    pub(crate) metadata: Vec<MetaEntry>,
     /// The first prose paragraph after the title, flattened to one line and bounded.
-    pub summary: Option<String>,
+    pub(crate) summary: Option<String>,
 }
 
 impl DocFacts {
     /// The first metadata value whose key equals `key`, ignoring ASCII case.
-    pub fn meta(&self, key: &str) -> Option<&str> {
+    pub(crate) fn meta(&self, key: &str) -> Option<&str> {
         self.metadata.iter().find(|m| m.key.eq_ignore_ascii_case(key)).map(|m| m.value.as_str())
     }
 
     /// The document's status (`Accepted`, `draft`…), from any of the metadata forms.
-    pub fn status(&self) -> Option<&str> {
+    pub(crate) fn status(&self) -> Option<&str> {
         self.meta("Status").or_else(|| self.meta("Current Status"))
     }
 
@@ -80,7 +80,7 @@ impl DocFacts {
 
     /// The heading whose GitHub slug is `anchor`, else the first whose slug starts with it
     /// (aiwg writes `#rule-7` for "Rule 7: Context Budget Estimation").
-    pub fn heading_for_anchor(&self, anchor: &str) -> Option<&Heading> {
+    pub(crate) fn heading_for_anchor(&self, anchor: &str) -> Option<&Heading> {
         let anchor = anchor.to_lowercase();
         self.headings
             .iter()
@@ -90,21 +90,21 @@ impl DocFacts {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Heading {
-    pub level: u8,
+pub(crate) struct Heading {
+    pub(crate) level: u8,
     /// The heading text as a reader sees it: inline markup (`**`, backticks, link targets)
     /// removed, whitespace collapsed.
-    pub text: String,
+    pub(crate) text: String,
     /// GitHub's anchor for the heading, with `-1`, `-2`… suffixes for repeated slugs.
-    pub slug: String,
-    pub range: TextRange,
+    pub(crate) slug: String,
+    pub(crate) range: TextRange,
     /// From the heading's start to the start of the next heading of the same or a higher level.
-    pub section: TextRange,
+    pub(crate) section: TextRange,
 }
 
 /// Where in the document a reference stands; decides how loudly a broken one is reported.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RefContext {
+pub(crate) enum RefContext {
     Prose,
     TableCell,
     InlineCode,
@@ -113,7 +113,7 @@ pub enum RefContext {
 }
 
 impl RefContext {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             RefContext::Prose => "prose",
             RefContext::TableCell => "table-cell",
@@ -124,7 +124,7 @@ impl RefContext {
     }
 
     /// Code spans, fences and front matter quote paths rather than link them.
-    pub fn is_code(self) -> bool {
+    pub(crate) fn is_code(self) -> bool {
         matches!(self, RefContext::InlineCode | RefContext::FencedCode | RefContext::FrontMatter)
     }
 }
@@ -137,26 +137,26 @@ pub struct Reference {
     pub range: TextRange,
     /// The path as written, without `#anchor` and `:line`.
     pub path: String,
-    pub anchor: Option<String>,
+    pub(crate) anchor: Option<String>,
     /// `:42` or `:42-50` (1-based, as written).
-    pub line: Option<(u32, Option<u32>)>,
-    pub context: RefContext,
+    pub(crate) line: Option<(u32, Option<u32>)>,
+    pub(crate) context: RefContext,
     /// `implements` for `@implements @path`, `tests` for `@tests .aiwg/x.md`.
-    pub qualifier: Option<&'static str>,
+    pub(crate) qualifier: Option<&'static str>,
     /// True for a qualified reference written without `@` on the path.
     pub bare: bool,
 }
 
 impl Reference {
     /// Where the path is written: after the `@` (none for a bare path), before `#anchor`/`:line`.
-    pub fn path_range(&self) -> TextRange {
+    pub(crate) fn path_range(&self) -> TextRange {
         let start = self.range.start + usize::from(!self.bare);
         TextRange::new(start, (start + self.path.len()).min(self.range.end))
     }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum IdDeclarationSource {
+pub(crate) enum IdDeclarationSource {
     FileName,
     Title,
     Metadata,
@@ -166,24 +166,24 @@ pub enum IdDeclarationSource {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IdDeclaration {
-    pub id: ArtifactId,
+pub(crate) struct IdDeclaration {
+    pub(crate) id: ArtifactId,
     /// Where the declaration is written; empty at offset 0 for a file-name declaration.
     pub range: TextRange,
-    pub source: IdDeclarationSource,
+    pub(crate) source: IdDeclarationSource,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IdMention {
-    pub id: ArtifactId,
-    pub range: TextRange,
-    pub context: RefContext,
+pub(crate) struct IdMention {
+    pub(crate) id: ArtifactId,
+    pub(crate) range: TextRange,
+    pub(crate) context: RefContext,
     /// The qualifier (`implements`) or relation key (`Supersedes`) that introduces the ID.
-    pub relation: Option<String>,
+    pub(crate) relation: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum MetaSource {
+pub(crate) enum MetaSource {
     /// YAML front matter at line 1.
     FrontMatter,
     /// A `---` block right after the H1 (aiwg templates' pseudo front matter).
@@ -197,10 +197,10 @@ pub enum MetaSource {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MetaEntry {
-    pub key: String,
-    pub value: String,
+pub(crate) struct MetaEntry {
+    pub(crate) key: String,
+    pub(crate) value: String,
     /// The value's range (the key's line when the value is empty).
-    pub range: TextRange,
-    pub source: MetaSource,
+    pub(crate) range: TextRange,
+    pub(crate) source: MetaSource,
 }

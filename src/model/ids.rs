@@ -17,11 +17,11 @@ const PREFIXES: &[&str] = &[
 
 /// The identity of an ID, used as the index key: `UC-001` and `UC-1` have the same key.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct IdKey {
+pub(crate) struct IdKey {
     /// One of the known prefixes; static, since every mention would otherwise allocate it.
-    pub prefix: &'static str,
-    pub category: Option<String>,
-    pub number: u32,
+    pub(crate) prefix: &'static str,
+    pub(crate) category: Option<String>,
+    pub(crate) number: u32,
 }
 
 impl fmt::Display for IdKey {
@@ -35,10 +35,10 @@ impl fmt::Display for IdKey {
 
 /// An ID as written in a document.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct ArtifactId {
-    pub key: IdKey,
+pub(crate) struct ArtifactId {
+    pub(crate) key: IdKey,
     /// The text exactly as written (`ADR-7`, `ADR-007`).
-    pub text: String,
+    pub(crate) text: String,
 }
 
 impl fmt::Display for ArtifactId {
@@ -48,7 +48,7 @@ impl fmt::Display for ArtifactId {
 }
 
 /// The static spelling of a known ID prefix (`"ADR"`), or `None` for any other word.
-pub fn known_prefix(prefix: &str) -> Option<&'static str> {
+pub(crate) fn known_prefix(prefix: &str) -> Option<&'static str> {
     PREFIXES.iter().copied().find(|p| *p == prefix)
 }
 
@@ -57,7 +57,7 @@ fn is_word_byte(b: u8) -> bool {
 }
 
 /// Parses an ID that spans the whole of `text` (e.g. a metadata value `ADR-003`).
-pub fn parse_id(text: &str) -> Option<ArtifactId> {
+pub(crate) fn parse_id(text: &str) -> Option<ArtifactId> {
     let text = text.trim();
     match match_id_at(text.as_bytes(), 0) {
         Some(len) if len == text.len() => build(text),
@@ -66,7 +66,7 @@ pub fn parse_id(text: &str) -> Option<ArtifactId> {
 }
 
 /// Every ID in `text` that stands on word boundaries, with its byte range.
-pub fn find_ids(text: &str) -> Vec<(TextRange, ArtifactId)> {
+pub(crate) fn find_ids(text: &str) -> Vec<(TextRange, ArtifactId)> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
     let mut i = 0;

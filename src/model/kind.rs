@@ -5,7 +5,7 @@
 //! §5.1 for framework sources (agents, commands, skills, rules, templates).
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ArtifactKind {
+pub(crate) enum ArtifactKind {
     Adr,
     UseCase,
     Nfr,
@@ -24,27 +24,8 @@ pub enum ArtifactKind {
 }
 
 impl ArtifactKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ArtifactKind::Adr => "adr",
-            ArtifactKind::UseCase => "use-case",
-            ArtifactKind::Nfr => "nfr",
-            ArtifactKind::ResearchRef => "research-ref",
-            ArtifactKind::Risk => "risk",
-            ArtifactKind::TestCase => "test-case",
-            ArtifactKind::ThreatModel => "threat-model",
-            ArtifactKind::ProvenanceRecord => "provenance-record",
-            ArtifactKind::Agent => "agent",
-            ArtifactKind::Command => "command",
-            ArtifactKind::Skill => "skill",
-            ArtifactKind::Rule => "rule",
-            ArtifactKind::Template => "template",
-            ArtifactKind::Other => "other",
-        }
-    }
-
     /// Human label for hovers and summaries.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             ArtifactKind::Adr => "Architecture decision record",
             ArtifactKind::UseCase => "Use case",
@@ -66,7 +47,7 @@ impl ArtifactKind {
     /// Part of the aiwg framework rather than of a project: agents, commands, skills, rules and
     /// templates speak of the user's future project, so the IDs and `.aiwg/` paths they cite are
     /// examples (aiwg-format §8.4), not declarations or broken references.
-    pub fn is_framework_source(self) -> bool {
+    pub(crate) fn is_framework_source(self) -> bool {
         matches!(
             self,
             ArtifactKind::Template
@@ -78,7 +59,7 @@ impl ArtifactKind {
     }
 
     /// The kind of the document at `path` (relative to its root, `/`-separated).
-    pub fn from_path(path: &str) -> ArtifactKind {
+    pub(crate) fn from_path(path: &str) -> ArtifactKind {
         let lower = path.to_ascii_lowercase();
         let file = lower.rsplit('/').next().unwrap_or(&lower);
         let dirs: Vec<&str> = lower.split('/').collect();

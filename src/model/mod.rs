@@ -7,9 +7,9 @@ mod ids;
 mod kind;
 mod provenance;
 
-pub use facts::{
+pub(crate) use facts::{
     DocFacts, Heading, IdDeclaration, IdDeclarationSource, IdMention, MetaEntry, MetaSource, RefContext, Reference,
 };
-pub use ids::{ArtifactId, IdKey, find_ids, known_prefix, parse_id};
-pub use kind::ArtifactKind;
-pub use provenance::{ARTIFACT_URN_PREFIX, ProvActivity, ProvAgent, ProvDerivation, ProvenanceRecord};
+pub(crate) use ids::{ArtifactId, IdKey, find_ids, parse_id};
+pub(crate) use kind::ArtifactKind;
+pub(crate) use provenance::{ARTIFACT_URN_PREFIX, ProvActivity, ProvAgent, ProvDerivation, ProvenanceRecord};

@@ -9,29 +9,29 @@ pub const ARTIFACT_URN_PREFIX: &str = "urn:aiwg:artifact:";
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ProvenanceRecord {
     /// `entity.id`, normally `urn:aiwg:artifact:<path>`.
-    pub entity_id: Option<String>,
-    pub entity_type: Option<String>,
+    pub(crate) entity_id: Option<String>,
+    pub(crate) entity_type: Option<String>,
     /// `sha256:<hex>`, from `checksum`, `content_hash` or `attributes.checksum{algorithm,value}`.
-    pub checksum: Option<String>,
+    pub(crate) checksum: Option<String>,
     /// Where the checksum's value is written in the record, for diagnostics.
-    pub checksum_range: Option<crate::text::TextRange>,
-    pub created_at: Option<String>,
-    pub activity: Option<ProvActivity>,
-    pub agent: Option<ProvAgent>,
-    pub derived_from: Vec<ProvDerivation>,
+    pub(crate) checksum_range: Option<crate::text::TextRange>,
+    pub(crate) created_at: Option<String>,
+    pub(crate) activity: Option<ProvActivity>,
+    pub(crate) agent: Option<ProvAgent>,
+    pub(crate) derived_from: Vec<ProvDerivation>,
     /// Why the record could not be read in full (invalid YAML, a limit exceeded).
-    pub error: Option<String>,
+    pub(crate) error: Option<String>,
 }
 
 impl ProvenanceRecord {
     /// The artifact path the record describes, when its entity is an artifact URN.
-    pub fn artifact_path(&self) -> Option<&str> {
+    pub(crate) fn artifact_path(&self) -> Option<&str> {
         self.entity_id.as_deref()?.strip_prefix(ARTIFACT_URN_PREFIX)
     }
 
     /// The recorded checksum as `sha256:<lowercase hex>`, whichever way it was written
     /// (`sha256:AB…`, `SHA256:…`, or bare hex under a `sha256` algorithm).
-    pub fn normalized_checksum(&self) -> Option<String> {
+    pub(crate) fn normalized_checksum(&self) -> Option<String> {
         let raw = self.checksum.as_deref()?.trim();
         let (algorithm, hex) = raw.split_once(':').unwrap_or(("sha256", raw));
         let hex = hex.trim().to_ascii_lowercase();
@@ -41,26 +41,26 @@ impl ProvenanceRecord {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ProvActivity {
-    pub id: Option<String>,
-    pub kind: Option<String>,
-    pub started_at: Option<String>,
-    pub ended_at: Option<String>,
-    pub description: Option<String>,
+pub(crate) struct ProvActivity {
+    pub(crate) id: Option<String>,
+    pub(crate) kind: Option<String>,
+    pub(crate) started_at: Option<String>,
+    pub(crate) ended_at: Option<String>,
+    pub(crate) description: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ProvAgent {
-    pub id: Option<String>,
-    pub kind: Option<String>,
-    pub name: Option<String>,
+pub(crate) struct ProvAgent {
+    pub(crate) id: Option<String>,
+    pub(crate) kind: Option<String>,
+    pub(crate) name: Option<String>,
     /// `tool` or `model_id`: the model or tool behind the agent.
-    pub tool: Option<String>,
+    pub(crate) tool: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ProvDerivation {
+pub(crate) struct ProvDerivation {
     /// The source entity (`source:`), an artifact URN or path.
-    pub source: String,
-    pub derivation_type: Option<String>,
+    pub(crate) source: String,
+    pub(crate) derivation_type: Option<String>,
 }

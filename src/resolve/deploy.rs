@@ -93,7 +93,7 @@ fn split_deployed(path: &str) -> Option<(&[Component], &str)> {
 /// Every framework or addon source that a deployed path was (or would be) copied from, in
 /// path order; `None` when `path` is not a deployed provider path. A bare component folder
 /// (`.claude/rules/`) maps to every source folder of that component.
-pub fn sources(paths: &PathSet, path: &str) -> Option<Vec<String>> {
+pub(crate) fn sources(paths: &PathSet, path: &str) -> Option<Vec<String>> {
     let (components, rest) = split_deployed(path)?;
     let rest = rest.trim_end_matches('/');
     let mut found = Vec::new();
@@ -175,7 +175,7 @@ fn is_flat_source(path: &str, component: Component) -> bool {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Deployed<'a> {
     /// A skill is a whole folder.
-    pub is_dir: bool,
+    pub(crate) is_dir: bool,
     /// The first source it maps back to, in path order (as [`sources`] lists them).
     pub source: &'a str,
 }

@@ -59,7 +59,7 @@ pub struct Roots {
 impl Roots {
     /// The aiwg tree and how its targets are labelled: the external root's, the workspace's
     /// when it is its own aiwg root, or none.
-    pub fn aiwg_tree(&self) -> Option<(RootKind, &PathSet)> {
+    pub(crate) fn aiwg_tree(&self) -> Option<(RootKind, &PathSet)> {
         match &self.aiwg {
             AiwgRoot::Missing => None,
             AiwgRoot::Workspace => Some((RootKind::Workspace, &self.workspace)),
@@ -67,7 +67,7 @@ impl Roots {
         }
     }
 
-    pub fn tree(&self, root: RootKind) -> Option<&PathSet> {
+    pub(crate) fn tree(&self, root: RootKind) -> Option<&PathSet> {
         match root {
             RootKind::Workspace => Some(&self.workspace),
             RootKind::Aiwg => match &self.aiwg {
@@ -79,7 +79,7 @@ impl Roots {
 
     /// The project root of a document: its nearest ancestor directory holding `.aiwg/` (how
     /// aiwg's MCP server finds the project, `src/mcp/server.mjs:40-54`), else the root.
-    pub fn project_dir<'a>(&self, root: RootKind, doc_path: &'a str) -> &'a str {
+    pub(crate) fn project_dir<'a>(&self, root: RootKind, doc_path: &'a str) -> &'a str {
         let Some(tree) = self.tree(root) else { return "" };
         let mut dir = doc_path;
         while let Some(slash) = dir.rfind('/') {
@@ -105,7 +105,7 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Stage::Glob => "glob",
             Stage::Literal => "literal",
@@ -117,7 +117,7 @@ impl Stage {
         }
     }
 
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             Stage::Glob => "glob pattern",
             Stage::Literal => "path relative to the project root",
@@ -133,10 +133,10 @@ impl Stage {
 /// A file or directory a reference points to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Target {
-    pub root: RootKind,
+    pub(crate) root: RootKind,
     /// Shared with the root's [`PathSet`].
     pub path: Arc<str>,
-    pub is_dir: bool,
+    pub(crate) is_dir: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -152,7 +152,7 @@ pub enum Resolution {
 }
 
 impl Resolution {
-    pub fn outcome_str(&self) -> &'static str {
+    pub(crate) fn outcome_str(&self) -> &'static str {
         match self {
             Resolution::Resolved { stage, .. } => stage.as_str(),
             Resolution::Placeholder => "placeholder",
@@ -161,7 +161,7 @@ impl Resolution {
         }
     }
 
-    pub fn targets(&self) -> &[Target] {
+    pub(crate) fn targets(&self) -> &[Target] {
         match self {
             Resolution::Resolved { targets, .. } => targets,
             _ => &[],
@@ -229,14 +229,14 @@ pub fn resolve(roots: &Roots, from_root: RootKind, from_path: &str, path: &str) 
 /// The stages an ordinary path (not a placeholder, glob, aiwg-root spelling, home path or
 /// elided path) goes through, in order (aiwg-format §7); the first that finds something wins.
 /// Hover lists the same stages for a reference that none resolved.
-pub const PATH_STAGES: [Stage; 5] =
+pub(crate) const PATH_STAGES: [Stage; 5] =
     [Stage::Literal, Stage::AiwgRoot, Stage::DeployMap, Stage::IdFallback, Stage::FileRelative];
 
 impl Stage {
     /// Whether an ordinary path can resolve at this stage at all: only deployed provider paths
     /// go through the deploy map, and only file names starting with a REF ID through the
     /// REF-ID fallback.
-    pub fn applies_to(self, path: &str) -> bool {
+    pub(crate) fn applies_to(self, path: &str) -> bool {
         match self {
             Stage::DeployMap => deploy::is_deployed_path(path),
             Stage::IdFallback => ref_id_prefix(path).is_some(),
@@ -316,7 +316,7 @@ impl StageContext<'_> {
 /// Whether `path` can only resolve through an aiwg install root: it names the root itself
 /// (`~/.local/share/ai-writing-guide/…`), the framework sources (`agentic/…`), or a deployed
 /// provider path that maps back to them.
-pub fn needs_aiwg_root(path: &str) -> bool {
+pub(crate) fn needs_aiwg_root(path: &str) -> bool {
     strip_aiwg_prefix(path).is_some() || path.starts_with("agentic/") || is_deployed_path(path)
 }
 
@@ -331,7 +331,7 @@ fn strip_aiwg_prefix(path: &str) -> Option<&str> {
 
 /// A path that names the aiwg install root, split into the spelling used (with its `/`, as
 /// written: `~/.local/share/ai-writing-guide/`) and the path inside the root.
-pub fn split_aiwg_prefix(path: &str) -> Option<(&str, &str)> {
+pub(crate) fn split_aiwg_prefix(path: &str) -> Option<(&str, &str)> {
     AIWG_ROOT_PREFIXES.iter().find_map(|prefix| {
         let rest = path.strip_prefix(prefix)?;
         match rest.strip_prefix('/') {
@@ -342,7 +342,7 @@ pub fn split_aiwg_prefix(path: &str) -> Option<(&str, &str)> {
 }
 
 /// Template text: `{NNN}`, `[name]`, `<slug>`, `XXX`, `NNN`, `YYYY`, `path/to/` (aiwg-format §2.1).
-pub fn is_placeholder(path: &str) -> bool {
+pub(crate) fn is_placeholder(path: &str) -> bool {
     path.contains(['{', '}', '[', ']', '<', '>'])
         || path.contains("XXX")
         || path.contains("NNN")

@@ -46,50 +46,46 @@ impl PathSet {
         PathSet { files, file_index, dirs, by_name, names_sorted }
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.files.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
-
-    pub fn files(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn files(&self) -> impl Iterator<Item = &str> {
         self.files.iter().map(|p| &**p)
     }
 
-    pub fn is_file(&self, path: &str) -> bool {
+    pub(crate) fn is_file(&self, path: &str) -> bool {
         self.file_index.contains_key(path)
     }
 
     /// The root itself (`""`) is a directory.
-    pub fn is_dir(&self, path: &str) -> bool {
+    pub(crate) fn is_dir(&self, path: &str) -> bool {
         path.is_empty() || self.dirs.contains(path)
     }
 
     /// The set's shared copy of `path`, when it names a file or directory of the set.
-    pub fn intern(&self, path: &str) -> Option<Arc<str>> {
+    pub(crate) fn intern(&self, path: &str) -> Option<Arc<str>> {
         if let Some((key, _)) = self.file_index.get_key_value(path) {
             return Some(Arc::clone(key));
         }
         self.dirs.get(path).cloned()
     }
 
-    pub fn exists(&self, path: &str) -> bool {
+    pub(crate) fn exists(&self, path: &str) -> bool {
         self.is_file(path) || self.is_dir(path)
     }
 
-    pub fn dirs(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn dirs(&self) -> impl Iterator<Item = &str> {
         self.dirs.iter().map(|d| &**d)
     }
 
     /// Files whose basename is exactly `name`.
-    pub fn with_name<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a str> + 'a {
+    pub(crate) fn with_name<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a str> + 'a {
         self.by_name.get(name).into_iter().flatten().map(|&i| &*self.files[i as usize])
     }
 
     /// Files whose basename starts with `prefix`.
-    pub fn with_name_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    pub(crate) fn with_name_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         let start = self.names_sorted.partition_point(|(name, _)| &**name < prefix);
         self.names_sorted[start..]
             .iter()
@@ -98,7 +94,7 @@ impl PathSet {
     }
 
     /// Files under directory `dir` (recursively).
-    pub fn under<'a>(&'a self, dir: &str) -> impl Iterator<Item = &'a str> + 'a {
+    pub(crate) fn under<'a>(&'a self, dir: &str) -> impl Iterator<Item = &'a str> + 'a {
         let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
         let start = self.files.partition_point(|p| **p < *prefix);
         self.files[start..].iter().take_while(move |p| p.starts_with(&prefix)).map(|p| &**p)

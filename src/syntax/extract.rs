@@ -165,7 +165,7 @@ fn headings(text: &str, outline: &Outline) -> Vec<Heading> {
 
 /// Inline markdown as a reader sees it: links and images become their text, emphasis markers,
 /// backticks and HTML tags disappear, whitespace collapses.
-pub fn render_inline(raw: &str) -> String {
+pub(crate) fn render_inline(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.char_indices().peekable();
     while let Some((i, ch)) = chars.next() {
@@ -602,7 +602,7 @@ fn summary(lines: &Lines<'_>, headings: &[Heading], contexts: &Contexts<'_>, met
 
 /// References and qualified ID mentions of a source file. Code has no markdown structure, and
 /// a reference in a comment is prose to its reader, so every context is [`RefContext::Prose`].
-pub fn code_facts(path: &str, text: &str) -> DocFacts {
+pub(crate) fn code_facts(path: &str, text: &str) -> DocFacts {
     let (raw_refs, qualified_ids) = find_references(text);
     let references = raw_refs.into_iter().map(|r| r.with_context(RefContext::Prose)).collect();
     let id_mentions = qualified_ids

@@ -5,13 +5,13 @@
 
 pub mod extract;
 pub mod outline;
-pub mod provenance;
-pub mod refs;
+pub(crate) mod provenance;
+pub(crate) mod refs;
 pub mod scan;
-pub mod slug;
+pub(crate) mod slug;
 pub mod tree;
 
-pub use outline::Outline;
+pub(crate) use outline::Outline;
 
 use crate::model::DocFacts;
 
@@ -23,6 +23,6 @@ pub fn facts_from_text(path: &str, text: &str) -> DocFacts {
 
 /// Facts of a source file (TypeScript, Python…): only the references and qualified IDs in its
 /// comments matter (`@implements UC-001`, `@tests .aiwg/testing/plan.md`, aiwg-format §2.6).
-pub fn facts_from_code(path: &str, text: &str) -> DocFacts {
+pub(crate) fn facts_from_code(path: &str, text: &str) -> DocFacts {
     extract::code_facts(path, text)
 }

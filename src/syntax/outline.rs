@@ -17,59 +17,59 @@ use crate::text::TextRange;
 pub struct Outline {
     /// YAML front matter: a `---` line at the very start of the document, up to the next line
     /// that is exactly `---` (tree-sitter-md's `minus_metadata`).
-    pub front_matter: Option<FrontMatter>,
+    pub(crate) front_matter: Option<FrontMatter>,
     /// ATX and setext headings in document order.
-    pub headings: Vec<OutlineHeading>,
+    pub(crate) headings: Vec<OutlineHeading>,
     /// Fenced code blocks (``` or ~~~) in document order.
-    pub fenced_code: Vec<FencedCode>,
+    pub(crate) fenced_code: Vec<FencedCode>,
     /// Inline code spans in document order: from the first backtick of the opening run to the
     /// last backtick of the closing run. The closing run can be longer than the opening one
     /// (tree-sitter-md closes `` `a`` `` on the last backtick of the first run at least as long
     /// as the opener). Spans inside link destinations, link labels, raw HTML, autolinks and
     /// LaTeX spans do not exist, nor do spans in code blocks, HTML blocks or front matter.
-    pub code_spans: Vec<TextRange>,
+    pub(crate) code_spans: Vec<TextRange>,
     /// GFM pipe tables in document order: from the first byte of the header row (after its
     /// indentation and container prefixes) to the end of the last row (trailing blanks
     /// excluded). Any non-blank line that starts no other block continues a table.
-    pub tables: Vec<TextRange>,
+    pub(crate) tables: Vec<TextRange>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FrontMatter {
+pub(crate) struct FrontMatter {
     /// From byte 0 to the end of the closing `---` (its trailing blanks excluded). The opening
     /// line is `---` and the closing line exactly `---`, each with optional trailing blanks.
-    pub range: TextRange,
+    pub(crate) range: TextRange,
     /// The YAML: from the start of the line after the opening `---` to the start of the closing
     /// line, so it includes the line break of its last line (empty when there is no YAML).
-    pub body: TextRange,
+    pub(crate) body: TextRange,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OutlineHeading {
+pub(crate) struct OutlineHeading {
     /// 1 to 6. Setext `===` is 1 and `---` is 2.
-    pub level: u8,
+    pub(crate) level: u8,
     /// The whole heading. ATX: from its first `#` to the end of its line, trailing blanks
     /// excluded (a closing `#` sequence included). Setext: from the first non-blank character
     /// of its content to the end of the underline, trailing blanks excluded.
-    pub range: TextRange,
+    pub(crate) range: TextRange,
     /// The heading's inline content. ATX: without the `#` marker, the blanks around the content
     /// and an optional closing sequence (a run of `#` preceded by a blank); empty at the end of
     /// the marker when nothing follows it (`#`), empty where the closing sequence starts when
     /// only one follows (`## ##`). Setext: from the first non-blank character of the first
     /// line to the last non-blank character of the last line before the underline; for a
     /// heading in a container the range spans the `> ` or indentation of its inner lines.
-    pub content: TextRange,
+    pub(crate) content: TextRange,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FencedCode {
+pub(crate) struct FencedCode {
     /// From the first character of the opening fence to the end of the closing fence's marker
     /// run. An unclosed fence ends at the end of its last line (trailing blanks kept): the last
     /// line before its container ends, or the last line of the document (blank lines included).
-    pub range: TextRange,
+    pub(crate) range: TextRange,
     /// The info string after the opening fence (`yaml`, `bash`…), blanks around it excluded,
     /// when present.
-    pub info: Option<TextRange>,
+    pub(crate) info: Option<TextRange>,
 }
 
 /// A plain-text rendering of `outline`, one element per line with its range and the text it

@@ -119,7 +119,7 @@ fn options() -> serde_saphyr::Options {
 
 /// Reads a provenance record. The first YAML document with an `entity` is the record (the
 /// research template puts a template header document first).
-pub fn parse_provenance(text: &str) -> ProvenanceRecord {
+pub(crate) fn parse_provenance(text: &str) -> ProvenanceRecord {
     let documents: Vec<Yaml> = match serde_saphyr::from_str_multiple_with_options(text, options()) {
         Ok(docs) => docs,
         Err(err) => {

@@ -89,18 +89,18 @@ const QUALIFIERS: &[&str] = &[
 
 /// A reference token found in text, before context is known.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RawReference {
-    pub range: TextRange,
-    pub path: String,
-    pub anchor: Option<String>,
-    pub line: Option<(u32, Option<u32>)>,
-    pub qualifier: Option<&'static str>,
-    pub bare: bool,
+pub(crate) struct RawReference {
+    pub(crate) range: TextRange,
+    pub(crate) path: String,
+    pub(crate) anchor: Option<String>,
+    pub(crate) line: Option<(u32, Option<u32>)>,
+    pub(crate) qualifier: Option<&'static str>,
+    pub(crate) bare: bool,
 }
 
 impl RawReference {
     /// The reference, once the outline says where it stands.
-    pub fn with_context(self, context: crate::model::RefContext) -> crate::model::Reference {
+    pub(crate) fn with_context(self, context: crate::model::RefContext) -> crate::model::Reference {
         crate::model::Reference {
             range: self.range,
             path: self.path,
@@ -115,10 +115,10 @@ impl RawReference {
 
 /// An ID list introduced by a qualifier: `@implements UC-001, UC-002`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct QualifiedIds {
-    pub qualifier: &'static str,
+pub(crate) struct QualifiedIds {
+    pub(crate) qualifier: &'static str,
     /// The text after the qualifier in which IDs are read.
-    pub range: TextRange,
+    pub(crate) range: TextRange,
 }
 
 fn is_stop(b: u8) -> bool {
@@ -136,7 +136,7 @@ fn is_start_blocker(b: u8) -> bool {
 /// byte after an `@` that starts a reference by the rules above, with no stop character
 /// between it and the cursor. Completion uses it, so that it offers paths exactly where
 /// [`find_references`] will see one.
-pub fn typed_path_start(before: &str) -> Option<usize> {
+pub(crate) fn typed_path_start(before: &str) -> Option<usize> {
     let bytes = before.as_bytes();
     let at = bytes.iter().rposition(|&b| b == b'@' || is_stop(b))?;
     if bytes[at] != b'@' || (at > 0 && is_start_blocker(bytes[at - 1])) {
@@ -260,7 +260,7 @@ fn known_qualifier(word: &str) -> Option<&'static str> {
 
 /// Every `@`-reference and qualified bare path in `text`, in order, plus the spans where a
 /// qualifier introduces IDs instead of paths.
-pub fn find_references(text: &str) -> (Vec<RawReference>, Vec<QualifiedIds>) {
+pub(crate) fn find_references(text: &str) -> (Vec<RawReference>, Vec<QualifiedIds>) {
     let bytes = text.as_bytes();
     let mut refs = Vec::new();
     let mut qualified_ids = Vec::new();

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 /// The slug of one heading's rendered text.
-pub fn slug(text: &str) -> String {
+pub(crate) fn slug(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.trim().chars() {
         if ch.is_alphanumeric() || ch == '-' || ch == '_' {
@@ -21,12 +21,12 @@ pub fn slug(text: &str) -> String {
 
 /// Assigns unique slugs to headings in document order, as GitHub does.
 #[derive(Default)]
-pub struct SlugCounter {
+pub(crate) struct SlugCounter {
     seen: HashMap<String, u32>,
 }
 
 impl SlugCounter {
-    pub fn unique(&mut self, text: &str) -> String {
+    pub(crate) fn unique(&mut self, text: &str) -> String {
         let base = slug(text);
         let count = self.seen.entry(base.clone()).or_insert(0);
         let result = if *count == 0 { base.clone() } else { format!("{base}-{count}") };

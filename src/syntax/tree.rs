@@ -109,7 +109,7 @@ thread_local! {
 }
 
 /// One parse of a document, kept so that the next version can be re-parsed incrementally.
-pub struct ParsedDocument {
+pub(crate) struct ParsedDocument {
     /// `None` only when tree-sitter gave up (it does so on timeout or cancellation, neither of
     /// which we set); the outline is then empty rather than an error.
     tree: Option<MarkdownTree>,
@@ -118,7 +118,7 @@ pub struct ParsedDocument {
 impl ParsedDocument {
     /// Parses `text`. `old` is the previous parse of the same document, already brought in line
     /// with `text` through [`ParsedDocument::edit`]; tree-sitter then reuses its unchanged parts.
-    pub fn parse(text: &str, old: Option<&ParsedDocument>) -> ParsedDocument {
+    pub(crate) fn parse(text: &str, old: Option<&ParsedDocument>) -> ParsedDocument {
         let old_tree = old.and_then(|old| old.tree.as_ref());
         let source = terminated(text);
         let tree = PARSER.with(|parser| parser.borrow_mut().parse(source.as_bytes(), old_tree));
@@ -126,14 +126,14 @@ impl ParsedDocument {
     }
 
     /// Records an edit of the text so that the next [`ParsedDocument::parse`] can reuse this tree.
-    pub fn edit(&mut self, edit: &InputEdit) {
+    pub(crate) fn edit(&mut self, edit: &InputEdit) {
         if let Some(tree) = &mut self.tree {
             tree.edit(edit);
         }
     }
 
     /// The outline of `text`, which must be the text this document was parsed from.
-    pub fn outline(&self, text: &str) -> Outline {
+    pub(crate) fn outline(&self, text: &str) -> Outline {
         let mut outline = Outline::default();
         let Some(tree) = &self.tree else {
             return outline;

@@ -85,28 +85,15 @@ impl LineIndex {
         LineIndex { line_starts, line_lens, wide_chars, len: bytes.len() as u32 }
     }
 
-    pub fn len(&self) -> usize {
-        self.len as usize
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// Byte offset where `line` starts, clamped to the end of the text.
-    pub fn line_start(&self, line: u32) -> usize {
-        self.line_starts.get(line as usize).copied().unwrap_or(self.len) as usize
-    }
-
     /// Byte range of `line`'s content, terminator excluded; `None` past the last line.
-    pub fn line_range(&self, line: u32) -> Option<crate::text::TextRange> {
+    pub(crate) fn line_range(&self, line: u32) -> Option<crate::text::TextRange> {
         let start = *self.line_starts.get(line as usize)? as usize;
         let len = self.line_lens[line as usize] as usize;
         Some(crate::text::TextRange::new(start, start + len))
     }
 
     /// The zero-based line holding `offset` (clamped to the text).
-    pub fn line_of(&self, offset: usize) -> u32 {
+    pub(crate) fn line_of(&self, offset: usize) -> u32 {
         let offset = offset.min(self.len as usize) as u32;
         (self.line_starts.partition_point(|&start| start <= offset) - 1) as u32
     }

@@ -6,7 +6,7 @@ use std::fmt;
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct TextRange {
     pub start: usize,
-    pub end: usize,
+    pub(crate) end: usize,
 }
 
 impl TextRange {
@@ -15,35 +15,31 @@ impl TextRange {
         TextRange { start, end }
     }
 
-    pub fn empty(at: usize) -> TextRange {
+    pub(crate) fn empty(at: usize) -> TextRange {
         TextRange { start: at, end: at }
     }
 
-    pub fn len(self) -> usize {
-        self.end - self.start
-    }
-
-    pub fn is_empty(self) -> bool {
+    pub(crate) fn is_empty(self) -> bool {
         self.start == self.end
     }
 
     /// True when `offset` lies inside the range; the end is included so that a cursor placed
     /// right after a token still counts as "on" it, as editors expect.
-    pub fn touches(self, offset: usize) -> bool {
+    pub(crate) fn touches(self, offset: usize) -> bool {
         self.start <= offset && offset <= self.end
     }
 
-    pub fn contains_range(self, other: TextRange) -> bool {
+    pub(crate) fn contains_range(self, other: TextRange) -> bool {
         self.start <= other.start && other.end <= self.end
     }
 
-    pub fn shifted(self, by: usize) -> TextRange {
+    pub(crate) fn shifted(self, by: usize) -> TextRange {
         TextRange::new(self.start + by, self.end + by)
     }
 
     /// The text this range covers, or `""` when it does not fall on character boundaries of
     /// `text` (a stale range must never panic).
-    pub fn slice(self, text: &str) -> &str {
+    pub(crate) fn slice(self, text: &str) -> &str {
         text.get(self.start..self.end).unwrap_or("")
     }
 }

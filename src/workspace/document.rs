@@ -34,7 +34,7 @@ pub enum FileRole {
 }
 
 impl FileRole {
-    pub fn of(path: &str, read_code: bool) -> FileRole {
+    pub(crate) fn of(path: &str, read_code: bool) -> FileRole {
         let lower = path.to_ascii_lowercase();
         if lower.ends_with(".md") || lower.ends_with(".markdown") {
             FileRole::Markdown

@@ -23,8 +23,8 @@ pub struct DocId(pub u32);
 /// A reference: the document holding it and its index in `facts.references`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RefId {
-    pub doc: DocId,
-    pub index: u32,
+    pub(crate) doc: DocId,
+    pub(crate) index: u32,
 }
 
 /// What a snapshot is built from.
@@ -130,7 +130,7 @@ impl Snapshot {
 
     /// The snapshot with each of `docs` added or replacing the document at its path; one copy
     /// of each touched index serves the whole batch.
-    pub fn with_documents(&self, docs: impl IntoIterator<Item = Arc<Document>>) -> Snapshot {
+    pub(crate) fn with_documents(&self, docs: impl IntoIterator<Item = Arc<Document>>) -> Snapshot {
         let mut next = self.clone();
         for doc in docs {
             next.insert(doc);
@@ -154,7 +154,7 @@ impl Snapshot {
     }
 
     /// The snapshot without the document at `path`, if there was one.
-    pub fn without_document(&self, root: RootKind, path: &str) -> Snapshot {
+    pub(crate) fn without_document(&self, root: RootKind, path: &str) -> Snapshot {
         let Some(id) = self.doc_by_path(root, path) else { return self.clone() };
         let mut next = self.clone();
         let old = self.slots[id.0 as usize].clone();
@@ -166,7 +166,7 @@ impl Snapshot {
 
     /// The snapshot over new path sets (files were created or deleted): every reference is
     /// resolved again, since any of them may now point elsewhere.
-    pub fn with_roots(&self, roots: Roots) -> Snapshot {
+    pub(crate) fn with_roots(&self, roots: Roots) -> Snapshot {
         let slots: Vec<Option<Arc<Entry>>> = self
             .slots
             .iter()
@@ -180,7 +180,7 @@ impl Snapshot {
     }
 
     /// The snapshot with the digests of some workspace files replaced (`None` forgets one).
-    pub fn with_digests(&self, digests: impl IntoIterator<Item = (String, Option<String>)>) -> Snapshot {
+    pub(crate) fn with_digests(&self, digests: impl IntoIterator<Item = (String, Option<String>)>) -> Snapshot {
         let mut next = self.clone();
         let map = Arc::make_mut(&mut next.digests);
         for (path, digest) in digests {
@@ -193,7 +193,7 @@ impl Snapshot {
     }
 
     /// The `sha256:<hex>` of a workspace file described by a provenance record, when known.
-    pub fn digest(&self, path: &str) -> Option<&str> {
+    pub(crate) fn digest(&self, path: &str) -> Option<&str> {
         self.digests.get(path).map(|d| &**d)
     }
 
@@ -273,7 +273,7 @@ impl Snapshot {
         }
     }
 
-    pub fn roots(&self) -> &Roots {
+    pub(crate) fn roots(&self) -> &Roots {
         &self.roots
     }
 
@@ -286,17 +286,13 @@ impl Snapshot {
         self.documents().filter(|(_, d)| d.root == RootKind::Workspace)
     }
 
-    pub fn document_count(&self) -> usize {
-        self.documents().count()
-    }
-
     /// The document in slot `id`. Panics on an empty slot: IDs come from this snapshot.
     pub fn doc(&self, id: DocId) -> &Document {
         &self.entry(id).doc
     }
 
     /// The shared document in slot `id`, for callers that keep it.
-    pub fn doc_arc(&self, id: DocId) -> Arc<Document> {
+    pub(crate) fn doc_arc(&self, id: DocId) -> Arc<Document> {
         Arc::clone(&self.entry(id).doc)
     }
 
@@ -304,47 +300,47 @@ impl Snapshot {
         self.slots[id.0 as usize].as_deref().expect("a DocId from this snapshot")
     }
 
-    pub fn doc_by_path(&self, root: RootKind, path: &str) -> Option<DocId> {
+    pub(crate) fn doc_by_path(&self, root: RootKind, path: &str) -> Option<DocId> {
         self.by_path[root_index(root)].get(path).copied()
     }
 
     /// The indexed document a target names, if it is one.
-    pub fn target_doc(&self, target: &Target) -> Option<DocId> {
+    pub(crate) fn target_doc(&self, target: &Target) -> Option<DocId> {
         self.doc_by_path(target.root, &target.path)
     }
 
     /// How each reference of `doc` resolved, in `facts.references` order.
-    pub fn resolutions(&self, doc: DocId) -> &[Resolution] {
+    pub(crate) fn resolutions(&self, doc: DocId) -> &[Resolution] {
         &self.entry(doc).resolutions
     }
 
     /// Documents declaring `key`.
-    pub fn declaring(&self, key: &IdKey) -> &[DocId] {
+    pub(crate) fn declaring(&self, key: &IdKey) -> &[DocId] {
         self.declarations.get(key).map_or(&[], Vec::as_slice)
     }
 
     /// Mentions of `key`, as indexes into each document's `facts.id_mentions`.
-    pub fn mentioning(&self, key: &IdKey) -> &[RefId] {
+    pub(crate) fn mentioning(&self, key: &IdKey) -> &[RefId] {
         self.mentions.get(key).map_or(&[], Vec::as_slice)
     }
 
     /// Every declared ID with its documents.
-    pub fn declarations(&self) -> impl Iterator<Item = (&IdKey, &[DocId])> {
+    pub(crate) fn declarations(&self) -> impl Iterator<Item = (&IdKey, &[DocId])> {
         self.declarations.iter().map(|(k, v)| (k, v.as_slice()))
     }
 
     /// Whether any document declares an ID with this prefix (e.g. the workspace tracks `UC-`).
-    pub fn tracks_prefix(&self, prefix: &str) -> bool {
+    pub(crate) fn tracks_prefix(&self, prefix: &str) -> bool {
         self.declarations.keys().any(|k| k.prefix == prefix)
     }
 
     /// References that resolve to `path` in `root`.
-    pub fn backlinks(&self, root: RootKind, path: &str) -> &[RefId] {
+    pub(crate) fn backlinks(&self, root: RootKind, path: &str) -> &[RefId] {
         self.backlinks[root_index(root)].get(path).map_or(&[], Vec::as_slice)
     }
 
     /// Provenance records whose entity is the artifact at `path`.
-    pub fn provenance_of(&self, path: &str) -> &[DocId] {
+    pub(crate) fn provenance_of(&self, path: &str) -> &[DocId] {
         self.provenance.get(path).map_or(&[], Vec::as_slice)
     }
 }
@@ -459,7 +455,7 @@ mod tests {
             .with_digests([("a.md".to_string(), Some("sha256:00".to_string()))]);
         assert_same_indexes(&patched, &fresh);
         assert!(patched.doc_by_path(RootKind::Workspace, "a.md").is_none());
-        assert_eq!(patched.document_count(), 3);
+        assert_eq!(patched.documents().count(), 3);
 
         // New listings resolve every reference again, in both.
         let fewer =
