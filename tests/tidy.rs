@@ -163,3 +163,40 @@ fn readme_documents_every_diagnostic_code() {
         .collect();
     assert!(missing.is_empty(), "README.md does not document {missing:?}");
 }
+
+/// Comments cite the format notes as "aiwg-format §N" or "§N.M"; each cited section must exist
+/// in `docs/aiwg-format.md`, so a citation always leads somewhere.
+#[test]
+fn every_format_citation_names_a_section_of_the_format_notes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let notes = std::fs::read_to_string(root.join("docs/aiwg-format.md")).expect("docs/aiwg-format.md");
+    let sections: Vec<&str> = notes
+        .lines()
+        .filter_map(|l| l.strip_prefix("### ").or_else(|| l.strip_prefix("## ")))
+        .filter_map(|l| l.split_whitespace().next())
+        .map(|n| n.trim_end_matches('.'))
+        .collect();
+    let mut files = sources("src");
+    files.extend(sources("tests"));
+    files.extend(sources("benches"));
+    files.push(root.join("README.md"));
+    let mut missing = Vec::new();
+    let mut cited = 0;
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("readable file");
+        for (i, _) in text.match_indices("aiwg-format §") {
+            let number: String =
+                text[i + "aiwg-format §".len()..].chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+            let number = number.trim_end_matches('.');
+            if number.is_empty() {
+                continue; // Not a citation: this test's own text.
+            }
+            cited += 1;
+            if !sections.contains(&number) {
+                missing.push(format!("{}: §{number}", file.display()));
+            }
+        }
+    }
+    assert!(cited > 20, "the code cites the format notes");
+    assert!(missing.is_empty(), "citations of sections docs/aiwg-format.md lacks: {missing:#?}");
+}
