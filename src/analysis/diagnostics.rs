@@ -83,8 +83,27 @@ pub struct Diagnostic {
     pub(crate) fixes: Vec<Fix>,
 }
 
-/// Every diagnostic of `doc`, ordered by position.
+/// Every diagnostic of `doc`, ordered by position, without fixes (what is published after each
+/// keystroke; fixes cost allocations per broken reference and are needed only on request).
 pub fn diagnostics(snapshot: &Snapshot, doc_id: DocId) -> Vec<Diagnostic> {
+    diagnostics_of(snapshot, doc_id, false)
+}
+
+/// [`diagnostics`] with the fixes each one carries, for code actions.
+pub fn diagnostics_with_fixes(snapshot: &Snapshot, doc_id: DocId) -> Vec<Diagnostic> {
+    diagnostics_of(snapshot, doc_id, true)
+}
+
+/// What every reference's diagnostics depend on besides the reference.
+struct DocContext<'a> {
+    snapshot: &'a Snapshot,
+    doc: &'a Document,
+    framework: bool,
+    project_has_aiwg: bool,
+    with_fixes: bool,
+}
+
+fn diagnostics_of(snapshot: &Snapshot, doc_id: DocId, with_fixes: bool) -> Vec<Diagnostic> {
     let doc = snapshot.doc(doc_id);
     let mut out = Vec::new();
     let framework = is_framework_text(doc);
@@ -93,8 +112,9 @@ pub fn diagnostics(snapshot: &Snapshot, doc_id: DocId) -> Vec<Diagnostic> {
         let aiwg_dir = if project.is_empty() { ".aiwg".to_string() } else { format!("{project}/.aiwg") };
         snapshot.roots().tree(doc.root).is_some_and(|t| t.is_dir(&aiwg_dir))
     };
+    let context = DocContext { snapshot, doc, framework, project_has_aiwg, with_fixes };
     for (reference, resolution) in doc.facts.references.iter().zip(snapshot.resolutions(doc_id)) {
-        reference_diagnostics(snapshot, doc, reference, resolution, framework, project_has_aiwg, &mut out);
+        reference_diagnostics(&context, reference, resolution, &mut out);
     }
     id_diagnostics(snapshot, doc_id, framework, &mut out);
     provenance_diagnostics(snapshot, doc, &mut out);
@@ -153,14 +173,12 @@ fn is_framework_text(doc: &Document) -> bool {
 }
 
 fn reference_diagnostics(
-    snapshot: &Snapshot,
-    doc: &Document,
+    context: &DocContext<'_>,
     reference: &Reference,
     resolution: &Resolution,
-    framework: bool,
-    project_has_aiwg: bool,
     out: &mut Vec<Diagnostic>,
 ) {
+    let DocContext { snapshot, doc, framework, project_has_aiwg, with_fixes } = *context;
     let quiet = reference.context.is_code();
     let shown = shown_path(reference);
     match resolution {
@@ -195,7 +213,8 @@ fn reference_diagnostics(
             let (message, fixes) = if *glob {
                 (format!("`{shown}` matches no file"), Vec::new())
             } else {
-                let fixes = if example_artifact { Vec::new() } else { dangling_fixes(snapshot, doc, reference) };
+                let fixes =
+                    if with_fixes && !example_artifact { dangling_fixes(snapshot, doc, reference) } else { Vec::new() };
                 (dangling_message(snapshot, doc, reference, &shown, example_artifact), fixes)
             };
             out.push(Diagnostic { range: reference.range, severity, code: Code::BrokenReference, message, fixes });
@@ -445,7 +464,7 @@ mod tests {
         let fixture = Fixture::parse(fixture);
         let mut out = String::new();
         for (id, _) in fixture.snapshot.workspace_documents() {
-            for d in diagnostics(&fixture.snapshot, id) {
+            for d in diagnostics_with_fixes(&fixture.snapshot, id) {
                 for fix in &d.fixes {
                     let text_of = |file: &FilePath| fixture.file_text(file.root, &file.path).to_string();
                     let preferred = if fix.preferred { " (preferred)" } else { "" };

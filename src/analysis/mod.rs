@@ -19,4 +19,4 @@ pub mod symbols;
 
 pub use cancel::{Cancel, Cancelled};
 pub use change::{ChangeSet, FileChange, FilePath, Fix, TextEdit};
-pub use diagnostics::{Code, Diagnostic, Severity, diagnostics};
+pub use diagnostics::{Code, Diagnostic, Severity, diagnostics, diagnostics_with_fixes};

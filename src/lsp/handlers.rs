@@ -151,7 +151,7 @@ pub(crate) fn code_actions(
     if !wants_quickfix {
         return None;
     }
-    let (view, diagnostics) = publish::core_diagnostics(world, &params.text_document.uri)?;
+    let (view, diagnostics) = publish::core_diagnostics(world, &params.text_document.uri, true)?;
     let range = from_proto::text_range(&view.line_index, params.range, world.encoding);
     let mut targets = TargetIndexes::new(world);
     let actions = code_actions::code_actions(&diagnostics, range)
@@ -167,7 +167,7 @@ pub(crate) fn code_actions(
 /// Every preferred fix of a document as one edit (the `aiwg.fixAll` command); `None` for a
 /// document that is not indexed, an empty edit when there is nothing to fix.
 pub(crate) fn fix_all(world: &World, support: &ClientSupport, uri: &lsp::Uri) -> Option<(usize, lsp::WorkspaceEdit)> {
-    let (view, diagnostics) = publish::core_diagnostics(world, uri)?;
+    let (view, diagnostics) = publish::core_diagnostics(world, uri, true)?;
     let (changes, count) = code_actions::fix_all(&diagnostics);
     let mut targets = TargetIndexes::new(world);
     Some((count, to_proto::workspace_edit(&mut targets, view.folder, &changes, support.edits)?))

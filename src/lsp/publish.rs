@@ -92,11 +92,12 @@ impl Publisher {
     }
 }
 
-/// The core diagnostics of a document with the user's severity overrides applied; `None`
-/// while its folder is still indexing.
+/// The core diagnostics of a document with the user's severity overrides applied, with their
+/// fixes when asked; `None` while its folder is still indexing.
 pub(crate) fn core_diagnostics(
     world: &World,
     uri: &lsp::Uri,
+    with_fixes: bool,
 ) -> Option<(crate::lsp::world::DocView, Vec<analysis::Diagnostic>)> {
     let view = world.doc(uri)?;
     let folder = &world.folders[view.folder];
@@ -106,13 +107,17 @@ pub(crate) fn core_diagnostics(
     if folder.loose {
         return Some((view, Vec::new())); // Nobody's project: nothing to check it against.
     }
-    let found = analysis::diagnostics(&folder.snapshot, view.id);
+    let found = if with_fixes {
+        analysis::diagnostics_with_fixes(&folder.snapshot, view.id)
+    } else {
+        analysis::diagnostics(&folder.snapshot, view.id)
+    };
     let found = diagnostics::with_overrides(found, world.settings.severity_overrides());
     Some((view, found))
 }
 
 /// A document's diagnostics as the client receives them; `None` while its folder is indexing.
 pub(crate) fn document_diagnostics(world: &World, uri: &lsp::Uri) -> Option<Vec<lsp::Diagnostic>> {
-    let (view, found) = core_diagnostics(world, uri)?;
+    let (view, found) = core_diagnostics(world, uri, false)?;
     Some(found.iter().map(|d| to_proto::diagnostic(&view.line_index, d, world.encoding)).collect())
 }
