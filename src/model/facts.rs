@@ -34,6 +34,17 @@ impl DocFacts {
         self.meta("Status").or_else(|| self.meta("Current Status"))
     }
 
+    /// Every byte range the facts hold (headings, sections, references, IDs, metadata), as
+    /// `(start, end)`: for checks that they all lie inside the text, on character boundaries.
+    pub fn ranges(&self) -> Vec<(usize, usize)> {
+        let headings = self.headings.iter().flat_map(|h| [h.range, h.section]);
+        let references = self.references.iter().map(|r| r.range);
+        let declared = self.declared_ids.iter().map(|d| d.range);
+        let mentions = self.id_mentions.iter().map(|m| m.range);
+        let metadata = self.metadata.iter().map(|m| m.range);
+        headings.chain(references).chain(declared).chain(mentions).chain(metadata).map(|r| (r.start, r.end)).collect()
+    }
+
     /// Every fact as plain text, one per line, with the text each range covers (`text` is the
     /// document the facts were extracted from), for snapshot tests and debugging.
     pub fn render(&self, text: &str) -> String {
