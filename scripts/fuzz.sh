@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-targets=(scanner_facts tree_sitter_facts resolver positions provenance)
+targets=(scanner_facts tree_sitter_facts resolver positions provenance framing)
 if [ "${1:-}" = list ]; then printf '%s\n' "${targets[@]}"; exit 0; fi
 what=${1:?usage: scripts/fuzz.sh all|TARGET|list SECONDS}
 seconds=${2:?usage: scripts/fuzz.sh all|TARGET|list SECONDS}

@@ -14,7 +14,8 @@
 //! - [`publish`]: diagnostics, pushed or pulled;
 //! - [`progress`]: work-done progress and its cancellation;
 //! - [`commands`]: the commands of `workspace/executeCommand`;
-//! - [`settings`]: the `aiwg` settings, resolved once per change.
+//! - [`settings`]: the `aiwg` settings, resolved once per change;
+//! - [`transport`]: base-protocol framing that survives bad input, in front of tower-lsp-server.
 
 mod capabilities;
 mod commands;
@@ -28,6 +29,7 @@ mod publish;
 mod server;
 pub mod settings;
 mod to_proto;
+pub mod transport;
 mod world;
 
 use std::process::ExitCode;
@@ -40,6 +42,9 @@ use tower_lsp_server::{LspService, Server};
 /// requests stop it from reading `$/cancelRequest` and `shutdown`; requests here return quickly
 /// from blocking threads, so a wider window costs nothing.
 const MAX_CONCURRENT_MESSAGES: usize = 32;
+
+/// Capacity of the pipes between the transport and tower-lsp-server.
+const PIPE_BYTES: usize = 1 << 20;
 
 /// Serves LSP on stdin/stdout until the client sends `exit` or closes the pipe. The exit status
 /// is 0 after `shutdown`, 1 otherwise (LSP 3.17 "exit").
@@ -57,13 +62,96 @@ pub fn serve_stdio() -> ExitCode {
         let (service, socket) = LspService::build(move |client| server::Backend::new(client, Arc::clone(&flag)))
             .custom_method("window/workDoneProgress/cancel", server::Backend::work_done_progress_cancel)
             .finish();
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        // tower-lsp-server reads and writes pipes; the transport sits between them and stdio.
+        let (server_input, to_server) = tokio::io::duplex(PIPE_BYTES);
+        let (from_server, server_output) = tokio::io::duplex(PIPE_BYTES);
+        let (replies, pending_replies) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(read_stdin(tokio::io::stdin(), to_server, replies));
+        let output = tokio::spawn(write_stdout(from_server, pending_replies, tokio::io::stdout()));
+        Server::new(server_input, server_output, socket)
             .concurrency_level(MAX_CONCURRENT_MESSAGES)
             .serve(service)
             .await;
+        // `serve` has dropped its end of the output pipe: the writer drains it and stops.
+        let _ = output.await;
     });
     // Indexer threads may still be reading, and tasks may still wait on the client; the
     // process is done.
     runtime.shutdown_background();
     if shutdown_requested.load(Ordering::SeqCst) { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+/// Reads stdin into frames, forwards well-formed messages to the server and queues the
+/// transport's own error responses. Ends when stdin closes, which closes the server's input.
+async fn read_stdin(
+    mut stdin: impl tokio::io::AsyncRead + Unpin,
+    mut to_server: impl tokio::io::AsyncWrite + Unpin,
+    replies: tokio::sync::mpsc::UnboundedSender<Vec<u8>>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut framer = transport::Framer::default();
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let read = match stdin.read(&mut chunk).await {
+            Ok(0) | Err(_) => break,
+            Ok(read) => read,
+        };
+        framer.push(&chunk[..read]);
+        while let Some(frame) = framer.next_frame() {
+            match frame {
+                transport::Frame::Body(body) => match transport::check_message(&body) {
+                    transport::Checked::Forward => {
+                        if to_server.write_all(&transport::frame(&body)).await.is_err() {
+                            return; // The server has stopped reading (after `exit`).
+                        }
+                    }
+                    transport::Checked::Reply(reply) => {
+                        tracing::warn!("refused a message: {}", reply["error"]["message"]);
+                        let _ = replies.send(transport::frame(reply.to_string().as_bytes()));
+                    }
+                },
+                transport::Frame::Skipped(count) => tracing::warn!("skipped {count} bytes that were not a message"),
+            }
+        }
+    }
+    let _ = to_server.shutdown().await;
+}
+
+/// Copies the server's frames to stdout whole, with the transport's replies in between.
+async fn write_stdout(
+    mut from_server: impl tokio::io::AsyncRead + Unpin,
+    mut replies: tokio::sync::mpsc::UnboundedReceiver<Vec<u8>>,
+    mut stdout: impl tokio::io::AsyncWrite + Unpin,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut framer = transport::Framer::default();
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        tokio::select! {
+            read = from_server.read(&mut chunk) => {
+                let read = match read {
+                    Ok(0) | Err(_) => break,
+                    Ok(read) => read,
+                };
+                framer.push(&chunk[..read]);
+                while let Some(frame) = framer.next_frame() {
+                    if let transport::Frame::Body(body) = frame
+                        && stdout.write_all(&transport::frame(&body)).await.is_err()
+                    {
+                        return;
+                    }
+                }
+            }
+            Some(reply) = replies.recv() => {
+                if stdout.write_all(&reply).await.is_err() {
+                    return;
+                }
+            }
+        }
+        let _ = stdout.flush().await;
+    }
+    while let Ok(reply) = replies.try_recv() {
+        let _ = stdout.write_all(&reply).await;
+    }
+    let _ = stdout.flush().await;
 }

@@ -173,6 +173,12 @@ impl Session {
         format!("file://{}/{rel}", self.root.display())
     }
 
+    /// Writes bytes to the server as they are, framing or not.
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).expect("server stdin open");
+        self.stdin.flush().expect("flush");
+    }
+
     pub fn notify(&mut self, method: &str, params: Value) {
         write_frame(&mut self.stdin, &json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }
