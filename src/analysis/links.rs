@@ -17,6 +17,10 @@ pub struct DocumentLink {
     pub(crate) tooltip: String,
 }
 
+/// Links of one document, at most (as [`crate::analysis::symbols::MAX_DOCUMENT_SYMBOLS`]).
+pub const MAX_DOCUMENT_LINKS: usize = 5_000;
+
+/// A link for each resolved reference, the first [`MAX_DOCUMENT_LINKS`] only.
 pub fn document_links(snapshot: &Snapshot, doc: DocId) -> Vec<DocumentLink> {
     let facts = &snapshot.doc(doc).facts;
     facts
@@ -33,6 +37,7 @@ pub fn document_links(snapshot: &Snapshot, doc: DocId) -> Vec<DocumentLink> {
             }
             Some(DocumentLink { range: reference.range, target: reference_target(snapshot, first, reference), tooltip })
         })
+        .take(MAX_DOCUMENT_LINKS)
         .collect()
 }
 

@@ -29,13 +29,19 @@ pub struct DocumentSymbol {
     pub(crate) children: Vec<DocumentSymbol>,
 }
 
+/// Headings shown in a document's outline, at most. No editor outline is usable beyond a few
+/// thousand entries, and each costs about 5 KB on its way through JSON: 100,000 headings took
+/// the server past 580 MB.
+pub const MAX_DOCUMENT_SYMBOLS: usize = 5_000;
+
 /// The heading tree: each heading holds the deeper headings that follow it until one of its own
-/// level or shallower. A skipped level (`#` then `###`) still nests.
+/// level or shallower. A skipped level (`#` then `###`) still nests. The first
+/// [`MAX_DOCUMENT_SYMBOLS`] headings only.
 pub fn document_symbols(snapshot: &Snapshot, doc: DocId) -> Vec<DocumentSymbol> {
     let mut roots: Vec<DocumentSymbol> = Vec::new();
     // The open path from the outermost heading to the latest one.
     let mut open: Vec<DocumentSymbol> = Vec::new();
-    for heading in &snapshot.doc(doc).facts.headings {
+    for heading in snapshot.doc(doc).facts.headings.iter().take(MAX_DOCUMENT_SYMBOLS) {
         while open.last().is_some_and(|top| top.level >= heading.level) {
             close_innermost(&mut open, &mut roots);
         }
@@ -296,5 +302,15 @@ mod tests {
                 Architecture Designer [Agent definition] /aiwg-root/agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md:1:1
             "#]],
         );
+    }
+
+    #[test]
+    fn outlines_stop_at_the_bound() {
+        let headings: String = (0..MAX_DOCUMENT_SYMBOLS + 10).map(|i| format!("## H{i}\n")).collect();
+        let fixture = Fixture::parse(&format!("//- /docs/big.md\n# Big$0\n{headings}"));
+        let (doc, _) = fixture.cursor.unwrap();
+        let symbols = document_symbols(&fixture.snapshot, doc);
+        let count: usize = symbols.iter().map(|s| 1 + s.children.len()).sum();
+        assert_eq!(count, MAX_DOCUMENT_SYMBOLS);
     }
 }

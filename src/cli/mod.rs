@@ -120,7 +120,7 @@ pub(crate) fn build_report(args: &CheckArgs) -> Result<Report, String> {
             continue;
         }
         let path = snapshot.doc(id).path.clone();
-        let text = loader::read_text(&root.join(&path), u64::MAX).unwrap_or_default();
+        let text = loader::read_in_root(&root, &path, u64::MAX).unwrap_or_default();
         files.push(FileReport { line_index: LineIndex::new(&text), text, path, diagnostics });
     }
     Ok(Report { root, aiwg_root, summary, files })
@@ -161,7 +161,7 @@ pub fn dump_references(path: &Path, aiwg_root: Option<&Path>, out: &mut dyn Writ
     let loaded = loader::load_workspace(&root, aiwg_root, &LoadOptions::default());
     let snapshot = Snapshot::build(loaded.input);
     for (id, doc) in snapshot.workspace_documents() {
-        let text = loader::read_text(&root.join(&doc.path), u64::MAX).unwrap_or_default();
+        let text = loader::read_in_root(&root, &doc.path, u64::MAX).unwrap_or_default();
         let index = LineIndex::new(&text);
         for (reference, resolution) in doc.facts.references.iter().zip(snapshot.resolutions(id)) {
             let targets: Vec<&str> = resolution.targets().iter().map(|t| &*t.path).collect();

@@ -212,14 +212,43 @@ pub(crate) fn relative(root: &Path, path: &Path) -> Option<String> {
 /// The file `rel` of `root`, when it really lies inside `root`: `rel` has no `..` and is not
 /// absolute, and the file, links resolved, is under the root, links resolved. `None` for anything
 /// that would read outside (a symlink to `/etc`, `a/../../x`), and for files that do not exist.
+/// Every read, hash and listing of a single path goes through here (or [`RootGuard`], the same
+/// check with the root resolved once).
 pub(crate) fn inside_root(root: &Path, rel: &str) -> Option<PathBuf> {
-    if !Path::new(rel).components().all(|c| matches!(c, std::path::Component::Normal(_))) {
-        return None;
+    RootGuard::new(root)?.resolve(rel)
+}
+
+/// The check of [`inside_root`] for many paths of one root.
+pub(crate) struct RootGuard {
+    root: PathBuf,
+    canonical_root: PathBuf,
+}
+
+impl RootGuard {
+    pub(crate) fn new(root: &Path) -> Option<RootGuard> {
+        Some(RootGuard { root: root.to_path_buf(), canonical_root: root.canonicalize().ok()? })
     }
-    let file = root.join(rel);
-    let canonical_root = root.canonicalize().ok()?;
-    let canonical = file.canonicalize().ok()?;
-    canonical.starts_with(&canonical_root).then_some(file)
+
+    /// The path of `rel`, when it lies inside the root, links resolved.
+    pub(crate) fn resolve(&self, rel: &str) -> Option<PathBuf> {
+        if rel.is_empty() || !Path::new(rel).components().all(|c| matches!(c, std::path::Component::Normal(_))) {
+            return None;
+        }
+        let file = self.root.join(rel);
+        let canonical = file.canonicalize().ok()?;
+        canonical.starts_with(&self.canonical_root).then_some(file)
+    }
+
+    /// The text of `rel` within `limit` bytes (see [`read_text`]), refused outside the root.
+    pub(crate) fn read(&self, rel: &str, limit: u64) -> Result<String, String> {
+        let file = self.resolve(rel).ok_or("missing, or outside the root through a link")?;
+        read_text(&file, limit)
+    }
+}
+
+/// [`RootGuard::read`] for one path.
+pub(crate) fn read_in_root(root: &Path, rel: &str, limit: u64) -> Result<String, String> {
+    RootGuard::new(root).ok_or("the root does not exist")?.read(rel, limit)
 }
 
 /// The folder to index for a file opened when the editor named no workspace folder: the
@@ -239,8 +268,9 @@ pub(crate) fn fallback_root(file: &Path) -> Option<PathBuf> {
 }
 
 /// Reads a file's text within `limit` bytes. Binary files (a NUL byte in the first 8 KiB) are
-/// refused; invalid UTF-8 is replaced, so the rest of the document still counts.
-pub(crate) fn read_text(path: &Path, limit: u64) -> Result<String, String> {
+/// refused; invalid UTF-8 is replaced, so the rest of the document still counts. Callers go
+/// through [`RootGuard`], which decides whether the path may be read at all.
+fn read_text(path: &Path, limit: u64) -> Result<String, String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     if !meta.is_file() {
         return Err("not a regular file".into());
@@ -260,7 +290,7 @@ pub(crate) fn read_text(path: &Path, limit: u64) -> Result<String, String> {
 
 /// Reads one file of the tree into a document, when it is one we index.
 pub(crate) fn load_document(
-    root: &Path,
+    guard: &RootGuard,
     rel: &str,
     root_kind: RootKind,
     options: &LoadOptions,
@@ -271,7 +301,7 @@ pub(crate) fn load_document(
         FileRole::Code => options.max_code_bytes,
         FileRole::Markdown | FileRole::Provenance => options.max_document_bytes,
     };
-    let text = read_text(&root.join(rel), limit)?;
+    let text = guard.read(rel, limit)?;
     Ok(document_from_text(rel, root_kind, &text))
 }
 
@@ -386,6 +416,11 @@ pub(crate) fn stream_documents(
     let wanted: Vec<&String> =
         files.iter().filter(|f| FileRole::of(f, options.read_code) != FileRole::Listed).collect();
     let total = wanted.len();
+    let Some(guard) = RootGuard::new(root) else {
+        warn!("cannot read {}: the folder does not exist", root.display());
+        return;
+    };
+    let guard = &guard;
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     std::thread::scope(|scope| {
@@ -400,7 +435,7 @@ pub(crate) fn stream_documents(
                     let mut docs = Vec::with_capacity(batch.len());
                     let mut skipped = Vec::new();
                     for rel in batch {
-                        match load_document(root, rel, root_kind, options) {
+                        match load_document(guard, rel, root_kind, options) {
                             Ok(Some(doc)) => docs.push(doc),
                             Ok(None) => {}
                             Err(reason) => {
@@ -453,14 +488,15 @@ impl LoadedWorkspace {
 }
 
 /// The `sha256:<hex>` of a file's bytes (how aiwg's provenance records state checksums), or
-/// `None` when it cannot be read within the document size limit.
-pub(crate) fn file_digest(path: &Path) -> Option<String> {
+/// `None` when it cannot be read within the document size limit or lies outside the root.
+fn file_digest(guard: &RootGuard, rel: &str) -> Option<String> {
     use sha2::{Digest, Sha256};
-    let meta = std::fs::metadata(path).ok()?;
+    let path = guard.resolve(rel)?;
+    let meta = std::fs::metadata(&path).ok()?;
     if !meta.is_file() || meta.len() > LoadOptions::default().max_document_bytes {
         return None;
     }
-    let bytes = std::fs::read(path).ok()?;
+    let bytes = std::fs::read(&path).ok()?;
     let hash = Sha256::digest(&bytes);
     let mut hex = String::with_capacity(7 + 64);
     hex.push_str("sha256:");
@@ -487,17 +523,17 @@ pub(crate) fn provenance_digests<'a>(
     digests_of(root, recorded_artifacts(documents))
 }
 
-/// Digests of workspace files by relative path; `None` for a file that cannot be read.
+/// Digests of workspace files by relative path; `None` for a file that cannot be read. A record
+/// names a path of the workspace: one that climbs out, is absolute
+/// (`urn:aiwg:artifact:/etc/passwd`) or leads out through a link is never read.
 pub(crate) fn digests_of(root: &Path, mut paths: Vec<String>) -> Vec<(String, Option<String>)> {
     paths.sort();
     paths.dedup();
+    let guard = RootGuard::new(root);
     paths
         .into_iter()
-        // A record names a path of the workspace; one that climbs out or is absolute
-        // (`urn:aiwg:artifact:/etc/passwd`) is not read.
-        .filter(|p| Path::new(p).components().all(|c| matches!(c, std::path::Component::Normal(_))))
         .map(|p| {
-            let digest = file_digest(&root.join(&p));
+            let digest = guard.as_ref().and_then(|g| file_digest(g, &p));
             (p, digest)
         })
         .collect()

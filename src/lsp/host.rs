@@ -10,7 +10,7 @@
 //! handler futures first in arrival order; see tower-lsp#284 for why state must not depend on
 //! later polls).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender};
@@ -155,6 +155,7 @@ pub(crate) enum Event {
     SettingsWarnings(Vec<String>),
 }
 
+#[derive(Clone)]
 struct FolderHost {
     root: PathBuf,
     aiwg_root: Option<PathBuf>,
@@ -164,8 +165,9 @@ struct FolderHost {
     listed: bool,
     indexed: bool,
     loose: bool,
-    files: BTreeSet<String>,
-    dirs: BTreeSet<String>,
+    /// The folder's listing, shared with the copy kept while a message is applied.
+    files: Arc<BTreeSet<String>>,
+    dirs: Arc<BTreeSet<String>>,
 }
 
 impl FolderHost {
@@ -188,6 +190,7 @@ impl FolderHost {
     }
 }
 
+#[derive(Clone)]
 struct OpenDoc {
     place: Option<DocPlace>,
     version: i32,
@@ -258,13 +261,18 @@ impl Host {
                 Msg::Client(change) => (true, matches!(change, ClientChange::Shutdown)),
                 Msg::Internal(_) => (false, false),
             };
-            // A bug in one message must not take the server down: log it and go on.
+            // A bug in one message must not take the server down, nor leave a change half
+            // applied: the state before it comes back, and the message is logged and dropped.
+            // The copy is cheap: snapshots, listings and ropes are shared, not copied.
+            let before = (self.folders.clone(), self.open.clone(), self.settings.clone(), self.raw_settings.clone());
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match msg {
                 Msg::Client(change) => self.apply_client(change),
                 Msg::Internal(internal) => self.apply_internal(internal),
             }));
             if let Err(panic) = outcome {
-                tracing::error!("the host panicked applying a change: {}", panic_message(&panic));
+                tracing::error!("the host panicked applying a change, which is dropped: {}", panic_message(&panic));
+                (self.folders, self.open, self.settings, self.raw_settings) = before;
+                self.outbox.clear();
             }
             self.publish();
             for event in self.outbox.drain(..) {
@@ -328,8 +336,8 @@ impl Host {
             Internal::Listing { folder, roots, files, dirs, aiwg_root } => {
                 let open_docs = self.open_documents_in(&folder.root);
                 let Some(host) = self.folder_mut(&folder) else { return };
-                host.files = files.into_iter().collect();
-                host.dirs = dirs.into_iter().collect();
+                host.files = Arc::new(files.into_iter().collect());
+                host.dirs = Arc::new(dirs.into_iter().collect());
                 host.aiwg_root = aiwg_root;
                 host.listed = true;
                 host.snapshot = Arc::new(host.snapshot.with_roots(roots).with_documents(open_docs));
@@ -407,8 +415,8 @@ impl Host {
             listed: false,
             indexed: false,
             loose: false,
-            files: BTreeSet::new(),
-            dirs: BTreeSet::new(),
+            files: Arc::default(),
+            dirs: Arc::default(),
         });
         self.start_indexing(&root);
         self.relocate_open_documents();
@@ -431,14 +439,14 @@ impl Host {
                     listed: true,
                     indexed: true,
                     loose: true,
-                    files: BTreeSet::new(),
-                    dirs: BTreeSet::new(),
+                    files: Arc::default(),
+                    dirs: Arc::default(),
                 });
                 self.folders.len() - 1
             }
         };
         let folder = &mut self.folders[index];
-        if folder.loose && folder.files.insert(name) {
+        if folder.loose && Arc::make_mut(&mut folder.files).insert(name) {
             folder.relist();
         }
         Some(index)
@@ -564,7 +572,7 @@ impl Host {
             return;
         }
         let folder = &mut self.folders[place.folder];
-        if folder.files.insert(place.path.clone()) {
+        if Arc::make_mut(&mut folder.files).insert(place.path.clone()) {
             folder.relist();
             let root = folder.root.clone();
             self.refresh_folder(&root);
@@ -623,7 +631,7 @@ impl Host {
         // Until the disk answers, the document is what is on disk: unknown, so gone.
         folder.snapshot = Arc::new(folder.snapshot.without_document(place.root, &place.path));
         if folder.loose {
-            if folder.files.remove(&place.path) {
+            if Arc::make_mut(&mut folder.files).remove(&place.path) {
                 folder.relist();
             }
             return;
@@ -652,7 +660,7 @@ impl Host {
     fn watched(&mut self, events: Vec<lsp::FileEvent>) {
         let excludes = loader::exclude_set(&self.settings.exclude.value);
         let mut to_load: HashMap<usize, Vec<String>> = HashMap::new();
-        let mut deleted_in: BTreeSet<usize> = BTreeSet::new();
+        let mut deleted_in: BTreeMap<usize, Vec<String>> = BTreeMap::new();
         for event in events {
             let Some(place) = self.place_of(&event.uri) else { continue };
             let folder = &self.folders[place.folder];
@@ -660,14 +668,31 @@ impl Host {
                 continue;
             }
             if event.typ == lsp::FileChangeType::DELETED {
-                let is_open = self.open.contains_key(&event.uri);
-                self.forget_path(place.folder, &place.path, is_open);
-                deleted_in.insert(place.folder);
+                self.forget_path(place.folder, &place.path);
+                deleted_in.entry(place.folder).or_default().push(place.path);
             } else {
                 to_load.entry(place.folder).or_default().push(place.path);
             }
         }
-        for index in deleted_in {
+        for (index, deleted) in deleted_in {
+            // Folders left without any listed file may be gone too (per-file delete events say
+            // nothing of their folders): ask the disk about the deleted paths' folders that now
+            // list nothing.
+            let folder = &self.folders[index];
+            let lists_something = |dir: &str| {
+                let prefix = format!("{dir}/");
+                folder.files.range(prefix.clone()..).next().is_some_and(|f| f.starts_with(&prefix))
+            };
+            let emptied: BTreeSet<String> = deleted
+                .iter()
+                .flat_map(|path| path.match_indices('/').map(move |(i, _)| &path[..i]))
+                .filter(|dir| folder.dirs.contains(*dir) && !lists_something(dir))
+                .map(str::to_string)
+                .collect();
+            if !emptied.is_empty() {
+                let job = DiskJob::GoneDirs { folder: folder.tag(), dirs: emptied.into_iter().collect() };
+                self.ask_disk(job);
+            }
             self.folders[index].relist();
             let root = self.folders[index].root.clone();
             self.refresh_folder(&root);
@@ -680,22 +705,37 @@ impl Host {
     }
 
     /// Removes a deleted file or folder (one event for a whole folder) from the listing and,
-    /// unless the editor has it open, from the index.
-    fn forget_path(&mut self, index: usize, path: &str, is_open: bool) {
+    /// for the files the editor does not have open, from the index: an open document keeps the
+    /// editor's text whatever happens on disk.
+    fn forget_path(&mut self, index: usize, path: &str) {
+        let open_paths = self.open_paths_in(index);
         let folder = &mut self.folders[index];
         let prefix = format!("{path}/");
-        let gone: Vec<String> = folder.files.iter().filter(|f| *f == path || f.starts_with(&prefix)).cloned().collect();
-        folder.files.retain(|f| f != path && !f.starts_with(&prefix));
-        folder.dirs.retain(|d| d != path && !d.starts_with(&prefix));
+        let under = |p: &String| p == path || p.starts_with(&prefix);
+        let gone: Vec<String> = folder.files.iter().filter(|f| under(f)).cloned().collect();
+        if !gone.is_empty() {
+            Arc::make_mut(&mut folder.files).retain(|f| !under(f));
+        }
+        if folder.dirs.iter().any(under) {
+            Arc::make_mut(&mut folder.dirs).retain(|d| !under(d));
+        }
         let mut snapshot = (*folder.snapshot).clone();
-        for file in &gone {
-            if !is_open {
-                snapshot = snapshot.without_document(RootKind::Workspace, file);
-            }
+        for file in gone.iter().filter(|f| !open_paths.contains(*f)) {
+            snapshot = snapshot.without_document(RootKind::Workspace, file);
         }
         let digests: Vec<(String, Option<String>)> =
             gone.into_iter().filter(|f| !snapshot.provenance_of(f).is_empty()).map(|f| (f, None)).collect();
         folder.snapshot = Arc::new(snapshot.with_digests(digests));
+    }
+
+    /// Workspace paths of the open documents of a folder.
+    fn open_paths_in(&self, index: usize) -> BTreeSet<String> {
+        self.open
+            .values()
+            .filter_map(|o| o.place.as_ref())
+            .filter(|p| p.folder == index && p.root == RootKind::Workspace)
+            .map(|p| p.path.clone())
+            .collect()
     }
 
     fn disk_result(&mut self, result: DiskResult) {
@@ -716,7 +756,15 @@ impl Host {
             }
             DiskResult::Stat { folder, path, exists } => {
                 let Some(host) = self.folder_mut(&folder) else { return };
-                if exists && host.files.insert(path) {
+                if exists && Arc::make_mut(&mut host.files).insert(path) {
+                    host.relist();
+                    self.refresh_folder(&folder.root);
+                }
+            }
+            DiskResult::GoneDirs { folder, gone } => {
+                let Some(host) = self.folder_mut(&folder) else { return };
+                if !gone.is_empty() {
+                    Arc::make_mut(&mut host.dirs).retain(|d| !gone.contains(d));
                     host.relist();
                     self.refresh_folder(&folder.root);
                 }
@@ -742,24 +790,30 @@ impl Host {
     /// Applies what the disk worker read for watched-file events.
     fn loaded(&mut self, tag: &FolderTag, entries: Vec<Loaded>) {
         let Some(index) = self.folder_index(tag) else { return };
-        let open_paths: BTreeSet<String> = self
-            .open
-            .values()
-            .filter_map(|o| o.place.as_ref())
-            .filter(|p| p.folder == index && p.root == RootKind::Workspace)
-            .map(|p| p.path.clone())
-            .collect();
+        let open_paths = self.open_paths_in(index);
         let folder = &mut self.folders[index];
         let mut digest_paths: Vec<String> = Vec::new();
         for entry in entries {
             match entry {
-                Loaded::Dir { path, tree } => {
-                    folder.dirs.insert(path.clone());
-                    folder.dirs.extend(tree.dirs.iter().map(|d| format!("{path}/{d}")));
-                    folder.files.extend(tree.files.iter().map(|f| format!("{path}/{f}")));
+                Loaded::Dir { path, tree, docs } => {
+                    let files = Arc::make_mut(&mut folder.files);
+                    files.extend(tree.files.iter().map(|f| format!("{path}/{f}")));
+                    let dirs = Arc::make_mut(&mut folder.dirs);
+                    dirs.insert(path.clone());
+                    dirs.extend(tree.dirs.iter().map(|d| format!("{path}/{d}")));
+                    // A folder restored or moved in: its documents, except those the editor has.
+                    let docs: Vec<Arc<Document>> =
+                        docs.into_iter().filter(|d| !open_paths.contains(&d.path)).map(Arc::new).collect();
+                    digest_paths.extend(loader::recorded_artifacts(docs.iter().map(|d| &**d)));
+                    digest_paths.extend(
+                        docs.iter()
+                            .filter(|d| !folder.snapshot.provenance_of(&d.path).is_empty())
+                            .map(|d| d.path.clone()),
+                    );
+                    folder.snapshot = Arc::new(folder.snapshot.with_documents(docs));
                 }
                 Loaded::File { path, doc } => {
-                    folder.files.insert(path.clone());
+                    Arc::make_mut(&mut folder.files).insert(path.clone());
                     // A changed artifact's checksum, and the artifact a changed record names.
                     if !folder.snapshot.provenance_of(&path).is_empty() {
                         digest_paths.push(path.clone());

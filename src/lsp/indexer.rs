@@ -35,6 +35,8 @@ pub(crate) enum DiskJob {
     FindRoot { uri: lsp::Uri, file: PathBuf },
     /// Whether an opened file exists on disk, so that references to it resolve.
     Stat { folder: FolderTag, path: String },
+    /// Which of these folders are gone, after files under them were reported deleted.
+    GoneDirs { folder: FolderTag, dirs: Vec<String> },
     /// A document's text on disk after the editor closed it.
     ReadBack { folder: FolderTag, root: RootKind, base: PathBuf, path: String },
     /// Files and folders the watcher reported created or changed.
@@ -47,6 +49,7 @@ pub(crate) enum DiskJob {
 pub(crate) enum DiskResult {
     Root { uri: lsp::Uri, root: Option<PathBuf> },
     Stat { folder: FolderTag, path: String, exists: bool },
+    GoneDirs { folder: FolderTag, gone: Vec<String> },
     ReadBack { folder: FolderTag, root: RootKind, path: String, doc: Option<Box<Document>> },
     Loaded { folder: FolderTag, entries: Vec<Loaded> },
     Digests { folder: FolderTag, digests: Vec<(String, Option<String>)> },
@@ -54,8 +57,8 @@ pub(crate) enum DiskResult {
 
 /// One reported path, read.
 pub(crate) enum Loaded {
-    /// A new folder and everything under it.
-    Dir { path: String, tree: LoadedTree },
+    /// A new folder, everything under it, and its documents.
+    Dir { path: String, tree: LoadedTree, docs: Vec<Document> },
     /// A file; `doc` is `None` for files that are only listed or could not be read.
     File { path: String, doc: Option<Box<Document>> },
     /// Gone again, outside the folder through a link, or excluded.
@@ -90,43 +93,62 @@ fn disk_job(job: DiskJob) -> DiskResult {
             let exists = loader::inside_root(&folder.root, &path).is_some_and(|file| file.is_file());
             DiskResult::Stat { folder, path, exists }
         }
+        DiskJob::GoneDirs { folder, dirs } => {
+            let guard = loader::RootGuard::new(&folder.root);
+            let gone = dirs
+                .into_iter()
+                .filter(|d| guard.as_ref().and_then(|g| g.resolve(d)).is_none_or(|path| !path.is_dir()))
+                .collect();
+            DiskResult::GoneDirs { folder, gone }
+        }
         DiskJob::ReadBack { folder, root, base, path } => {
-            let doc = loader::inside_root(&base, &path).and_then(|file| {
-                let text = loader::read_text(&file, LoadOptions::default().max_document_bytes).ok()?;
-                crate::workspace::document_from_text(&path, root, &text).map(Box::new)
-            });
+            let text = loader::read_in_root(&base, &path, LoadOptions::default().max_document_bytes).ok();
+            let doc = text.and_then(|text| crate::workspace::document_from_text(&path, root, &text)).map(Box::new);
             DiskResult::ReadBack { folder, root, path, doc }
         }
         DiskJob::Load { folder, paths, options } => {
-            let excludes = loader::exclude_set(&options.excludes);
-            let entries = paths
-                .into_iter()
-                .map(|path| {
-                    let file = loader::inside_root(&folder.root, &path);
-                    match file {
-                        Some(file) if !loader::is_excluded(&path, &excludes) && file.is_dir() => {
-                            Loaded::Dir { tree: loader::walk(&file, &options), path }
-                        }
-                        Some(file) if file.is_file() => {
-                            let doc = match loader::load_document(&folder.root, &path, RootKind::Workspace, &options) {
-                                Ok(doc) => doc.map(Box::new),
-                                Err(reason) => {
-                                    warn!("not indexing {path}: {reason}");
-                                    None
-                                }
-                            };
-                            Loaded::File { path, doc }
-                        }
-                        _ => Loaded::Missing { path },
-                    }
-                })
-                .collect();
+            let entries = match loader::RootGuard::new(&folder.root) {
+                Some(guard) => paths.into_iter().map(|path| load_reported(&guard, path, &options)).collect(),
+                None => paths.into_iter().map(|path| Loaded::Missing { path }).collect(),
+            };
             DiskResult::Loaded { folder, entries }
         }
         DiskJob::Digests { folder, paths } => {
             DiskResult::Digests { digests: loader::digests_of(&folder.root, paths), folder }
         }
     }
+}
+
+/// Reads a path the watcher reported: a folder with all its documents, or one file. Links are
+/// read only when they lead to a file inside the folder; a link to a folder is never followed
+/// (as the walk never follows one), so a link loop or a link out of the workspace stays unread.
+fn load_reported(guard: &loader::RootGuard, path: String, options: &LoadOptions) -> Loaded {
+    let excludes = loader::exclude_set(&options.excludes);
+    let Some(file) = guard.resolve(&path) else { return Loaded::Missing { path } };
+    let Ok(meta) = std::fs::symlink_metadata(&file) else { return Loaded::Missing { path } };
+    if meta.is_dir() && !loader::is_excluded(&path, &excludes) {
+        let tree = loader::walk(&file, options);
+        let docs = tree
+            .files
+            .iter()
+            .filter_map(|f| loader::load_document(guard, &format!("{path}/{f}"), RootKind::Workspace, options).ok()?)
+            .collect();
+        return Loaded::Dir { path, tree, docs };
+    }
+    if meta.is_symlink() && !file.is_file() {
+        return Loaded::Missing { path };
+    }
+    if !file.is_file() {
+        return Loaded::Missing { path };
+    }
+    let doc = match loader::load_document(guard, &path, RootKind::Workspace, options) {
+        Ok(doc) => doc.map(Box::new),
+        Err(reason) => {
+            warn!("not indexing {path}: {reason}");
+            None
+        }
+    };
+    Loaded::File { path, doc }
 }
 
 /// Loads a folder in the background: the listing first (so references resolve at once), then

@@ -116,8 +116,19 @@ pub(crate) fn core_diagnostics(
     Some((view, found))
 }
 
+/// Diagnostics sent for one document, at most: the most severe first. An editor shows no more
+/// usefully, and each costs kilobytes on its way through JSON (a document with 100,000 broken
+/// references would otherwise publish hundreds of megabytes). `check` reports them all.
+const MAX_PUBLISHED_DIAGNOSTICS: usize = 2_000;
+
 /// A document's diagnostics as the client receives them; `None` while its folder is indexing.
 pub(crate) fn document_diagnostics(world: &World, uri: &lsp::Uri) -> Option<Vec<lsp::Diagnostic>> {
-    let (view, found) = core_diagnostics(world, uri, false)?;
+    let (view, mut found) = core_diagnostics(world, uri, false)?;
+    if found.len() > MAX_PUBLISHED_DIAGNOSTICS {
+        // Most severe first, then in document order, as they were.
+        found.sort_by_key(|d| (d.severity, d.range.start));
+        found.truncate(MAX_PUBLISHED_DIAGNOSTICS);
+        found.sort_by_key(|d| (d.range.start, d.range.end, d.code));
+    }
     Some(found.iter().map(|d| to_proto::diagnostic(&view.line_index, d, world.encoding)).collect())
 }

@@ -99,6 +99,17 @@ impl World {
         Some(base.join(path))
     }
 
+    /// The text of a file of a folder, within the size limit and inside its root (links
+    /// resolved), for converting positions.
+    fn read(&self, folder: usize, root: RootKind, path: &str) -> Option<String> {
+        let folder = self.folders.get(folder)?;
+        let base = match root {
+            RootKind::Workspace => &folder.root,
+            RootKind::Aiwg => folder.aiwg_root.as_ref()?,
+        };
+        crate::loader::read_in_root(base, path, MAX_TARGET_BYTES).ok()
+    }
+
     pub(crate) fn uri(&self, folder: usize, root: RootKind, path: &str) -> Option<lsp::Uri> {
         lsp::Uri::from_file_path(self.file_path(folder, root, path)?)
     }
@@ -111,7 +122,7 @@ impl World {
         let (text, line_index) = match self.open.get(uri) {
             Some(open) => (Arc::clone(&open.text), Arc::clone(&open.line_index)),
             None => {
-                let text: Arc<str> = read_bounded(&uri.to_file_path()?)?.into();
+                let text: Arc<str> = self.read(place.folder, place.root, &place.path)?.into();
                 let index = Arc::new(LineIndex::new(&text));
                 (text, index)
             }
@@ -126,13 +137,8 @@ impl World {
         if let Some(open) = lsp::Uri::from_file_path(&file).and_then(|uri| self.open.get(&uri)) {
             return Some(Arc::clone(&open.line_index));
         }
-        Some(Arc::new(LineIndex::new(&read_bounded(&file)?)))
+        Some(Arc::new(LineIndex::new(&self.read(folder, root, path)?)))
     }
-}
-
-/// A file's text for position conversion, or `None` when it is missing, huge or a folder.
-fn read_bounded(path: &Path) -> Option<String> {
-    crate::loader::read_text(path, MAX_TARGET_BYTES).ok()
 }
 
 /// Line indexes of the files a request's answer points into, each read at most once.

@@ -179,6 +179,10 @@ const AIWG_ROOT_PREFIXES: &[&str] = &[
     "/usr/local/share/ai-writing-guide",
 ];
 
+/// Bounds on a glob reference's pattern (see `resolve_glob`).
+const MAX_GLOB_BYTES: usize = 1024;
+const MAX_GLOB_WILDCARDS: usize = 32;
+
 /// Research folders where REF-ID fallback looks (aiwg-format §1.2 "Research ref").
 const REF_FOLDERS: &[&str] = &["docs/references/", ".aiwg/research/"];
 
@@ -379,6 +383,12 @@ fn resolve_glob(
     in_aiwg_root: bool,
     pattern: &str,
 ) -> Resolution {
+    // globset builds an automaton per pattern and panics ("error building NFA") on huge ones:
+    // a real glob reference is short and has a few wildcards.
+    let wildcards = pattern.bytes().filter(|b| matches!(b, b'*' | b'?' | b'[' | b'{')).count();
+    if pattern.len() > MAX_GLOB_BYTES || wildcards > MAX_GLOB_WILDCARDS {
+        return Resolution::Dangling { glob: true };
+    }
     let Ok(glob) = globset::GlobBuilder::new(pattern).literal_separator(true).build() else {
         return Resolution::Dangling { glob: true };
     };

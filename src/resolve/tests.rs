@@ -116,3 +116,19 @@ fn without_an_aiwg_root_framework_paths_dangle() {
     let res = resolve(&roots, RootKind::Workspace, "README.md", ".claude/rules/thought-protocol.md");
     assert_eq!(show(res), "dangling");
 }
+
+#[test]
+fn huge_globs_are_dangling_not_compiled() {
+    let roots = roots();
+    let long = format!("docs/{}*", "x".repeat(400_000));
+    assert_eq!(show(resolve(&roots, RootKind::Workspace, "README.md", &long)), "dangling");
+    let many = format!("docs/{}", "*?".repeat(40));
+    assert_eq!(show(resolve(&roots, RootKind::Workspace, "README.md", &many)), "dangling");
+    // Globset itself copes with patterns at the bound.
+    let at_bound = format!("docs/{}*", "y".repeat(1000));
+    assert_eq!(show(resolve(&roots, RootKind::Workspace, "README.md", &at_bound)), "dangling");
+    assert_eq!(
+        show(resolve(&roots, RootKind::Workspace, "README.md", "docs/*.md")),
+        "glob ws:docs/guide.md ws:docs/sibling.md"
+    );
+}

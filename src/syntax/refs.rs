@@ -49,6 +49,9 @@ const ROOTS: &[&str] = &[
 ];
 
 /// Extensions that make any `@`-token with a path shape a reference.
+/// Longest token taken for a reference: four times Linux's PATH_MAX.
+const MAX_REFERENCE_BYTES: usize = 16 * 1024;
+
 const EXTENSIONS: &[&str] = &[
     "md", "mdc", "ts", "tsx", "js", "mjs", "cjs", "jsx", "json", "jsonc", "yaml", "yml", "py", "go", "rs", "java",
     "sh", "txt", "toml", "html", "css", "csv",
@@ -274,6 +277,9 @@ pub(crate) fn find_references(text: &str) -> (Vec<RawReference>, Vec<QualifiedId
             continue;
         }
         let end = token_end(bytes, start);
+        if end - start > MAX_REFERENCE_BYTES {
+            continue; // No real path is this long; later stages (globs above all) need a bound.
+        }
         let token = &text[start..end];
         let TokenParts { kept, path, anchor, line } = split_token(token);
         let word = token.trim_end_matches(':');
@@ -306,6 +312,9 @@ pub(crate) fn find_references(text: &str) -> (Vec<RawReference>, Vec<QualifiedId
             }
             _ => {
                 let target_end = token_end(bytes, target_start);
+                if target_end - target_start > MAX_REFERENCE_BYTES {
+                    continue;
+                }
                 let TokenParts { kept, path, anchor, line } = split_token(&text[target_start..target_end]);
                 if is_bare_path(path) {
                     refs.push(RawReference {
