@@ -1,6 +1,7 @@
 //! Hostile workspaces: `check` must finish, report, and skip what it cannot read, whatever the
 //! files hold: binary markdown, invalid UTF-8, a 50 MB file, symlink loops, a FIFO, an
-//! unreadable file, pathological nesting, and an alias bomb in a provenance record.
+//! unreadable file, pathological nesting, a 400,000-character glob, and an alias bomb in a
+//! provenance record.
 
 use std::io::Write;
 use std::path::Path;
@@ -38,6 +39,9 @@ fn hostile_workspace() -> tempfile::TempDir {
     write(root, "deep.md", deep.as_bytes());
     write(root, "crlf.md", b"# Title\r\n\r\nSee @.aiwg/intake/project-intake.md\r\n");
     write(root, "empty.md", b"");
+    // A glob reference long enough to make the glob library panic if it were ever compiled.
+    let glob = format!("# Glob\n\nSee @docs/{}* and @docs/{}*.\n", "x".repeat(400_000), "y".repeat(2_000));
+    write(root, "glob.md", glob.as_bytes());
     // An alias bomb: nine levels of nine aliases each would expand to 387 million nodes.
     let mut bomb = String::from(
         "entity:\n  id: urn:aiwg:artifact:x.md\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",

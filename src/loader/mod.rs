@@ -579,6 +579,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_file_with_no_project_above_it_has_no_fallback_root() {
+        // `file:///x.md` opened with no workspace: never `/`, so nothing is walked.
+        assert_eq!(fallback_root(Path::new("/x.md")), None);
+        let dir = tempfile::tempdir().unwrap();
+        let git = dir.path().join("repo");
+        std::fs::create_dir_all(git.join(".git")).unwrap();
+        std::fs::create_dir_all(git.join("docs/deep")).unwrap();
+        assert_eq!(fallback_root(&git.join("docs/deep/a.md")), Some(git.clone()));
+        std::fs::create_dir_all(git.join("docs/.aiwg")).unwrap();
+        assert_eq!(fallback_root(&git.join("docs/deep/a.md")), Some(git.join("docs")), ".aiwg wins over .git");
+    }
+
+    #[test]
     fn exclusion_covers_folders_and_their_contents() {
         let excludes = exclude_set(&["dist".to_string(), "**/*.draft.md".to_string()]);
         assert!(is_excluded("dist", &excludes));
