@@ -115,3 +115,23 @@ fn malformed_messages_get_json_rpc_errors_and_the_server_goes_on() {
     assert_alive(&mut session, "an unknown $/ notification");
     session.shutdown();
 }
+
+/// A change that fails halfway is rolled back: the host panics after forgetting every open
+/// document (a test-only command), and an unsaved document the editor has open (so the disk
+/// cannot stand in for it) is still there.
+#[test]
+fn a_change_that_panics_halfway_is_rolled_back() {
+    let (_dir, mut session) = started();
+    session.open_text("docs/draft.md", "# Draft\n\n## Unsaved\n");
+    let outline = |session: &mut Session| {
+        let uri = session.uri("docs/draft.md");
+        session.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}))["result"][0]["name"]
+            .clone()
+    };
+    assert_eq!(outline(&mut session), "Draft");
+    let answer = session.request("workspace/executeCommand", json!({"command": "aiwg.test.panicHost"}));
+    assert!(answer.get("error").is_none(), "{answer}");
+    assert_eq!(outline(&mut session), "Draft", "the open document survived the failed change");
+    assert_alive(&mut session, "a change that panicked halfway");
+    session.shutdown();
+}

@@ -22,12 +22,14 @@ pub(crate) struct Command {
 pub(crate) const FIX_ALL: &str = "aiwg.fixAll";
 pub(crate) const REINDEX: &str = "aiwg.reindex";
 const TEST_COUNTDOWN: &str = "aiwg.test.countdown";
+const TEST_PANIC_HOST: &str = "aiwg.test.panicHost";
 
 /// Every command; the README's "Commands" section says what each does.
 pub(crate) const COMMANDS: &[Command] = &[
     Command { name: FIX_ALL, test_only: false },
     Command { name: REINDEX, test_only: false },
     Command { name: TEST_COUNTDOWN, test_only: true },
+    Command { name: TEST_PANIC_HOST, test_only: true },
 ];
 
 fn test_commands_enabled() -> bool {
@@ -56,6 +58,10 @@ pub(crate) async fn execute(backend: &Backend, params: lsp::ExecuteCommandParams
             Ok(None)
         }
         TEST_COUNTDOWN => countdown(backend, &params.arguments, token).await,
+        TEST_PANIC_HOST => {
+            backend.send(ClientChange::PanicHalfway);
+            Ok(None)
+        }
         _ => unreachable!("every offered command is routed"),
     }
 }

@@ -66,6 +66,9 @@ pub(crate) enum ClientChange {
     Configuration(serde_json::Value),
     /// Index every folder again (the `aiwg.reindex` command).
     Reindex,
+    /// Tests only (the `aiwg.test.panicHost` command): forget every open document, then panic,
+    /// as a bug halfway through a change would.
+    PanicHalfway,
     Shutdown,
 }
 
@@ -327,6 +330,10 @@ impl Host {
                 }
             }
             ClientChange::Reindex => self.reindex_all(),
+            ClientChange::PanicHalfway => {
+                self.open.clear();
+                panic!("a change failed halfway (test command)");
+            }
             ClientChange::Shutdown => {}
         }
     }
