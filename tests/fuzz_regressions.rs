@@ -2,9 +2,9 @@
 //! same properties as the fuzz targets in `fuzz/`, so a fixed failure stays fixed without
 //! running the fuzzer.
 
-use std::path::Path;
+mod support;
 
-use aiwg_lsp::lsp::transport::{Frame, Framer, check_message, frame};
+use std::path::Path;
 
 fn inputs(target: &str) -> Vec<Vec<u8>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions").join(target);
@@ -13,29 +13,11 @@ fn inputs(target: &str) -> Vec<Vec<u8>> {
     files.into_iter().map(|f| std::fs::read(f).unwrap()).collect()
 }
 
-/// The framing target's property: any stream, read in pieces, leaves the next message whole.
 #[test]
 fn framing_regressions() {
     let cases = inputs("framing");
     assert!(!cases.is_empty());
     for data in cases {
-        let (&cut, stream) = data.split_first().unwrap();
-        let mut framer = Framer::default();
-        for piece in stream.chunks(usize::from(cut).max(1)) {
-            framer.push(piece);
-            while let Some(next) = framer.next_frame() {
-                if let Frame::Body(body) = next {
-                    let _ = check_message(&body);
-                }
-            }
-        }
-        let sentinel = br#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#;
-        framer.push(b"\r\n\r\n");
-        framer.push(&frame(sentinel));
-        let mut frames = Vec::new();
-        while let Some(next) = framer.next_frame() {
-            frames.push(next);
-        }
-        assert!(frames.contains(&Frame::Body(sentinel.to_vec())), "lost the message after {} bytes", data.len());
+        support::framing_property::check(&data);
     }
 }

@@ -66,6 +66,9 @@ fn malformed_frames_are_skipped_and_the_server_goes_on() {
         ("a missing header", [b"Content-Type: x\r\n\r\n".as_slice(), hover].concat()),
         ("garbage between messages", b"\x00\xffnot a header at all\r\n\r\n".to_vec()),
         ("a header with no body yet", b"Content-Length: abc\r\n\r\n".to_vec()),
+        ("an oversized Content-Length", b"Content-Length: 999999999999\r\n\r\n{\"jsonrpc\":\"2.0\"}".to_vec()),
+        ("a header split over writes", b"Content-Len".to_vec()),
+        ("the rest of it", b"gth: 2\r\n\r\n{}".to_vec()),
     ];
     for (what, bytes) in cases {
         session.send_raw(&bytes);

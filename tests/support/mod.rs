@@ -5,6 +5,7 @@
 // Each integration test binary compiles this module and uses only some of its helpers.
 #![allow(dead_code)]
 
+pub mod framing_property;
 pub mod lsp;
 
 use std::fs;
