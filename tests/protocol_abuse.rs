@@ -138,3 +138,22 @@ fn a_change_that_panics_halfway_is_rolled_back() {
     assert_alive(&mut session, "a change that panicked halfway");
     session.shutdown();
 }
+
+/// Pathological documents open in the editor: a glob reference of 400,000 characters (which
+/// once panicked the glob library on the host thread) and 100,000 headings. The outline stops
+/// at its bound, and the rest of the workspace keeps its titles and backlinks.
+#[test]
+fn pathological_documents_are_bounded() {
+    let (_dir, mut session) = started();
+    let glob = format!("# Glob\n\nSee @docs/{}* now.\n", "x".repeat(400_000));
+    session.open_text("docs/glob.md", &glob);
+    let headings: String = (0..100_000).map(|i| format!("## H{i}\n")).collect();
+    session.open_text("docs/many.md", &format!("# Many\n{headings}"));
+    let uri = session.uri("docs/many.md");
+    let symbols = session.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
+    let outline = &symbols["result"][0];
+    assert_eq!(outline["name"], "Many");
+    assert_eq!(outline["children"].as_array().unwrap().len(), 4_999, "the first 5,000 headings");
+    assert_alive(&mut session, "pathological documents");
+    session.shutdown();
+}
