@@ -134,10 +134,8 @@ async fn write_stdout(
                     Ok(read) => read,
                 };
                 framer.push(&chunk[..read]);
-                while let Some(frame) = framer.next_frame() {
-                    if let transport::Frame::Body(body) = frame
-                        && stdout.write_all(&transport::frame(&body)).await.is_err()
-                    {
+                while let Some(body) = framer.next_trusted_frame() {
+                    if stdout.write_all(&transport::frame(&body)).await.is_err() {
                         return;
                     }
                 }
