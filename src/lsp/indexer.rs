@@ -122,11 +122,11 @@ fn disk_job(job: DiskJob) -> DiskResult {
 /// Reads a path the watcher reported: a folder with all its documents, or one file. Links are
 /// read only when they lead to a file inside the folder; a link to a folder is never followed
 /// (as the walk never follows one), so a link loop or a link out of the workspace stays unread.
+/// The host has already left out excluded paths.
 fn load_reported(guard: &loader::RootGuard, path: String, options: &LoadOptions) -> Loaded {
-    let excludes = loader::exclude_set(&options.excludes);
     let Some(file) = guard.resolve(&path) else { return Loaded::Missing { path } };
     let Ok(meta) = std::fs::symlink_metadata(&file) else { return Loaded::Missing { path } };
-    if meta.is_dir() && !loader::is_excluded(&path, &excludes) {
+    if meta.is_dir() {
         let tree = loader::walk(&file, options);
         let docs = tree
             .files
@@ -135,9 +135,7 @@ fn load_reported(guard: &loader::RootGuard, path: String, options: &LoadOptions)
             .collect();
         return Loaded::Dir { path, tree, docs };
     }
-    if meta.is_symlink() && !file.is_file() {
-        return Loaded::Missing { path };
-    }
+    // A plain file, or a link that resolved to a file inside the folder.
     if !file.is_file() {
         return Loaded::Missing { path };
     }
