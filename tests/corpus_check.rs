@@ -36,12 +36,15 @@ fn resolves_at_least_what_the_census_resolves() {
     // point at source files (`.ts`, `.mjs`) that this markdown/YAML/JSON corpus does not
     // contain, so the census itself resolves 1,850 here (literal 1,132, deploy-mapped 460,
     // id-fallback 146, aiwg-home 112).
+    // Four of the census's id-fallback hits are wrong: a `.pdf` resolved to a paper's markdown
+    // summary, once from that summary itself. REF-ID fallback keeps the file's kind and never
+    // points a document at itself, so those four are dangling here.
     let resolved = summary["markdown"]["resolved"].as_u64().unwrap();
-    assert!(resolved >= 1850, "resolved {resolved}: {summary}");
+    assert!(resolved >= 1850 - 4, "resolved {resolved}: {summary}");
     let by_stage = &summary["by_stage"];
     assert!(by_stage["deploy-map"].as_u64().unwrap() >= 460, "{by_stage}");
     assert!(by_stage["aiwg-root"].as_u64().unwrap() >= 112, "{by_stage}");
-    assert!(by_stage["id-fallback"].as_u64().unwrap() >= 146, "{by_stage}");
+    assert!(by_stage["id-fallback"].as_u64().unwrap() >= 146 - 4, "{by_stage}");
     assert!(by_stage["elided"].as_u64().unwrap() >= 7, "{by_stage}");
 }
 

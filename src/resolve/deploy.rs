@@ -44,8 +44,10 @@ const PROVIDER_DIRS: &[(&str, &str, Component)] = &[
     (".factory", "commands", Component::Commands),
     (".factory", "skills", Component::Skills),
     (".factory", "rules", Component::Rules),
-    // Copilot writes agents and commands alike to `.github/agents/*.yaml`.
+    // Copilot writes agents and commands alike to `.github/agents/*.yaml`; aiwg's CLI also
+    // names `.github/commands/` for copilot's commands (`src/cli/handlers/use.ts`).
     (".github", "agents", Component::Agents),
+    (".github", "commands", Component::Commands),
     (".github", "skills", Component::Skills),
     (".github", "copilot-rules", Component::Rules),
     // Cursor writes rules as `.mdc`.
@@ -260,6 +262,10 @@ mod tests {
         );
         assert_eq!(
             sources(&set, ".claude/commands/flow-inception.md").unwrap(),
+            ["agentic/code/frameworks/sdlc-complete/commands/flows/flow-inception.md"]
+        );
+        assert_eq!(
+            sources(&set, ".github/commands/flow-inception.md").unwrap(),
             ["agentic/code/frameworks/sdlc-complete/commands/flows/flow-inception.md"]
         );
         assert_eq!(

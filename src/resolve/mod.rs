@@ -305,7 +305,7 @@ impl StageContext<'_> {
                     (!found.is_empty()).then(|| found.iter().map(|p| Self::target(root, tree, p)).collect())
                 })
             }
-            Stage::IdFallback => id_fallback(roots, self.from_root, self.normal),
+            Stage::IdFallback => id_fallback(roots, self.from_root, self.from_path, self.normal),
             Stage::FileRelative => {
                 let tree = own_tree?;
                 let dir = self.from_path.rsplit_once('/').map_or("", |(dir, _)| dir);
@@ -445,8 +445,17 @@ fn ref_id_prefix(path: &str) -> Option<&str> {
     (range.start == 0 && id.key.prefix == "REF").then(|| &name[..range.end])
 }
 
-fn id_fallback(roots: &Roots, from_root: RootKind, path: &str) -> Option<Vec<Target>> {
+/// A `…/REF-018-anything.ext` reference to any `REF-018*` file of the same kind in a research
+/// folder: never the referencing document itself (a finding citing its own source), and never a
+/// file of another kind (a missing `.pdf` is not its markdown summary). Several papers with one
+/// number come back together, and so are reported as ambiguous.
+fn id_fallback(roots: &Roots, from_root: RootKind, from_path: &str, path: &str) -> Option<Vec<Target>> {
     let prefix = ref_id_prefix(path)?;
+    let extension = |p: &str| {
+        let name = p.rsplit('/').next().unwrap_or(p);
+        name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase())
+    };
+    let wanted = extension(path);
     let mut trees: Vec<(RootKind, &PathSet)> = roots.tree(from_root).map(|t| (from_root, t)).into_iter().collect();
     if let Some((root, tree)) = roots.aiwg_tree()
         && !trees.iter().any(|(r, _)| *r == root)
@@ -460,6 +469,8 @@ fn id_fallback(roots: &Roots, from_root: RootKind, path: &str) -> Option<Vec<Tar
                 let name = p.rsplit('/').next().unwrap_or(p);
                 name[prefix.len()..].starts_with(['-', '.'])
                     && REF_FOLDERS.iter().any(|f| p.starts_with(f) || p.contains(&format!("/{f}")))
+                    && !(root == from_root && *p == from_path)
+                    && (wanted.is_none() || extension(p) == wanted)
             })
             .map(|p| Target { root, path: shared(tree, p), is_dir: false })
             .collect();

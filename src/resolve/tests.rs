@@ -132,3 +132,30 @@ fn huge_globs_are_dangling_not_compiled() {
         "glob ws:docs/guide.md ws:docs/sibling.md"
     );
 }
+
+#[test]
+fn ref_id_fallback_keeps_the_kind_and_never_points_home() {
+    let roots = Roots {
+        workspace: set(&[
+            ".aiwg/research/findings/REF-021-reflexion.md",
+            "docs/references/REF-003-paper-one.md",
+            "docs/references/REF-003-paper-two.md",
+        ]),
+        aiwg: AiwgRoot::Missing,
+        aiwg_problem: None,
+    };
+    let at = |from: &str, path: &str| show(resolve(&roots, RootKind::Workspace, from, path));
+    // A finding's link to its own source never resolves to the finding itself.
+    assert_eq!(at(".aiwg/research/findings/REF-021-reflexion.md", "docs/references/REF-021-reflexion.md"), "dangling");
+    assert_eq!(
+        at("docs/a.md", "docs/references/REF-021-reflexion.md"),
+        "id-fallback ws:.aiwg/research/findings/REF-021-reflexion.md"
+    );
+    // A missing PDF is not its markdown summary.
+    assert_eq!(at("docs/a.md", ".aiwg/research/sources/pdfs/REF-021.pdf"), "dangling");
+    // Two papers with one number are both returned: the reference is ambiguous, not silently one.
+    assert_eq!(
+        at("docs/a.md", ".aiwg/research/findings/REF-003-x.md"),
+        "id-fallback ws:docs/references/REF-003-paper-one.md ws:docs/references/REF-003-paper-two.md"
+    );
+}
