@@ -217,6 +217,12 @@ fn has_known_extension(path: &str) -> bool {
 
 /// Whether an `@`-token's path is a file reference rather than a JSDoc tag, a package scope
 /// or an agent handle.
+/// Whether the path's first segment is a known root, `.` or `..`.
+fn starts_at_known_root(path: &str) -> bool {
+    let first = path.split('/').next().unwrap_or(path);
+    ROOTS.contains(&first) || first == "." || first == ".."
+}
+
 fn is_reference_path(path: &str) -> bool {
     if path.is_empty() {
         return false;
@@ -285,6 +291,12 @@ pub(crate) fn find_references(text: &str) -> (Vec<RawReference>, Vec<QualifiedId
         let word = token.trim_end_matches(':');
         // `@tests` is a qualifier even though `tests/` is also a project root.
         let qualifier = known_qualifier(word);
+        // `from '@modelcontextprotocol/sdk/types.js'`: a quoted `@scope/…` is a package import,
+        // not a path, unless it starts at a known root.
+        let quoted = at > 0 && matches!(bytes[at - 1], b'\'' | b'"');
+        if quoted && !starts_at_known_root(path) {
+            continue;
+        }
         if qualifier.is_none() && is_reference_path(path) {
             refs.push(RawReference {
                 range: TextRange::new(at, start + kept),
@@ -361,6 +373,15 @@ mod tests {
             out.push_str(&format!("ids q={} {:?}\n", q.qualifier, &text[q.range.start..q.range.end]));
         }
         expect.assert_eq(&out);
+    }
+
+    #[test]
+    fn quoted_package_imports_are_not_references() {
+        let text = "import { x } from '@modelcontextprotocol/sdk/types.js';\n\
+                    const y = require(\"@aiwg/smiths/skillsmith.js\");\n\
+                    load('@.aiwg/requirements/UC-001.md'); see \"@docs/guide.md\" and @lib/x.ts\n";
+        let paths: Vec<String> = find_references(text).0.into_iter().map(|r| r.path).collect();
+        assert_eq!(paths, [".aiwg/requirements/UC-001.md", "docs/guide.md", "lib/x.ts"]);
     }
 
     #[test]
