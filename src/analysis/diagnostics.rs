@@ -9,7 +9,7 @@
 //! project that has no `.aiwg/` folder yet (the aiwg repository itself is one).
 
 use crate::analysis::change::{ChangeSet, FilePath, Fix};
-use crate::model::{DocFacts, IdDeclarationSource, Reference};
+use crate::model::{ArtifactKind, DocFacts, IdDeclarationSource, RefContext, Reference, origin};
 use crate::resolve::{AiwgRoot, Resolution, RootKind, Stage, is_deployed_path, needs_aiwg_root};
 use crate::text::TextRange;
 use crate::workspace::{DocId, Document, Snapshot};
@@ -43,11 +43,15 @@ pub enum Code {
     DuplicateId,
     NoAiwgRoot,
     StaleProvenance,
+    /// A broken reference in aiwg's text copied into the project (a deployed agent or command,
+    /// a section aiwg generated): aiwg's to fix, so apart from the user's own errors.
+    FrameworkReference,
 }
 
 impl Code {
-    pub const ALL: [Code; 7] = [
+    pub const ALL: [Code; 8] = [
         Code::BrokenReference,
+        Code::FrameworkReference,
         Code::BrokenAnchor,
         Code::AmbiguousReference,
         Code::UnknownId,
@@ -65,6 +69,7 @@ impl Code {
             Code::DuplicateId => "duplicate-id",
             Code::NoAiwgRoot => "no-aiwg-root",
             Code::StaleProvenance => "stale-provenance",
+            Code::FrameworkReference => "framework-reference",
         }
     }
 
@@ -98,7 +103,6 @@ pub fn diagnostics_with_fixes(snapshot: &Snapshot, doc_id: DocId) -> Vec<Diagnos
 struct DocContext<'a> {
     snapshot: &'a Snapshot,
     doc: &'a Document,
-    framework: bool,
     project_has_aiwg: bool,
     with_fixes: bool,
 }
@@ -106,20 +110,37 @@ struct DocContext<'a> {
 fn diagnostics_of(snapshot: &Snapshot, doc_id: DocId, with_fixes: bool) -> Vec<Diagnostic> {
     let doc = snapshot.doc(doc_id);
     let mut out = Vec::new();
-    let framework = is_framework_text(doc);
+    let framework = doc.is_framework_text();
     let project_has_aiwg = {
         let project = snapshot.roots().project_dir(doc.root, &doc.path);
         let aiwg_dir = if project.is_empty() { ".aiwg".to_string() } else { format!("{project}/.aiwg") };
         snapshot.roots().tree(doc.root).is_some_and(|t| t.is_dir(&aiwg_dir))
     };
-    let context = DocContext { snapshot, doc, framework, project_has_aiwg, with_fixes };
+    let context = DocContext { snapshot, doc, project_has_aiwg, with_fixes };
     for (reference, resolution) in doc.facts.references.iter().zip(snapshot.resolutions(doc_id)) {
         reference_diagnostics(&context, reference, resolution, &mut out);
     }
     id_diagnostics(snapshot, doc_id, framework, &mut out);
     provenance_diagnostics(snapshot, doc, &mut out);
     out.sort_by_key(|d| (d.range.start, d.range.end, d.code));
+    drop_repeated_sections(doc, &mut out);
     out
+}
+
+/// warp's deploy appends its generated section to `WARP.md` again on every run instead of
+/// replacing it: a problem in aiwg's text is reported in the first copy only.
+fn drop_repeated_sections(doc: &Document, out: &mut Vec<Diagnostic>) {
+    let sections = &doc.facts.generated;
+    if sections.len() < 2 {
+        return;
+    }
+    let section_of = |offset: usize| sections.iter().position(|g| g.start <= offset && offset < g.end);
+    let mut first_section: std::collections::HashMap<(Code, String), usize> = std::collections::HashMap::new();
+    out.retain(|d| {
+        let Some(section) = section_of(d.range.start) else { return true };
+        let first = *first_section.entry((d.code, d.message.clone())).or_insert(section);
+        first == section
+    });
 }
 
 /// A provenance record whose checksum no longer matches its artifact: the artifact changed
@@ -163,13 +184,50 @@ pub(crate) fn with_overrides(
         .collect()
 }
 
-/// Agents, commands, rules, skills and templates, in the aiwg sources or deployed into a
-/// project, and the `plugins/` mirrors of them.
-fn is_framework_text(doc: &Document) -> bool {
-    doc.facts.kind.is_framework_source()
-        || doc.path.starts_with("agentic/")
+/// How a dangling reference is reported, decided by where it stands (the one place that does;
+/// the README's diagnostic table lists the rules).
+fn dangling_report(context: &DocContext<'_>, reference: &Reference, glob: bool) -> (Severity, Code, Example) {
+    let DocContext { doc, project_has_aiwg, .. } = *context;
+    let in_framework = doc.is_framework_at(reference.range.start);
+    let example = if reference.path.starts_with(".aiwg/") && (in_framework || !project_has_aiwg) {
+        Example::ProjectArtifact
+    } else if doc.facts.kind == ArtifactKind::Template && !needs_aiwg_root(&reference.path) {
+        // Templates and worked examples illustrate a project (`@src/auth/login.ts`).
+        Example::TemplateText
+    } else {
+        Example::No
+    };
+    let severity = if reference.context.is_code() || example != Example::No {
+        Severity::Hint
+    } else if glob || reference.context == RefContext::QuotedPointer {
+        Severity::Warning
+    } else if reference.planned {
+        Severity::Information
+    } else {
+        Severity::Error
+    };
+    if severity != Severity::Hint && in_framework && is_copy_at(doc, reference.range.start) {
+        return (severity.max(Severity::Warning), Code::FrameworkReference, example);
+    }
+    (severity, Code::BrokenReference, example)
+}
+
+/// Whether a dangling path is an illustration rather than a link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Example {
+    No,
+    /// A `.aiwg/…` path in framework text or in a project without `.aiwg/` yet.
+    ProjectArtifact,
+    /// A project path in a template or a worked example.
+    TemplateText,
+}
+
+/// aiwg's text copied into the project: a deployed copy, a `plugins/` mirror, or a section aiwg
+/// generated inside an aggregated file. Its sources are fixed upstream, not here.
+fn is_copy_at(doc: &Document, offset: usize) -> bool {
+    origin::is_deployed_copy(&doc.path)
         || doc.path.starts_with("plugins/")
-        || is_deployed_path(&doc.path)
+        || doc.facts.generated.iter().any(|g| g.start <= offset && offset < g.end)
 }
 
 fn reference_diagnostics(
@@ -178,7 +236,7 @@ fn reference_diagnostics(
     resolution: &Resolution,
     out: &mut Vec<Diagnostic>,
 ) {
-    let DocContext { snapshot, doc, framework, project_has_aiwg, with_fixes } = *context;
+    let DocContext { snapshot, doc, with_fixes, .. } = *context;
     let quiet = reference.context.is_code();
     let shown = shown_path(reference);
     match resolution {
@@ -202,22 +260,21 @@ fn reference_diagnostics(
                 });
                 return;
             }
-            let example_artifact = reference.path.starts_with(".aiwg/") && (framework || !project_has_aiwg);
-            let severity = if quiet || example_artifact {
-                Severity::Hint
-            } else if *glob {
-                Severity::Warning
-            } else {
-                Severity::Error
-            };
-            let (message, fixes) = if *glob {
+            let (severity, code, example) = dangling_report(context, reference, *glob);
+            let (mut message, fixes) = if *glob {
                 (format!("`{shown}` matches no file"), Vec::new())
             } else {
-                let fixes =
-                    if with_fixes && !example_artifact { dangling_fixes(snapshot, doc, reference) } else { Vec::new() };
-                (dangling_message(snapshot, doc, reference, &shown, example_artifact), fixes)
+                let fixes = if with_fixes && example == Example::No && code == Code::BrokenReference {
+                    dangling_fixes(snapshot, doc, reference)
+                } else {
+                    Vec::new()
+                };
+                (dangling_message(snapshot, doc, reference, &shown, example), fixes)
             };
-            out.push(Diagnostic { range: reference.range, severity, code: Code::BrokenReference, message, fixes });
+            if code == Code::FrameworkReference {
+                message.push_str(&copy_origin(snapshot, doc, reference.range.start));
+            }
+            out.push(Diagnostic { range: reference.range, severity, code, message, fixes });
         }
         Resolution::Resolved { stage, targets } => {
             if targets.len() > 1 && *stage != Stage::Glob {
@@ -260,12 +317,39 @@ fn shown_path(reference: &Reference) -> String {
     shown
 }
 
-fn dangling_message(snapshot: &Snapshot, doc: &Document, reference: &Reference, shown: &str, example: bool) -> String {
+/// Where a framework reference's text comes from, as a clause for its message.
+fn copy_origin(snapshot: &Snapshot, doc: &Document, offset: usize) -> String {
+    if doc.facts.generated.iter().any(|g| g.start <= offset && offset < g.end) {
+        return " (in the section aiwg generated in this file; `aiwg use` rewrites it)".to_string();
+    }
+    if doc.path.starts_with("plugins/") {
+        return " (in a `plugins/` mirror of a framework source: fix the source and package again)".to_string();
+    }
+    match crate::resolve::copy_sources(snapshot.roots(), &doc.path).first() {
+        Some(source) => format!(" (aiwg's text, copied from `{}` in the aiwg root)", source.path),
+        None => " (aiwg's text, deployed by `aiwg use`)".to_string(),
+    }
+}
+
+fn dangling_message(
+    snapshot: &Snapshot,
+    doc: &Document,
+    reference: &Reference,
+    shown: &str,
+    example: Example,
+) -> String {
     let path = reference.path.trim_end_matches('/');
     let mut message = format!("`{shown}` resolves to no file");
-    if example {
-        message.push_str(" (an example path for a project's `.aiwg/` folder)");
-        return message;
+    match example {
+        Example::ProjectArtifact => {
+            message.push_str(" (an example path for a project's `.aiwg/` folder)");
+            return message;
+        }
+        Example::TemplateText => {
+            message.push_str(" (an example path in a template)");
+            return message;
+        }
+        Example::No => {}
     }
     if is_deployed_path(path) {
         message.push_str(" in the project, and no framework source of that name exists under the aiwg root");
@@ -376,7 +460,7 @@ fn id_diagnostics(snapshot: &Snapshot, doc_id: DocId, framework: bool, out: &mut
         return; // Framework sources cite example IDs (`UC-001`, `ADR-005`) by design.
     }
     for mention in &doc.facts.id_mentions {
-        if mention.context.is_code() {
+        if mention.context.is_code() || doc.is_framework_at(mention.range.start) {
             continue;
         }
         let declared = snapshot.declaring(&mention.id.key);
@@ -405,7 +489,7 @@ fn id_diagnostics(snapshot: &Snapshot, doc_id: DocId, framework: bool, out: &mut
             .iter()
             .filter(|&&other| other != doc_id)
             .map(|&other| snapshot.doc(other))
-            .filter(|other| other.root == RootKind::Workspace && other.root == doc.root && !is_framework_text(other))
+            .filter(|other| other.root == RootKind::Workspace && other.root == doc.root && !other.is_framework_text())
             .filter(|other| {
                 other
                     .facts
@@ -585,6 +669,61 @@ mod tests {
             expect![[r#"
                 README.md:2:6 error[broken-reference] "@agentic/code/frameworks/sdlc-complete/config/issueing-config.md": `agentic/code/frameworks/sdlc-complete/config/issueing-config.md` resolves to no file in the project or the aiwg root
                 agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md:2:18 hint[broken-reference] "@.aiwg/architecture/adrs/ADR-005-jwt-strategy.md": `.aiwg/architecture/adrs/ADR-005-jwt-strategy.md` resolves to no file (an example path for a project's `.aiwg/` folder)
+            "#]],
+        );
+    }
+
+    #[test]
+    fn framework_copies_report_breakage_as_aiwgs() {
+        check(
+            r#"
+            //- /.aiwg/intake/project-intake.md
+            # Intake
+            Ours: @src/auth/login.ts and @tools/lint.mjs.
+            //- /.claude/commands/issue-create.md
+            # Issue create
+            - @agentic/code/frameworks/sdlc-complete/config/issueing-config.md - Configuration schema
+            - @tools/lint.mjs - resolves in the aiwg root, where aiwg's text means it
+            //- /WARP.md
+            # Project Context
+            Mine: @docs/missing.md
+            <!-- AIWG SDLC Framework (auto-updated) -->
+            See @agentic/code/nowhere.md, UC-404.
+            <!-- AIWG SDLC Framework (auto-updated) -->
+            See @agentic/code/nowhere.md, UC-404.
+            //- /aiwg-root/agentic/code/frameworks/sdlc-complete/commands/issue-create.md
+            # Issue create
+            //- /aiwg-root/tools/lint.mjs
+            //- /aiwg-root/src/auth/login.ts
+            "#,
+            expect![[r#"
+                .aiwg/intake/project-intake.md:2:7 error[broken-reference] "@src/auth/login.ts": `src/auth/login.ts` resolves to no file in the project or the aiwg root
+                .aiwg/intake/project-intake.md:2:30 error[broken-reference] "@tools/lint.mjs": `tools/lint.mjs` resolves to no file in the project or the aiwg root
+                .claude/commands/issue-create.md:2:3 warning[framework-reference] "@agentic/code/frameworks/sdlc-complete/config/issueing-config.md": `agentic/code/frameworks/sdlc-complete/config/issueing-config.md` resolves to no file in the project or the aiwg root (aiwg's text, copied from `agentic/code/frameworks/sdlc-complete/commands/issue-create.md` in the aiwg root)
+                WARP.md:2:7 error[broken-reference] "@docs/missing.md": `docs/missing.md` resolves to no file in the project or the aiwg root
+                WARP.md:4:5 warning[framework-reference] "@agentic/code/nowhere.md": `agentic/code/nowhere.md` resolves to no file in the project or the aiwg root (in the section aiwg generated in this file; `aiwg use` rewrites it)
+            "#]],
+        );
+    }
+
+    #[test]
+    fn templates_illustrate_a_project() {
+        check(
+            r#"
+            //- /.aiwg/requirements/use-cases/UC-001-x.md
+            # UC-001: X
+            //- /agentic/code/frameworks/sdlc-complete/templates/requirements/use-case-template.md
+            # Use case
+            - @src/auth/login.ts - Implementation (when complete)
+            - @agentic/code/frameworks/sdlc-complete/templates/missing.md
+            //- /templates/examples/worked/UC-001-login.md
+            # Worked example
+            See @test/auth/login.test.ts.
+            "#,
+            expect![[r#"
+                agentic/code/frameworks/sdlc-complete/templates/requirements/use-case-template.md:2:3 hint[broken-reference] "@src/auth/login.ts": `src/auth/login.ts` resolves to no file (an example path in a template)
+                agentic/code/frameworks/sdlc-complete/templates/requirements/use-case-template.md:3:3 error[broken-reference] "@agentic/code/frameworks/sdlc-complete/templates/missing.md": `agentic/code/frameworks/sdlc-complete/templates/missing.md` resolves to no file in the project or the aiwg root
+                templates/examples/worked/UC-001-login.md:2:5 hint[broken-reference] "@test/auth/login.test.ts": `test/auth/login.test.ts` resolves to no file (an example path in a template)
             "#]],
         );
     }

@@ -21,6 +21,9 @@ pub struct DocFacts {
     pub(crate) metadata: Vec<MetaEntry>,
     /// The first prose paragraph after the title, flattened to one line and bounded.
     pub(crate) summary: Option<String>,
+    /// The sections aiwg generated inside an aggregated file (`WARP.md`, `AGENTS.md`…): framework
+    /// text in the user's document (see `model::origin`).
+    pub(crate) generated: Vec<TextRange>,
 }
 
 impl DocFacts {
@@ -42,7 +45,15 @@ impl DocFacts {
         let declared = self.declared_ids.iter().map(|d| d.range);
         let mentions = self.id_mentions.iter().map(|m| m.range);
         let metadata = self.metadata.iter().map(|m| m.range);
-        headings.chain(references).chain(declared).chain(mentions).chain(metadata).map(|r| (r.start, r.end)).collect()
+        let generated = self.generated.iter().copied();
+        headings
+            .chain(references)
+            .chain(declared)
+            .chain(mentions)
+            .chain(metadata)
+            .chain(generated)
+            .map(|r| (r.start, r.end))
+            .collect()
     }
 
     /// Every fact as plain text, one per line, with the text each range covers (`text` is the
@@ -74,6 +85,9 @@ impl DocFacts {
             if let Some(q) = r.qualifier {
                 let _ = write!(extra, " @{q}{}", if r.bare { " bare" } else { "" });
             }
+            if r.planned {
+                extra.push_str(" planned");
+            }
             let _ = writeln!(out, "ref {} {:?} path {:?}{extra}", r.context.as_str(), covered(r.range), r.path);
         }
         for d in &self.declared_ids {
@@ -85,6 +99,9 @@ impl DocFacts {
         }
         if let Some(summary) = &self.summary {
             let _ = writeln!(out, "summary {summary:?}");
+        }
+        for g in &self.generated {
+            let _ = writeln!(out, "generated {}..{}", g.start, g.end);
         }
         out
     }
@@ -119,6 +136,9 @@ pub(crate) enum RefContext {
     Prose,
     TableCell,
     InlineCode,
+    /// A code span holding nothing but the reference where the text points at a file with it:
+    /// a table cell, a references list, `See `@x``. Broken, it is a warning.
+    QuotedPointer,
     FencedCode,
     FrontMatter,
 }
@@ -131,6 +151,7 @@ impl RefContext {
             RefContext::InlineCode => "inline-code",
             RefContext::FencedCode => "fenced-code",
             RefContext::FrontMatter => "front-matter",
+            RefContext::QuotedPointer => "quoted-pointer",
         }
     }
 
@@ -156,6 +177,9 @@ pub struct Reference {
     pub(crate) qualifier: Option<&'static str>,
     /// True for a qualified reference written without `@` on the path.
     pub bare: bool,
+    /// The author marks the target as not written yet: "(planned)", "(to be implemented)", a
+    /// "Planned" section. Broken, it is information.
+    pub(crate) planned: bool,
 }
 
 impl Reference {

@@ -70,10 +70,14 @@ impl ArtifactKind {
         if file.ends_with(".prov.yaml") || file.ends_with(".prov.yml") {
             return ArtifactKind::ProvenanceRecord;
         }
-        if !file.ends_with(".md") {
-            return ArtifactKind::Other;
+        // Copilot's deployed agents and commands are YAML with a markdown body.
+        if (file.ends_with(".yaml") || file.ends_with(".yml")) && lower.starts_with(".github/agents/") {
+            return ArtifactKind::Agent;
         }
-        let stem = &file[..file.len() - 3];
+        // Cursor's rules are markdown with front matter in `.mdc` files.
+        let Some(stem) = [".md", ".mdc", ".markdown"].iter().find_map(|ext| file.strip_suffix(ext)) else {
+            return ArtifactKind::Other;
+        };
         // Framework sources are classified by their component directory first: an agent named
         // `adr-reviewer.md` is an agent, not an ADR.
         if in_dir("templates") {
@@ -149,6 +153,8 @@ mod tests {
             ("agentic/code/frameworks/sdlc-complete/commands/flow/flow-x.md", Command),
             ("agentic/code/frameworks/sdlc-complete/skills/x/SKILL.md", Skill),
             (".claude/rules/thought-protocol.md", Rule),
+            (".cursor/rules/aiwg-address-issues.mdc", Rule),
+            (".github/agents/architecture-designer.yaml", Agent),
             ("agentic/code/frameworks/sdlc-complete/templates/governance/adr-template.md", Template),
             (".aiwg/decisions/change-requests/cr-001-x.md", Other),
             ("README.md", Other),

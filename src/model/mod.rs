@@ -5,6 +5,7 @@
 mod facts;
 mod ids;
 mod kind;
+pub(crate) mod origin;
 mod provenance;
 
 pub(crate) use facts::{

@@ -25,7 +25,7 @@ use std::sync::Arc;
 pub use deploy::{Deployed, claude_paths, is_deployed_path};
 pub use paths::PathSet;
 
-use crate::model::find_ids;
+use crate::model::{ArtifactKind, find_ids, origin};
 
 /// Which tree a path belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -189,6 +189,20 @@ const REF_FOLDERS: &[&str] = &["docs/references/", ".aiwg/research/"];
 /// Resolves `path` (an `@`-reference's path, without anchor and line) written in the document
 /// at `from_path` in tree `from_root`.
 pub fn resolve(roots: &Roots, from_root: RootKind, from_path: &str, path: &str) -> Resolution {
+    let framework_text = origin::is_framework_path(from_path, ArtifactKind::from_path(from_path));
+    resolve_as(roots, from_root, from_path, framework_text, path)
+}
+
+/// [`resolve`] for a reference whose writer is known: `framework_text` when it stands in aiwg's
+/// text (a framework source or copy, or a section aiwg generated), which may point into the
+/// aiwg root with any path; the user's own `src/`, `docs/`… paths resolve only in the project.
+pub(crate) fn resolve_as(
+    roots: &Roots,
+    from_root: RootKind,
+    from_path: &str,
+    framework_text: bool,
+    path: &str,
+) -> Resolution {
     let (in_aiwg_root, path) = match strip_aiwg_prefix(path) {
         Some(rest) => (true, rest),
         None => (false, path),
@@ -201,7 +215,8 @@ pub fn resolve(roots: &Roots, from_root: RootKind, from_path: &str, path: &str) 
         return Resolution::Dangling { glob: false };
     };
     let project_dir = roots.project_dir(from_root, from_path);
-    let context = StageContext { roots, from_root, from_path, path, normal: &normal, project_dir, wants_dir };
+    let context =
+        StageContext { roots, from_root, from_path, framework_text, path, normal: &normal, project_dir, wants_dir };
     let resolved = |stage, targets: Vec<Target>| Resolution::Resolved { stage, targets: targets.into() };
 
     if path.contains(['*', '?']) {
@@ -254,6 +269,7 @@ struct StageContext<'a> {
     roots: &'a Roots,
     from_root: RootKind,
     from_path: &'a str,
+    framework_text: bool,
     /// As written (for the file-relative stage, which may climb with `..`).
     path: &'a str,
     normal: &'a str,
@@ -287,6 +303,7 @@ impl StageContext<'_> {
             }
             // The aiwg root, when it is not the workspace itself (then the literal stage looked).
             Stage::AiwgRoot => match &roots.aiwg {
+                AiwgRoot::External(_) if !self.framework_text && is_project_owned(self.normal) => None,
                 AiwgRoot::External(tree) if self.from_root == RootKind::Workspace && self.lookup(tree, self.normal) => {
                     Some(vec![Self::target(RootKind::Aiwg, tree, self.normal)])
                 }
@@ -315,6 +332,24 @@ impl StageContext<'_> {
             Stage::Glob | Stage::Elided => None,
         }
     }
+}
+
+/// Folders every project has of its own: a user's `@src/auth/login.ts` means the project's
+/// file even when the aiwg install happens to hold one of that name, so that a broken link of
+/// the user's is not hidden by aiwg's tree. In aiwg's own text they may mean aiwg's files.
+const PROJECT_OWNED_ROOTS: &[&str] = &["src", "test", "tests", "docs", "tools"];
+
+fn is_project_owned(path: &str) -> bool {
+    let first = path.split('/').next().unwrap_or(path);
+    PROJECT_OWNED_ROOTS.contains(&first)
+}
+
+/// Every framework source the deployed copy at `path` was made from, in the aiwg root (or the
+/// workspace when it is the aiwg checkout); empty when `path` is no deployed copy.
+pub(crate) fn copy_sources(roots: &Roots, path: &str) -> Vec<Target> {
+    let Some((root, tree)) = roots.aiwg_tree() else { return Vec::new() };
+    let found = deploy::sources(tree, path).unwrap_or_default();
+    found.iter().map(|p| StageContext::target(root, tree, p)).collect()
 }
 
 /// Whether `path` can only resolve through an aiwg install root: it names the root itself

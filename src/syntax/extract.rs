@@ -58,8 +58,9 @@ pub fn facts(path: &str, text: &str, outline: &Outline) -> DocFacts {
             metadata.iter().find(|m| m.source == MetaSource::FrontMatter && m.key == "title").map(|m| m.value.clone())
         });
     let summary = summary(&lines, &headings, &contexts, &metadata);
+    let generated = crate::model::origin::generated_sections(path, text);
 
-    DocFacts { title, kind, headings, references, declared_ids, id_mentions, metadata, summary }
+    DocFacts { title, kind, headings, references, declared_ids, id_mentions, metadata, summary, generated }
 }
 
 /// Decides the [`RefContext`] of an offset from the outline's sorted ranges.

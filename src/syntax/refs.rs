@@ -112,6 +112,7 @@ impl RawReference {
             context,
             qualifier: self.qualifier,
             bare: self.bare,
+            planned: false,
         }
     }
 }

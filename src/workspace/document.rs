@@ -1,7 +1,7 @@
 //! `Document`: one indexed file (a markdown document, a provenance record or a source file
 //! whose comments carry references), and how a file's path decides which it is.
 
-use crate::model::{ArtifactKind, DocFacts, ProvenanceRecord};
+use crate::model::{ArtifactKind, DocFacts, ProvenanceRecord, origin};
 use crate::resolve::RootKind;
 use crate::syntax;
 
@@ -21,6 +21,17 @@ impl Document {
     pub fn is_markdown(&self) -> bool {
         FileRole::of(&self.path, false) == FileRole::Markdown
     }
+
+    /// Whether the whole document is aiwg's text rather than the user's (`model::origin`).
+    pub(crate) fn is_framework_text(&self) -> bool {
+        origin::is_framework_path(&self.path, self.facts.kind)
+    }
+
+    /// Whether the text at `offset` is aiwg's: the whole document is, or the offset lies in a
+    /// section aiwg generated.
+    pub(crate) fn is_framework_at(&self, offset: usize) -> bool {
+        self.is_framework_text() || self.facts.generated.iter().any(|r| r.start <= offset && offset < r.end)
+    }
 }
 
 /// What a file is read as.
@@ -36,7 +47,10 @@ pub enum FileRole {
 impl FileRole {
     pub(crate) fn of(path: &str, read_code: bool) -> FileRole {
         let lower = path.to_ascii_lowercase();
-        if lower.ends_with(".md") || lower.ends_with(".markdown") {
+        let name = lower.rsplit('/').next().unwrap_or(&lower);
+        // Cursor's `.mdc` rules and `.windsurfrules` are markdown too.
+        if lower.ends_with(".md") || lower.ends_with(".markdown") || lower.ends_with(".mdc") || name == ".windsurfrules"
+        {
             FileRole::Markdown
         } else if ArtifactKind::from_path(&lower) == ArtifactKind::ProvenanceRecord {
             FileRole::Provenance

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::model::IdKey;
-use crate::resolve::{Resolution, RootKind, Roots, Target, resolve};
+use crate::resolve::{Resolution, RootKind, Roots, Target, resolve_as};
 use crate::workspace::Document;
 
 /// A document's slot in its snapshot; stable while the document exists.
@@ -346,7 +346,13 @@ impl Snapshot {
 }
 
 fn resolve_all(roots: &Roots, doc: &Document) -> Arc<[Resolution]> {
-    doc.facts.references.iter().map(|r| resolve(roots, doc.root, &doc.path, &r.path)).collect()
+    let whole = doc.is_framework_text();
+    let framework_at = |offset: usize| whole || doc.facts.generated.iter().any(|g| g.start <= offset && offset < g.end);
+    doc.facts
+        .references
+        .iter()
+        .map(|r| resolve_as(roots, doc.root, &doc.path, framework_at(r.range.start), &r.path))
+        .collect()
 }
 
 fn declared_keys(doc: &Document) -> Vec<IdKey> {
