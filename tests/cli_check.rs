@@ -121,7 +121,7 @@ fn the_check_covers_one_document_too() {
     let file: &Path = Path::new("examples/demo/.aiwg/architecture/decisions/ADR-002-jwt-access-tokens.md");
     let (status, stdout, _) = check(&[file.to_str().unwrap(), "--aiwg-root", "examples/aiwg-root"]);
     assert_eq!(status, 1);
-    assert!(stdout.contains("checked 1 document and"), "{stdout}");
+    assert!(stdout.contains("checked 1 document, 0 data files and 0 source files"), "{stdout}");
 }
 
 #[test]

@@ -413,7 +413,7 @@ mod tests {
                 0000 Folder docs/ replaces ""
                 0001 Folder .aiwg/ replaces ""
                 0002 File docs/notes.md — Notes · Document replaces ""
-                0003 File .aiwg/config.yaml replaces ""
+                0003 File .aiwg/config.yaml — config.yaml · Document replaces ""
                 0004 Folder .aiwg/architecture/ replaces ""
                 0005 Folder .aiwg/requirements/ replaces ""
                 0006 File .aiwg/architecture/sad.md — Software Architecture · Document replaces ""

@@ -9,7 +9,7 @@
 //! project that has no `.aiwg/` folder yet (the aiwg repository itself is one).
 
 use crate::analysis::change::{ChangeSet, FilePath, Fix};
-use crate::model::{ArtifactKind, DocFacts, IdDeclarationSource, RefContext, Reference, origin};
+use crate::model::{DocFacts, IdDeclarationSource, RefContext, Reference, origin};
 use crate::resolve::{AiwgRoot, Resolution, RootKind, Stage, is_deployed_path, needs_aiwg_root};
 use crate::text::TextRange;
 use crate::workspace::{DocId, Document, Snapshot};
@@ -191,7 +191,7 @@ fn dangling_report(context: &DocContext<'_>, reference: &Reference, glob: bool) 
     let in_framework = doc.is_framework_at(reference.range.start);
     let example = if reference.path.starts_with(".aiwg/") && (in_framework || !project_has_aiwg) {
         Example::ProjectArtifact
-    } else if doc.facts.kind == ArtifactKind::Template && !needs_aiwg_root(&reference.path) {
+    } else if origin::is_template_path(&doc.path) && !needs_aiwg_root(&reference.path) {
         // Templates and worked examples illustrate a project (`@src/auth/login.ts`).
         Example::TemplateText
     } else {

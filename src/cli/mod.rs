@@ -37,6 +37,8 @@ pub mod exit {
 pub(crate) struct Summary {
     pub(crate) documents: usize,
     pub(crate) source_files: usize,
+    /// YAML and JSON files.
+    pub(crate) data_files: usize,
     pub(crate) references: usize,
     pub(crate) resolved: usize,
     pub(crate) dangling: usize,
@@ -131,10 +133,11 @@ fn summarize(snapshot: &Snapshot, docs: &[DocId]) -> Summary {
     for &id in docs {
         let doc = snapshot.doc(id);
         let is_markdown = doc.is_markdown();
-        if is_markdown {
-            summary.documents += 1;
-        } else if doc.provenance.is_none() {
-            summary.source_files += 1;
+        match crate::workspace::FileRole::of(&doc.path, true) {
+            crate::workspace::FileRole::Markdown => summary.documents += 1,
+            crate::workspace::FileRole::Data => summary.data_files += 1,
+            crate::workspace::FileRole::Code => summary.source_files += 1,
+            crate::workspace::FileRole::Provenance | crate::workspace::FileRole::Listed => {}
         }
         summary.declared_ids += doc.facts.declared_ids.len();
         summary.id_mentions += doc.facts.id_mentions.len();

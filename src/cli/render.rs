@@ -83,8 +83,9 @@ fn human(report: &Report, min: Severity, out: &mut dyn Write) -> io::Result<()> 
     writeln!(out)?;
     writeln!(
         out,
-        "checked {} and {} under {}",
+        "checked {}, {} and {} under {}",
         plural(s.documents, "document"),
+        plural(s.data_files, "data file"),
         plural(s.source_files, "source file"),
         report.root.display()
     )?;
@@ -142,6 +143,7 @@ fn json_report(report: &Report, min: Severity) -> Value {
         "summary": {
             "documents": s.documents,
             "source_files": s.source_files,
+            "data_files": s.data_files,
             "references": s.references,
             "resolved": s.resolved,
             "dangling": s.dangling,

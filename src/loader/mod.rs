@@ -298,7 +298,7 @@ pub(crate) fn load_document(
     let role = FileRole::of(rel, options.read_code);
     let limit = match role {
         FileRole::Listed => return Ok(None),
-        FileRole::Code => options.max_code_bytes,
+        FileRole::Code | FileRole::Data => options.max_code_bytes,
         FileRole::Markdown | FileRole::Provenance => options.max_document_bytes,
     };
     let text = guard.read(rel, limit)?;

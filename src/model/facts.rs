@@ -56,6 +56,31 @@ impl DocFacts {
             .collect()
     }
 
+    /// Moves every range through `map` (an offset in the text the facts came from to one in
+    /// the file that embeds it, e.g. a YAML block scalar's markdown).
+    pub(crate) fn remap(&mut self, map: &dyn Fn(usize) -> usize) {
+        let moved = |r: TextRange| TextRange::new(map(r.start), map(r.end));
+        for h in &mut self.headings {
+            h.range = moved(h.range);
+            h.section = moved(h.section);
+        }
+        for r in &mut self.references {
+            r.range = moved(r.range);
+        }
+        for d in &mut self.declared_ids {
+            d.range = moved(d.range);
+        }
+        for m in &mut self.id_mentions {
+            m.range = moved(m.range);
+        }
+        for m in &mut self.metadata {
+            m.range = moved(m.range);
+        }
+        for g in &mut self.generated {
+            *g = moved(*g);
+        }
+    }
+
     /// Every fact as plain text, one per line, with the text each range covers (`text` is the
     /// document the facts were extracted from), for snapshot tests and debugging.
     pub fn render(&self, text: &str) -> String {
@@ -141,6 +166,10 @@ pub(crate) enum RefContext {
     QuotedPointer,
     FencedCode,
     FrontMatter,
+    /// A value or comment in a YAML or JSON file.
+    Data,
+    /// A value under an `example`/`examples`/`default` key of a YAML file: an illustration.
+    DataExample,
 }
 
 impl RefContext {
@@ -152,12 +181,17 @@ impl RefContext {
             RefContext::FencedCode => "fenced-code",
             RefContext::FrontMatter => "front-matter",
             RefContext::QuotedPointer => "quoted-pointer",
+            RefContext::Data => "data",
+            RefContext::DataExample => "data-example",
         }
     }
 
-    /// Code spans, fences and front matter quote paths rather than link them.
+    /// Code spans, fences, front matter and example values quote paths rather than link them.
     pub(crate) fn is_code(self) -> bool {
-        matches!(self, RefContext::InlineCode | RefContext::FencedCode | RefContext::FrontMatter)
+        matches!(
+            self,
+            RefContext::InlineCode | RefContext::FencedCode | RefContext::FrontMatter | RefContext::DataExample
+        )
     }
 }
 

@@ -34,6 +34,12 @@ pub(crate) fn is_framework_path(path: &str, kind: ArtifactKind) -> bool {
     kind.is_framework_source() || path.starts_with("agentic/") || path.starts_with("plugins/") || is_deployed_path(path)
 }
 
+/// A template or worked example (anything under a `templates/` folder): its project paths
+/// illustrate a project.
+pub(crate) fn is_template_path(path: &str) -> bool {
+    path.starts_with("templates/") || path.contains("/templates/")
+}
+
 /// A copy deployed by `aiwg use` into a provider folder (`.claude/commands/x.md`): its text is
 /// the framework's, and it is rewritten on the next deploy.
 pub(crate) fn is_deployed_copy(path: &str) -> bool {

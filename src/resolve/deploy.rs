@@ -83,9 +83,12 @@ fn split_deployed(path: &str) -> Option<(&[Component], &str)> {
     let component_dir = parts.next()?;
     let rest = parts.next().unwrap_or("");
     let start = PROVIDER_DIRS.iter().position(|(p, c, _)| *p == provider && *c == component_dir)?;
-    // Copilot's `agents` folder also receives commands.
+    // Copilot's `agents` folder also receives commands, and cursor writes each command as a
+    // rule too (`.cursor/rules/aiwg-<command>.mdc`).
     let components: &[Component] = if provider == ".github" && component_dir == "agents" {
         &[Component::Agents, Component::Commands]
+    } else if provider == ".cursor" && component_dir == "rules" {
+        &[Component::Rules, Component::Commands]
     } else {
         std::slice::from_ref(&PROVIDER_DIRS[start].2)
     };
@@ -110,6 +113,10 @@ pub(crate) fn sources(paths: &PathSet, path: &str) -> Option<Vec<String>> {
         for ext in [".mdc", ".yaml", ".yml"] {
             if let Some(stem) = name.strip_suffix(ext) {
                 names.push(format!("{stem}.md"));
+                // Cursor prefixes what it deploys as rules with `aiwg-`.
+                if let Some(unprefixed) = stem.strip_prefix("aiwg-").filter(|_| ext == ".mdc") {
+                    names.push(format!("{unprefixed}.md"));
+                }
             }
         }
         match component {

@@ -20,7 +20,9 @@ fn roots() -> Roots {
             "agentic/code/frameworks/sdlc-complete/rules/thought-protocol.md",
             "agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md",
             "agentic/code/addons/aiwg-utils/prompts/core/orchestrator.md",
+            "agentic/code/frameworks/sdlc-complete/commands/flow-deploy-to-production.md",
             "docs/references/REF-018-react-reasoning-acting.md",
+            "tools/lint.mjs",
         ])),
         aiwg_problem: None,
     }
@@ -83,6 +85,21 @@ fn each_stage_in_order() {
     );
     check("docs/guide.md", ".claude/rules/test-first-development.md", "dangling");
     check("docs/guide.md", ".aiwg/requirements/UC-*-auth*.md", "dangling");
+}
+
+#[test]
+fn provider_formats_map_back_to_their_sources() {
+    let command = "deploy-map aiwg:agentic/code/frameworks/sdlc-complete/commands/flow-deploy-to-production.md";
+    check("docs/guide.md", ".cursor/rules/aiwg-flow-deploy-to-production.mdc", command);
+    check("docs/guide.md", ".github/agents/flow-deploy-to-production.yaml", command);
+    check("docs/guide.md", ".windsurf/workflows/flow-deploy-to-production.md", command);
+    check("docs/guide.md", ".claude/commands/aiwg-flow-deploy-to-production.md", "dangling");
+}
+
+#[test]
+fn the_users_own_folders_resolve_only_in_the_project() {
+    check("docs/guide.md", "tools/lint.mjs", "dangling");
+    check(".claude/commands/lint.md", "tools/lint.mjs", "aiwg-root aiwg:tools/lint.mjs");
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! on the server's parser thread) and the one shared extraction from an outline to
 //! [`DocFacts`]. Parsing never fails: any byte string yields an outline.
 
+pub(crate) mod data;
 pub mod extract;
 pub mod outline;
 pub(crate) mod provenance;

@@ -7,6 +7,9 @@ use crate::syntax;
 
 /// Source files scanned for qualified references in comments (aiwg-format §2.6).
 const CODE_EXTENSIONS: &[&str] = &["ts", "tsx", "js", "mjs", "cjs", "jsx", "py", "go", "rs", "java"];
+/// Data files scanned for `@`-references in values and comments (flow schemas, manifests, copilot's
+/// YAML agents).
+const DATA_EXTENSIONS: &[&str] = &["yaml", "yml", "json", "jsonc"];
 
 #[derive(Clone, Debug)]
 pub struct Document {
@@ -40,6 +43,8 @@ pub enum FileRole {
     Markdown,
     Provenance,
     Code,
+    /// YAML or JSON: references in values, comments and markdown block scalars.
+    Data,
     /// Listed so references to it resolve, never read.
     Listed,
 }
@@ -56,6 +61,8 @@ impl FileRole {
             FileRole::Provenance
         } else if read_code && lower.rsplit_once('.').is_some_and(|(_, ext)| CODE_EXTENSIONS.contains(&ext)) {
             FileRole::Code
+        } else if read_code && lower.rsplit_once('.').is_some_and(|(_, ext)| DATA_EXTENSIONS.contains(&ext)) {
+            FileRole::Data
         } else {
             FileRole::Listed
         }
@@ -71,6 +78,7 @@ pub fn document_from_text(path: &str, root: RootKind, text: &str) -> Option<Docu
             (facts, Some(syntax::provenance::parse_provenance(text)))
         }
         FileRole::Code => (syntax::facts_from_code(path, text), None),
+        FileRole::Data => (syntax::data::data_facts(path, text), None),
         FileRole::Listed => return None,
     };
     Some(Document { root, path: path.to_string(), facts, provenance })

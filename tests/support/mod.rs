@@ -1,6 +1,6 @@
-//! Shared helpers for integration tests and benchmarks: access to the real aiwg corpus (the
-//! tarball in `../shared/corpus`), extracted once into `target/corpus/aiwg-head` for all test
-//! and bench binaries, and ([`lsp`]) a JSON-RPC client for the server binary.
+//! Shared helpers for integration tests and benchmarks: access to the real aiwg corpus and to
+//! the eight provider deployments (the tarballs in `../shared/corpus`), extracted once into
+//! `target/corpus/aiwg-head` and `target/corpus/deploy` for all test and bench binaries, and ([`lsp`]) a JSON-RPC client for the server binary.
 
 // Each integration test binary compiles this module and uses only some of its helpers.
 #![allow(dead_code)]
@@ -28,11 +28,30 @@ pub fn corpus_tarball() -> PathBuf {
     }
 }
 
+/// Overrides the deployments tarball location.
+pub const DEPLOYMENTS_TARBALL_ENV: &str = "AIWG_DEPLOYMENTS_TARBALL";
+
+/// The eight provider projects made by aiwg's own CLI: `$AIWG_DEPLOYMENTS_TARBALL`, or
+/// `shared/corpus/aiwg-deployments.tar.gz` beside the repository.
+pub fn deployments_tarball() -> PathBuf {
+    match std::env::var_os(DEPLOYMENTS_TARBALL_ENV) {
+        Some(path) => PathBuf::from(path),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/aiwg-deployments.tar.gz"),
+    }
+}
+
+/// The extracted deployments, one folder per provider (`claude`, `copilot`, …). Panics when the
+/// tarball is missing, like [`corpus_dir`].
+pub fn deployments_dir() -> PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| extract(&deployments_tarball(), DEPLOYMENTS_TARBALL_ENV, "deploy")).clone()
+}
+
 /// The extracted corpus root. Panics, naming the expected path, when the tarball is missing:
 /// a test that needs the corpus must fail loudly rather than pass without it.
 pub fn corpus_dir() -> PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(extract_corpus).clone()
+    DIR.get_or_init(|| extract(&corpus_tarball(), CORPUS_TARBALL_ENV, "aiwg-head")).clone()
 }
 
 /// Every `.md` file of the corpus, sorted so that failures are reported in a stable order.
@@ -55,18 +74,18 @@ fn collect_files(dir: &Path, extension: &str, files: &mut Vec<PathBuf>) {
     }
 }
 
-fn extract_corpus() -> PathBuf {
-    let tarball = corpus_tarball();
-    let Ok(metadata) = fs::metadata(&tarball) else {
+/// Extracts `tarball` once into `target/corpus/<name>`.
+fn extract(tarball: &Path, env: &str, name: &str) -> PathBuf {
+    let Ok(metadata) = fs::metadata(tarball) else {
         panic!(
-            "the aiwg corpus tarball is missing: expected {} (set {CORPUS_TARBALL_ENV} to its path)",
+            "the tarball {name} is extracted from is missing: expected {} (set {env} to its path)",
             tarball.display()
         );
     };
     let stamp = metadata.len().to_string();
     // Integration tests get CARGO_TARGET_TMPDIR = <target>/tmp; the corpus lives beside it.
     let corpus_root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("../corpus");
-    let destination = corpus_root.join("aiwg-head");
+    let destination = corpus_root.join(name);
     let is_complete = |dir: &Path| fs::read_to_string(dir.join(MARKER)).is_ok_and(|found| found == stamp);
     if is_complete(&destination) {
         return destination;
@@ -75,9 +94,9 @@ fn extract_corpus() -> PathBuf {
     // Extract into a private directory and rename it into place, so that test binaries running
     // in parallel never see a partial tree: rename onto a non-empty directory fails, and the
     // loser of the race discards its copy.
-    let staging = corpus_root.join(format!(".aiwg-head.{}", std::process::id()));
+    let staging = corpus_root.join(format!(".{name}.{}", std::process::id()));
     let _ = fs::remove_dir_all(&staging);
-    let file = fs::File::open(&tarball).unwrap_or_else(|error| panic!("cannot open {}: {error}", tarball.display()));
+    let file = fs::File::open(tarball).unwrap_or_else(|error| panic!("cannot open {}: {error}", tarball.display()));
     tar::Archive::new(flate2::read::GzDecoder::new(file))
         .unpack(&staging)
         .unwrap_or_else(|error| panic!("cannot extract {}: {error}", tarball.display()));
@@ -92,7 +111,7 @@ fn extract_corpus() -> PathBuf {
         }
         // A stale or foreign tree: move it aside atomically before deleting it, so that another
         // process never deletes a tree that was just renamed into place.
-        let discarded = corpus_root.join(format!(".aiwg-head.stale.{}", std::process::id()));
+        let discarded = corpus_root.join(format!(".{name}.stale.{}", std::process::id()));
         if fs::rename(&destination, &discarded).is_ok() {
             let _ = fs::remove_dir_all(&discarded);
         }
