@@ -199,10 +199,10 @@ fn dangling_report(context: &DocContext<'_>, reference: &Reference, glob: bool) 
     };
     let severity = if reference.context.is_code() || example != Example::No {
         Severity::Hint
-    } else if glob || reference.context == RefContext::QuotedPointer {
-        Severity::Warning
     } else if reference.planned {
         Severity::Information
+    } else if glob || reference.context == RefContext::QuotedPointer {
+        Severity::Warning
     } else {
         Severity::Error
     };
@@ -702,6 +702,48 @@ mod tests {
                 .claude/commands/issue-create.md:2:3 warning[framework-reference] "@agentic/code/frameworks/sdlc-complete/config/issueing-config.md": `agentic/code/frameworks/sdlc-complete/config/issueing-config.md` resolves to no file in the project or the aiwg root (aiwg's text, copied from `agentic/code/frameworks/sdlc-complete/commands/issue-create.md` in the aiwg root)
                 WARP.md:2:7 error[broken-reference] "@docs/missing.md": `docs/missing.md` resolves to no file in the project or the aiwg root
                 WARP.md:4:5 warning[framework-reference] "@agentic/code/nowhere.md": `agentic/code/nowhere.md` resolves to no file in the project or the aiwg root (in the section aiwg generated in this file; `aiwg use` rewrites it)
+            "#]],
+        );
+    }
+
+    #[test]
+    fn quoted_pointers_and_planned_targets() {
+        check(
+            r#"
+            //- /.aiwg/architecture/sad.md
+            # Architecture
+
+            | Component | Source |
+            |---|---|
+            | Indexer | `@src/indexer.ts` |
+
+            The cache lives in `@src/cache.ts`; run `@src/cache.ts --flush` to clear it.
+
+            ## References
+
+            - `@agentic/code/addons/code-intelligence/`
+            - @docs/runbook.md (planned)
+            - Implementation: @src/auth/login.ts - Implementation (when complete)
+
+            ## Planned Work
+
+            - @docs/migration.md
+
+            ```text
+            `@src/in-fence.ts`
+            ```
+            //- /aiwg-root/agentic/code/addons/aiwg-utils/README.md
+            # Utils
+            "#,
+            expect![[r#"
+                .aiwg/architecture/sad.md:5:14 warning[broken-reference] "@src/indexer.ts": `src/indexer.ts` resolves to no file in the project or the aiwg root
+                .aiwg/architecture/sad.md:7:21 warning[broken-reference] "@src/cache.ts": `src/cache.ts` resolves to no file in the project or the aiwg root
+                .aiwg/architecture/sad.md:7:42 hint[broken-reference] "@src/cache.ts": `src/cache.ts` resolves to no file in the project or the aiwg root
+                .aiwg/architecture/sad.md:11:4 warning[broken-reference] "@agentic/code/addons/code-intelligence/": `agentic/code/addons/code-intelligence/` resolves to no file in the project or the aiwg root
+                .aiwg/architecture/sad.md:12:3 info[broken-reference] "@docs/runbook.md": `docs/runbook.md` resolves to no file in the project or the aiwg root
+                .aiwg/architecture/sad.md:13:19 info[broken-reference] "@src/auth/login.ts": `src/auth/login.ts` resolves to no file in the project or the aiwg root
+                .aiwg/architecture/sad.md:17:3 info[broken-reference] "@docs/migration.md": `docs/migration.md` resolves to no file in the project or the aiwg root
+                .aiwg/architecture/sad.md:20:2 hint[broken-reference] "@src/in-fence.ts": `src/in-fence.ts` resolves to no file in the project or the aiwg root
             "#]],
         );
     }

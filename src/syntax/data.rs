@@ -255,7 +255,7 @@ mod tests {
                 ref prose "@.aiwg/architecture/sad.md" path ".aiwg/architecture/sad.md"
                 ref prose "@agentic/code/x.md" path "agentic/code/x.md"
                 ref fenced-code "@src/in-fence.ts" path "src/in-fence.ts"
-                ref inline-code "@docs/quoted.md" path "docs/quoted.md"
+                ref quoted-pointer "@docs/quoted.md" path "docs/quoted.md"
                 summary "Designs systems"
             "#]],
         );

@@ -48,7 +48,9 @@ pub fn facts(path: &str, text: &str, outline: &Outline) -> DocFacts {
         .into_iter()
         .map(|r| {
             let context = contexts.at(r.range.start);
-            r.with_context(context)
+            let mut reference = r.with_context(context);
+            classify_reference(&mut reference, &contexts, &headings, &lines);
+            reference
         })
         .collect();
     let declared_ids = declared_ids(path, kind, text, outline, &headings, &metadata);
@@ -61,6 +63,70 @@ pub fn facts(path: &str, text: &str, outline: &Outline) -> DocFacts {
     let generated = crate::model::origin::generated_sections(path, text);
 
     DocFacts { title, kind, headings, references, declared_ids, id_mentions, metadata, summary, generated }
+}
+
+/// Headings whose sections list pointers to other files (a code span there is a link).
+const POINTER_SECTIONS: &[&str] =
+    &["reference", "see also", "related", "dependencies", "sources", "files", "links", "components", "artifacts"];
+/// Words right before a code span that introduce a path: "see `@x`", "defined in `@x`".
+const POINTER_LEADS: &[&str] = &["see", "in", "at", "from", "per", "by", "under"];
+/// How authors mark a target that is not written yet.
+const PLANNED_MARKS: &[&str] = &[
+    "(planned)",
+    "to be implemented",
+    "to be created",
+    "to be written",
+    "not yet implemented",
+    "not yet created",
+    "when complete",
+    "(future)",
+    "(tbd)",
+    "coming soon",
+    "will live in",
+    "will be written",
+    "will be created",
+    "will be added",
+];
+/// Headings whose sections hold planned work.
+const PLANNED_SECTIONS: &[&str] = &["planned", "future", "roadmap", "next steps"];
+
+/// Refines a reference's context from the text around it: a code span holding only the
+/// reference where the text points at a file is a [`RefContext::QuotedPointer`], and a target
+/// the author marks as not written yet is `planned`.
+fn classify_reference(reference: &mut Reference, contexts: &Contexts<'_>, headings: &[Heading], lines: &Lines<'_>) {
+    let offset = reference.range.start;
+    let (line_start, line) = lines.get(lines.index_of(offset));
+    let section = headings.iter().rev().find(|h| h.section.start <= offset && offset < h.section.end);
+    let section_has = |words: &[&str]| {
+        section.is_some_and(|h| {
+            let heading = h.text.to_lowercase();
+            words.iter().any(|w| heading.contains(w))
+        })
+    };
+    let lower_line = line.to_lowercase();
+    reference.planned = PLANNED_MARKS.iter().any(|m| lower_line.contains(m)) || section_has(PLANNED_SECTIONS);
+    if reference.context != RefContext::InlineCode {
+        return;
+    }
+    let Some(span) = contexts.span_at(offset) else { return };
+    let inner = span.slice(contexts.text).trim_matches('`').trim();
+    let written = reference.range.slice(contexts.text);
+    let only_the_reference =
+        inner.strip_prefix(written).is_some_and(|rest| rest.chars().all(|c| c.is_ascii_punctuation()));
+    if !only_the_reference {
+        return;
+    }
+    let before = line.get(..span.start.saturating_sub(line_start)).unwrap_or("").trim_end();
+    let body = before.trim_start();
+    let list_item = body.is_empty()
+        || body == "-"
+        || body == "*"
+        || body.strip_suffix('.').is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()));
+    let last_word = before.rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("").to_lowercase();
+    let introduced = before.ends_with(':') || POINTER_LEADS.contains(&last_word.as_str());
+    if contexts.in_table(offset) || (list_item && section_has(POINTER_SECTIONS)) || introduced {
+        reference.context = RefContext::QuotedPointer;
+    }
 }
 
 /// Decides the [`RefContext`] of an offset from the outline's sorted ranges.
@@ -102,6 +168,17 @@ impl<'a> Contexts<'a> {
             return RefContext::TableCell;
         }
         RefContext::Prose
+    }
+
+    /// The code span holding `offset`, if any.
+    fn span_at(&self, offset: usize) -> Option<TextRange> {
+        let i = self.spans.partition_point(|r| r.end <= offset);
+        self.spans.get(i).copied().filter(|r| r.start <= offset && offset < r.end)
+    }
+
+    fn in_table(&self, offset: usize) -> bool {
+        let i = self.tables.partition_point(|r| r.end <= offset);
+        self.tables.get(i).is_some_and(|r| r.start <= offset && offset < r.end)
     }
 
     fn is_fenced_or_front_matter(&self, offset: usize) -> bool {
@@ -646,7 +723,7 @@ mod tests {
                 meta BoldLine "Status" = "Accepted" at "Accepted"
                 meta BoldLine "Supersedes" = "ADR-003" at "ADR-003"
                 ref prose "@.aiwg/requirements/use-cases/UC-001-login.md#flow" path ".aiwg/requirements/use-cases/UC-001-login.md" #flow
-                ref inline-code "@docs/notes.md" path "docs/notes.md"
+                ref quoted-pointer "@docs/notes.md" path "docs/notes.md"
                 declares ADR-007 Title at "ADR-007"
                 mentions ADR-003 prose (Supersedes) at "ADR-003"
                 mentions UC-002 prose (implements) at "UC-002"

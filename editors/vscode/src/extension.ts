@@ -61,6 +61,11 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     documentSelector: [
       { scheme: 'file', language: 'markdown' },
       { scheme: 'file', pattern: '**/*.prov.yaml' },
+      // Provider deployments the server reads as markdown: copilot's YAML agents, cursor's
+      // `.mdc` rules and windsurf's rules file.
+      { scheme: 'file', pattern: '**/.github/agents/*.{yaml,yml}' },
+      { scheme: 'file', pattern: '**/*.mdc' },
+      { scheme: 'file', pattern: '**/.windsurfrules' },
     ],
     synchronize: { configurationSection: SECTION },
     initializationOptions: () => ({ aiwg: serverSettings() }),
