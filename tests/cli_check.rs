@@ -144,8 +144,15 @@ fn an_aiwg_root_variable_naming_no_folder_is_reported_as_such() {
     assert!(!messages.is_empty(), "{report}");
     for message in messages {
         assert!(
-            message.ends_with("the configured aiwg root ($AIWG_ROOT) is `/nonexistent/aiwg`, which is not a folder"),
+            message.contains("but the configured aiwg root ($AIWG_ROOT) is `/nonexistent/aiwg`, which is not a folder"),
             "{message}"
         );
     }
+    let infos = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "no-aiwg-root" && d["severity"] == "info")
+        .count();
+    assert_eq!(infos, 1, "one workspace-level diagnostic says what to configure; the rest are hints");
 }

@@ -117,8 +117,14 @@ fn diagnostics_of(snapshot: &Snapshot, doc_id: DocId, with_fixes: bool) -> Vec<D
         snapshot.roots().tree(doc.root).is_some_and(|t| t.is_dir(&aiwg_dir))
     };
     let context = DocContext { snapshot, doc, project_has_aiwg, with_fixes };
-    for (reference, resolution) in doc.facts.references.iter().zip(snapshot.resolutions(doc_id)) {
-        reference_diagnostics(&context, reference, resolution, &mut out);
+    let aiwg_root_wanted = snapshot.unresolvable_without_aiwg();
+    for (index, (reference, resolution)) in doc.facts.references.iter().zip(snapshot.resolutions(doc_id)).enumerate() {
+        match aiwg_root_wanted {
+            Some((first, count)) if first.doc == doc_id && first.index as usize == index => {
+                out.push(no_aiwg_root_summary(snapshot, reference, count));
+            }
+            _ => reference_diagnostics(&context, reference, resolution, &mut out),
+        }
     }
     id_diagnostics(snapshot, doc_id, framework, &mut out);
     provenance_diagnostics(snapshot, doc, &mut out);
@@ -244,18 +250,13 @@ fn reference_diagnostics(
         Resolution::Dangling { glob } => {
             let aiwg_missing = matches!(snapshot.roots().aiwg, AiwgRoot::Missing);
             if aiwg_missing && !glob && needs_aiwg_root(&reference.path) {
-                // Not broken as far as we can tell: we have nothing to check it against.
+                // Not broken as far as we can tell: we have nothing to check it against. One
+                // workspace-level diagnostic says what to configure; the rest are hints.
                 out.push(Diagnostic {
                     range: reference.range,
-                    severity: if quiet { Severity::Hint } else { Severity::Information },
+                    severity: Severity::Hint,
                     code: Code::NoAiwgRoot,
-                    message: match &snapshot.roots().aiwg_problem {
-                        Some(problem) => format!("`{shown}` points into the aiwg install root, but {problem}"),
-                        None => format!(
-                            "`{shown}` points into the aiwg install root, which is not configured \
-                             (set --aiwg-root, $AIWG_ROOT or the aiwgRoot setting)"
-                        ),
-                    },
+                    message: format!("`{shown}` points into the aiwg install root, {}", aiwg_root_problem(snapshot)),
                     fixes: Vec::new(),
                 });
                 return;
@@ -305,6 +306,35 @@ fn reference_diagnostics(
                 }
             }
         }
+    }
+}
+
+/// Why there is no aiwg root to check against, as the end of a sentence.
+fn aiwg_root_problem(snapshot: &Snapshot) -> String {
+    match &snapshot.roots().aiwg_problem {
+        Some(problem) => format!("but {problem}"),
+        None => "which is not configured (set --aiwg-root, $AIWG_ROOT or the aiwgRoot setting)".to_string(),
+    }
+}
+
+/// The one workspace-level `no-aiwg-root` diagnostic, on the workspace's first reference that
+/// only an aiwg root could resolve.
+fn no_aiwg_root_summary(snapshot: &Snapshot, reference: &Reference, count: usize) -> Diagnostic {
+    let (others, verb, pronoun) = match count {
+        0 | 1 => (String::new(), "points", "it is"),
+        2 => (" and 1 other reference".to_string(), "point", "they are"),
+        n => (format!(" and {} other references", n - 1), "point", "they are"),
+    };
+    Diagnostic {
+        range: reference.range,
+        severity: Severity::Information,
+        code: Code::NoAiwgRoot,
+        message: format!(
+            "`{}`{others} in this workspace {verb} into the aiwg install root, {}; {pronoun} not checked until it is set",
+            shown_path(reference),
+            aiwg_root_problem(snapshot)
+        ),
+        fixes: Vec::new(),
     }
 }
 
@@ -454,6 +484,36 @@ fn title_from_name(path: &str) -> String {
     title
 }
 
+/// Whether two documents belong to the same project: the nearest folder holding `.aiwg/`, so
+/// that a nested project (a fixture project inside a repository) is its own ID space.
+fn same_project(snapshot: &Snapshot, a: &Document, b: &Document) -> bool {
+    a.root == b.root && snapshot.roots().project_dir(a.root, &a.path) == snapshot.roots().project_dir(b.root, &b.path)
+}
+
+/// Words that mark a document as the companion of an artifact rather than the artifact: a
+/// paper's analysis (`paper-analysis/REF-009-aiwg-analysis.md`), a use case's brief
+/// (`use-case-briefs/UC-005-x.md`), a summary or review of it. A companion shares its
+/// artifact's ID by design.
+const COMPANION_WORDS: &[(&str, &str)] = &[
+    ("analysis", "analysis"),
+    ("brief", "brief"),
+    ("briefs", "brief"),
+    ("summary", "summary"),
+    ("summaries", "summary"),
+    ("review", "review"),
+    ("reviews", "review"),
+    ("notes", "notes"),
+];
+
+/// The companion role of a document (`analysis`, `brief`…), from its folders and file name;
+/// `None` for the artifact itself. Two documents declaring one ID clash only in the same role.
+fn companion_role(path: &str) -> Option<&'static str> {
+    let lower = path.to_ascii_lowercase();
+    let stem = lower.strip_suffix(".md").unwrap_or(&lower);
+    stem.split(['/', '-', '_', '.'])
+        .find_map(|word| COMPANION_WORDS.iter().find(|(w, _)| *w == word).map(|(_, role)| *role))
+}
+
 fn id_diagnostics(snapshot: &Snapshot, doc_id: DocId, framework: bool, out: &mut Vec<Diagnostic>) {
     let doc = snapshot.doc(doc_id);
     if framework {
@@ -463,8 +523,10 @@ fn id_diagnostics(snapshot: &Snapshot, doc_id: DocId, framework: bool, out: &mut
         if mention.context.is_code() || doc.is_framework_at(mention.range.start) {
             continue;
         }
-        let declared = snapshot.declaring(&mention.id.key);
-        if declared.is_empty() {
+        // Each project (the nearest folder holding `.aiwg/`) is its own ID space.
+        let declared_here =
+            snapshot.declaring(&mention.id.key).iter().any(|&other| same_project(snapshot, doc, snapshot.doc(other)));
+        if !declared_here {
             let severity = match &mention.relation {
                 Some(_) => Severity::Warning,
                 None if snapshot.tracks_prefix(mention.id.key.prefix) => Severity::Information,
@@ -480,6 +542,7 @@ fn id_diagnostics(snapshot: &Snapshot, doc_id: DocId, framework: bool, out: &mut
             });
         }
     }
+    let own_role = companion_role(&doc.path);
     for decl in &doc.facts.declared_ids {
         if decl.source == IdDeclarationSource::Register {
             continue;
@@ -490,6 +553,7 @@ fn id_diagnostics(snapshot: &Snapshot, doc_id: DocId, framework: bool, out: &mut
             .filter(|&&other| other != doc_id)
             .map(|&other| snapshot.doc(other))
             .filter(|other| other.root == RootKind::Workspace && other.root == doc.root && !other.is_framework_text())
+            .filter(|other| same_project(snapshot, doc, other) && companion_role(&other.path) == own_role)
             .filter(|other| {
                 other
                     .facts
@@ -648,9 +712,14 @@ mod tests {
             //- /.aiwg/intake/project-intake.md
             # Intake
             See @.claude/rules/thought-protocol.md.
+            //- /docs/guide.md
+            # Guide
+            Read @agentic/code/frameworks/sdlc-complete/README.md and @.claude/agents/x.md.
             "#,
             expect![[r#"
-                .aiwg/intake/project-intake.md:2:5 info[no-aiwg-root] "@.claude/rules/thought-protocol.md": `.claude/rules/thought-protocol.md` points into the aiwg install root, which is not configured (set --aiwg-root, $AIWG_ROOT or the aiwgRoot setting)
+                .aiwg/intake/project-intake.md:2:5 info[no-aiwg-root] "@.claude/rules/thought-protocol.md": `.claude/rules/thought-protocol.md` and 2 other references in this workspace point into the aiwg install root, which is not configured (set --aiwg-root, $AIWG_ROOT or the aiwgRoot setting); they are not checked until it is set
+                docs/guide.md:2:6 hint[no-aiwg-root] "@agentic/code/frameworks/sdlc-complete/README.md": `agentic/code/frameworks/sdlc-complete/README.md` points into the aiwg install root, which is not configured (set --aiwg-root, $AIWG_ROOT or the aiwgRoot setting)
+                docs/guide.md:2:59 hint[no-aiwg-root] "@.claude/agents/x.md": `.claude/agents/x.md` points into the aiwg install root, which is not configured (set --aiwg-root, $AIWG_ROOT or the aiwgRoot setting)
             "#]],
         );
     }
@@ -795,6 +864,53 @@ mod tests {
                 .aiwg/requirements/use-cases/UC-001-create-task-v2.md:1:3 warning[duplicate-id] "UC-001": UC-001 is also declared by `.aiwg/requirements/use-cases/UC-001-create-task.md`
                 .aiwg/requirements/use-cases/UC-001-create-task.md:1:3 warning[duplicate-id] "UC-001": UC-001 is also declared by `.aiwg/requirements/use-cases/UC-001-create-task-v2.md`
                 src/tasks.ts:1:24 warning[unknown-id] "UC-009": no document declares UC-009 (`implements`)
+            "#]],
+        );
+    }
+
+    #[test]
+    fn collections_declare_their_entries_and_companions_share_an_id() {
+        check(
+            r#"
+            //- /.aiwg/requirements/user-stories/agent-persistence-stories.md
+            # Agent Persistence Stories
+
+            - **Document ID**: US-AP-001
+
+            ### US-AP-017: Generate Persistence Scorecard
+
+            | Requirement | Target |
+            |---|---|
+            | NFR-MA-01: Workflow completion | 95% |
+            | NFR-MA-02 | traced, not defined here |
+            //- /.aiwg/requirements/traceability.md
+            # Traceability
+            US-AP-001, US-AP-017 and NFR-MA-01 are covered; NFR-MA-02 and US-AP-099 are not.
+
+            **Next Available REF**: REF-027
+            //- /docs/references/REF-009-neural-turing-machines.md
+            # REF-009: Neural Turing Machines
+            //- /.aiwg/research/paper-analysis/REF-009-aiwg-analysis.md
+            # REF-009 AIWG Analysis: Neural Turing Machines
+            //- /.aiwg/requirements/use-case-briefs/UC-005-export.md
+            # UC-005: Export
+            //- /.aiwg/requirements/use-cases/UC-005-export.md
+            # UC-005: Export
+            //- /docs/references/REF-003-react.md
+            # REF-003: ReAct
+            //- /docs/references/REF-003-reflexion.md
+            # REF-003: Reflexion
+            //- /test/fixtures/demo/.aiwg/requirements/use-cases/UC-005-fixture.md
+            # UC-005: Fixture
+            Uses US-AP-017.
+            "#,
+            expect![[r#"
+                .aiwg/requirements/traceability.md:2:49 info[unknown-id] "NFR-MA-02": no document declares NFR-MA-02
+                .aiwg/requirements/traceability.md:2:63 info[unknown-id] "US-AP-099": no document declares US-AP-099
+                .aiwg/requirements/user-stories/agent-persistence-stories.md:10:3 info[unknown-id] "NFR-MA-02": no document declares NFR-MA-02
+                docs/references/REF-003-react.md:1:3 warning[duplicate-id] "REF-003": REF-003 is also declared by `docs/references/REF-003-reflexion.md`
+                docs/references/REF-003-reflexion.md:1:3 warning[duplicate-id] "REF-003": REF-003 is also declared by `docs/references/REF-003-react.md`
+                test/fixtures/demo/.aiwg/requirements/use-cases/UC-005-fixture.md:2:6 info[unknown-id] "US-AP-017": no document declares US-AP-017
             "#]],
         );
     }

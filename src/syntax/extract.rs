@@ -34,7 +34,13 @@ const ID_KEYS: &[&str] = &[
     "requirement id",
     "nfr id",
     "test case id",
+    "document id",
+    "story id",
+    "user story id",
+    "artifact id",
 ];
+/// Metadata keys whose ID value is by nature not declared yet (`**Next Available REF**: REF-027`).
+const NOT_YET_DECLARED_KEY_PREFIXES: &[&str] = &["next"];
 
 pub fn facts(path: &str, text: &str, outline: &Outline) -> DocFacts {
     let kind = ArtifactKind::from_path(path);
@@ -551,12 +557,18 @@ fn declared_ids(
         }
     }
 
-    // Registers: `| R-001 | … |` rows and `### NFR-PERF-001: …` headings declare their IDs.
-    if matches!(kind, ArtifactKind::Risk | ArtifactKind::Nfr) {
+    // Registers (`| R-001 | … |` rows and `### NFR-PERF-001 …` headings) declare their IDs, and
+    // so do the entries of collection documents everywhere: a heading that opens with an ID and
+    // a title (`### US-AP-017: Generate Persistence Scorecard`) and a table's definition cell
+    // (`| NFR-MA-01: Workflow completion |`). A bare ID in a first cell elsewhere is a
+    // traceability row that points at the ID, not a declaration.
+    let register = matches!(kind, ArtifactKind::Risk | ArtifactKind::Nfr);
+    if !kind.is_framework_source() {
         for heading in outline.headings.iter().filter(|h| h.level >= 2) {
             let content = heading.content.slice(text);
             if let Some((range, id)) = find_ids(content).into_iter().next()
                 && content[..range.start].trim_matches(['*', ' ']).is_empty()
+                && (register || is_entry_title(content[range.end..].trim_start_matches('*')))
             {
                 push(IdDeclaration {
                     id,
@@ -578,7 +590,12 @@ fn declared_ids(
                 let cell_start =
                     row_start + (row.len() - row.trim_start().len()) + (row.trim_start().len() - cells.len());
                 let trimmed = cell.trim().trim_matches('*');
-                if let Some(id) = crate::model::parse_id(trimmed) {
+                let declared = match trimmed.split_once(':') {
+                    Some((id, name)) if !name.trim().is_empty() => crate::model::parse_id(id.trim().trim_matches('*')),
+                    _ if register => crate::model::parse_id(trimmed),
+                    _ => None,
+                };
+                if let Some(id) = declared {
                     let at = cell.find(&id.text).unwrap_or(0);
                     let range = TextRange::new(cell_start + at, cell_start + at + id.text.len());
                     push(IdDeclaration { id, range, source: IdDeclarationSource::Register });
@@ -613,6 +630,12 @@ fn id_from_file_name(path: &str, kind: ArtifactKind) -> Option<ArtifactId> {
     None
 }
 
+/// What follows an ID in a heading that defines an entry: a title after `:` or a dash.
+fn is_entry_title(rest: &str) -> bool {
+    let title = rest.strip_prefix(':').or_else(|| rest.trim_start().strip_prefix(['-', '–', '—']));
+    title.is_some_and(|t| !t.trim().is_empty())
+}
+
 fn id_mentions(
     contexts: &Contexts<'_>,
     references: &[Reference],
@@ -633,11 +656,16 @@ fn id_mentions(
         if declared.iter().any(|d| d.id.key == id.key) {
             continue;
         }
+        let meta = metadata.iter().find(|m| m.range.contains_range(range));
+        let key = meta.map(|m| m.key.to_ascii_lowercase());
+        if key.as_deref().is_some_and(|k| NOT_YET_DECLARED_KEY_PREFIXES.iter().any(|p| k.starts_with(p))) {
+            continue;
+        }
         let relation = qualified
             .iter()
             .find(|q| q.range.contains_range(range))
             .map(|q| q.qualifier.to_string())
-            .or_else(|| metadata.iter().find(|m| m.range.contains_range(range)).map(|m| m.key.clone()));
+            .or_else(|| meta.map(|m| m.key.clone()));
         mentions.push(IdMention { id, range, context: contexts.at(range.start), relation });
     }
     mentions

@@ -10,7 +10,7 @@
 //! slots that stay stable across updates; a removed document leaves an empty slot.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::model::IdKey;
 use crate::resolve::{Resolution, RootKind, Roots, Target, resolve_as};
@@ -67,6 +67,10 @@ pub struct Snapshot {
     /// `sha256:<hex>` of the workspace files that provenance records describe, as the loader
     /// read them from disk (the core reads no files).
     digests: Arc<HashMap<Box<str>, Box<str>>>,
+    /// The workspace's references that only an aiwg root could resolve while none is known:
+    /// the first (where the one workspace-level `no-aiwg-root` diagnostic goes) and how many.
+    /// Computed on first use; every change starts a fresh cell.
+    unresolvable_without_aiwg: Arc<OnceLock<Option<(RefId, usize)>>>,
 }
 
 impl Snapshot {
@@ -120,6 +124,7 @@ impl Snapshot {
             backlinks: Arc::new(backlinks),
             provenance: Arc::new(provenance),
             digests: Arc::default(),
+            unresolvable_without_aiwg: Arc::default(),
         }
     }
 
@@ -139,6 +144,7 @@ impl Snapshot {
     }
 
     fn insert(&mut self, doc: Arc<Document>) {
+        self.unresolvable_without_aiwg = Arc::default();
         let existing = self.doc_by_path(doc.root, &doc.path);
         let id = existing.unwrap_or(DocId(self.slots.len() as u32));
         let old = existing.and_then(|id| self.slots[id.0 as usize].clone());
@@ -157,6 +163,7 @@ impl Snapshot {
     pub(crate) fn without_document(&self, root: RootKind, path: &str) -> Snapshot {
         let Some(id) = self.doc_by_path(root, path) else { return self.clone() };
         let mut next = self.clone();
+        next.unresolvable_without_aiwg = Arc::default();
         let old = self.slots[id.0 as usize].clone();
         Arc::make_mut(&mut next.slots)[id.0 as usize] = None;
         Arc::make_mut(&mut next.by_path)[root_index(root)].remove(path);
@@ -190,6 +197,37 @@ impl Snapshot {
             };
         }
         next
+    }
+
+    /// With no aiwg root, the workspace's first reference that only an aiwg root could resolve
+    /// (in path order) and how many there are; `None` when there is an aiwg root or none.
+    pub(crate) fn unresolvable_without_aiwg(&self) -> Option<(RefId, usize)> {
+        if !matches!(self.roots.aiwg, crate::resolve::AiwgRoot::Missing) {
+            return None;
+        }
+        *self.unresolvable_without_aiwg.get_or_init(|| {
+            let mut first = None;
+            let mut count = 0;
+            for (doc, entry) in self.by_path[root_index(RootKind::Workspace)]
+                .iter()
+                .map(|(path, &id)| (path, id))
+                .collect::<std::collections::BTreeMap<_, _>>()
+                .into_values()
+                .filter_map(|id| Some((id, self.slots[id.0 as usize].as_ref()?)))
+            {
+                for (index, (reference, resolution)) in
+                    entry.doc.facts.references.iter().zip(entry.resolutions.iter()).enumerate()
+                {
+                    if matches!(resolution, Resolution::Dangling { glob: false })
+                        && crate::resolve::needs_aiwg_root(&reference.path)
+                    {
+                        count += 1;
+                        first.get_or_insert(RefId { doc, index: index as u32 });
+                    }
+                }
+            }
+            first.map(|f| (f, count))
+        })
     }
 
     /// The `sha256:<hex>` of a workspace file described by a provenance record, when known.
