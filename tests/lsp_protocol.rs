@@ -167,7 +167,7 @@ fn an_invalid_aiwg_root_is_reported_as_invalid() {
     assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
     assert_eq!(diagnostics[0]["code"], "no-aiwg-root");
     let message = diagnostics[0]["message"].as_str().unwrap();
-    assert!(message.ends_with("which is not a folder") && message.contains("no-such-aiwg"), "{message}");
+    assert!(message.contains("which is not a folder;") && message.contains("no-such-aiwg"), "{message}");
     session.shutdown();
 }
 

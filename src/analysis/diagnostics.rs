@@ -392,11 +392,19 @@ fn dangling_message(
     message
 }
 
-/// The one file elsewhere in the document's tree with the same name as a dangling path: the
-/// likely target after a move or a typo in a folder name.
+/// The one file elsewhere with the same name as a dangling path: the likely target after a
+/// move or a typo in a folder name. It is looked for in the document's tree and, for a path
+/// into the aiwg root, among the aiwg root's framework sources (`agentic/…`).
 fn same_name_file<'a>(snapshot: &'a Snapshot, doc: &Document, path: &str) -> Option<&'a str> {
     let name = path.rsplit('/').next().unwrap_or(path);
-    let mut same_name = snapshot.roots().tree(doc.root)?.with_name(name);
+    let own = snapshot.roots().tree(doc.root)?.with_name(name);
+    let aiwg = match snapshot.roots().aiwg_tree() {
+        Some((root, tree)) if root != doc.root && needs_aiwg_root(path) => {
+            Some(tree.with_name(name).filter(|p| p.starts_with("agentic/")))
+        }
+        _ => None,
+    };
+    let mut same_name = own.chain(aiwg.into_iter().flatten());
     match (same_name.next(), same_name.next()) {
         (Some(only), None) => Some(only),
         _ => None,
@@ -490,30 +498,6 @@ fn same_project(snapshot: &Snapshot, a: &Document, b: &Document) -> bool {
     a.root == b.root && snapshot.roots().project_dir(a.root, &a.path) == snapshot.roots().project_dir(b.root, &b.path)
 }
 
-/// Words that mark a document as the companion of an artifact rather than the artifact: a
-/// paper's analysis (`paper-analysis/REF-009-aiwg-analysis.md`), a use case's brief
-/// (`use-case-briefs/UC-005-x.md`), a summary or review of it. A companion shares its
-/// artifact's ID by design.
-const COMPANION_WORDS: &[(&str, &str)] = &[
-    ("analysis", "analysis"),
-    ("brief", "brief"),
-    ("briefs", "brief"),
-    ("summary", "summary"),
-    ("summaries", "summary"),
-    ("review", "review"),
-    ("reviews", "review"),
-    ("notes", "notes"),
-];
-
-/// The companion role of a document (`analysis`, `brief`…), from its folders and file name;
-/// `None` for the artifact itself. Two documents declaring one ID clash only in the same role.
-fn companion_role(path: &str) -> Option<&'static str> {
-    let lower = path.to_ascii_lowercase();
-    let stem = lower.strip_suffix(".md").unwrap_or(&lower);
-    stem.split(['/', '-', '_', '.'])
-        .find_map(|word| COMPANION_WORDS.iter().find(|(w, _)| *w == word).map(|(_, role)| *role))
-}
-
 fn id_diagnostics(snapshot: &Snapshot, doc_id: DocId, framework: bool, out: &mut Vec<Diagnostic>) {
     let doc = snapshot.doc(doc_id);
     if framework {
@@ -542,7 +526,7 @@ fn id_diagnostics(snapshot: &Snapshot, doc_id: DocId, framework: bool, out: &mut
             });
         }
     }
-    let own_role = companion_role(&doc.path);
+    let own_role = origin::companion_role(&doc.path);
     for decl in &doc.facts.declared_ids {
         if decl.source == IdDeclarationSource::Register {
             continue;
@@ -553,7 +537,7 @@ fn id_diagnostics(snapshot: &Snapshot, doc_id: DocId, framework: bool, out: &mut
             .filter(|&&other| other != doc_id)
             .map(|&other| snapshot.doc(other))
             .filter(|other| other.root == RootKind::Workspace && other.root == doc.root && !other.is_framework_text())
-            .filter(|other| same_project(snapshot, doc, other) && companion_role(&other.path) == own_role)
+            .filter(|other| same_project(snapshot, doc, other) && origin::companion_role(&other.path) == own_role)
             .filter(|other| {
                 other
                     .facts
@@ -813,6 +797,23 @@ mod tests {
                 .aiwg/architecture/sad.md:13:19 info[broken-reference] "@src/auth/login.ts": `src/auth/login.ts` resolves to no file in the project or the aiwg root
                 .aiwg/architecture/sad.md:17:3 info[broken-reference] "@docs/migration.md": `docs/migration.md` resolves to no file in the project or the aiwg root
                 .aiwg/architecture/sad.md:20:2 hint[broken-reference] "@src/in-fence.ts": `src/in-fence.ts` resolves to no file in the project or the aiwg root
+            "#]],
+        );
+    }
+
+    #[test]
+    fn did_you_mean_looks_in_the_aiwg_root_too() {
+        check(
+            r#"
+            //- /.aiwg/flows/citation.md
+            # Citation flow
+            Validated by @agentic/code/agents/writing-validator.md and @src/writing-validator.md.
+            //- /aiwg-root/agentic/code/addons/writing-quality/agents/writing-validator.md
+            # Writing validator
+            "#,
+            expect![[r#"
+                .aiwg/flows/citation.md:2:14 error[broken-reference] "@agentic/code/agents/writing-validator.md": `agentic/code/agents/writing-validator.md` resolves to no file in the project or the aiwg root; did you mean `agentic/code/addons/writing-quality/agents/writing-validator.md`?
+                .aiwg/flows/citation.md:2:60 error[broken-reference] "@src/writing-validator.md": `src/writing-validator.md` resolves to no file in the project or the aiwg root
             "#]],
         );
     }

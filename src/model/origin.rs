@@ -2,7 +2,8 @@
 //! and template sources, the `plugins/` mirrors, the copies `aiwg use` deploys into provider
 //! folders, and the sections aiwg generates inside a project's own `WARP.md`, `AGENTS.md`,
 //! `.windsurfrules` or `copilot-instructions.md`) speaks of the user's future project, and its
-//! broken references are aiwg's to fix, not the user's. Diagnostics and resolution ask here.
+//! broken references are aiwg's to fix, not the user's. Diagnostics and resolution ask here,
+//! and here too whether a document is an artifact or a companion of one (its analysis, brief…).
 
 use crate::model::ArtifactKind;
 use crate::resolve::is_deployed_path;
@@ -85,6 +86,30 @@ pub(crate) fn generated_sections(path: &str, text: &str) -> Vec<TextRange> {
         sections.push(TextRange::new(start, text.len()));
     }
     sections
+}
+
+/// Words that mark a document as the companion of an artifact rather than the artifact: a
+/// paper's analysis (`paper-analysis/REF-009-aiwg-analysis.md`), a use case's brief
+/// (`use-case-briefs/UC-005-x.md`), a summary or review of it. A companion shares its
+/// artifact's ID by design.
+const COMPANION_WORDS: &[(&str, &str)] = &[
+    ("analysis", "analysis"),
+    ("brief", "brief"),
+    ("briefs", "brief"),
+    ("summary", "summary"),
+    ("summaries", "summary"),
+    ("review", "review"),
+    ("reviews", "review"),
+    ("notes", "notes"),
+];
+
+/// The companion role of a document (`analysis`, `brief`…), from its folders and file name;
+/// `None` for the artifact itself. Two documents declaring one ID clash only in the same role.
+pub(crate) fn companion_role(path: &str) -> Option<&'static str> {
+    let lower = path.to_ascii_lowercase();
+    let stem = lower.strip_suffix(".md").unwrap_or(&lower);
+    stem.split(['/', '-', '_', '.'])
+        .find_map(|word| COMPANION_WORDS.iter().find(|(w, _)| *w == word).map(|(_, role)| *role))
 }
 
 #[cfg(test)]

@@ -509,6 +509,13 @@ fn id_fallback(roots: &Roots, from_root: RootKind, from_path: &str, path: &str) 
             })
             .map(|p| Target { root, path: shared(tree, p), is_dir: false })
             .collect();
+        // A paper and its companions (`paper-analysis/REF-009-aiwg-analysis.md`) share the
+        // number: keep the documents of the role the reference names, so that only several
+        // different papers are ambiguous.
+        let role = origin::companion_role(path);
+        let same_role: Vec<Target> =
+            found.iter().filter(|t| origin::companion_role(&t.path) == role).cloned().collect();
+        let found = if same_role.is_empty() { found } else { same_role };
         if !found.is_empty() {
             return Some(found);
         }

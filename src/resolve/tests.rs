@@ -97,6 +97,33 @@ fn provider_formats_map_back_to_their_sources() {
 }
 
 #[test]
+fn ref_ids_name_papers_not_their_companions() {
+    let roots = Roots {
+        workspace: set(&[
+            "docs/references/REF-009-neural-turing-machines.md",
+            ".aiwg/research/paper-analysis/REF-009-aiwg-analysis.md",
+            "docs/references/REF-003-react.md",
+            "docs/references/REF-003-reflexion.md",
+        ]),
+        ..Roots::default()
+    };
+    let at = |path: &str| show(resolve(&roots, RootKind::Workspace, "docs/guide.md", path));
+    assert_eq!(
+        at(".aiwg/research/findings/REF-009-ntm.md"),
+        "id-fallback ws:docs/references/REF-009-neural-turing-machines.md"
+    );
+    assert_eq!(
+        at(".aiwg/research/paper-analysis/REF-009-analysis.md"),
+        "id-fallback ws:.aiwg/research/paper-analysis/REF-009-aiwg-analysis.md"
+    );
+    assert_eq!(
+        at("docs/references/REF-003-x.md"),
+        "id-fallback ws:docs/references/REF-003-react.md ws:docs/references/REF-003-reflexion.md",
+        "two papers with one number are ambiguous"
+    );
+}
+
+#[test]
 fn the_users_own_folders_resolve_only_in_the_project() {
     check("docs/guide.md", "tools/lint.mjs", "dangling");
     check(".claude/commands/lint.md", "tools/lint.mjs", "aiwg-root aiwg:tools/lint.mjs");
