@@ -10,10 +10,11 @@ use serde_json::{Value, json};
 use support::lsp::{Session, capabilities};
 
 const SPEC: &str = ".aiwg/requirements/use-cases/UC-002-assign-task.md";
-const BRIEF: &str = ".aiwg/requirements/use-case-briefs/UC-002-assign-task.md";
+/// A second document declaring UC-002 (a brief would be a companion, not a duplicate).
+const OTHER: &str = ".aiwg/requirements/UC-002-assign-task-v2.md";
 const SPEC_TEXT: &str = "# UC-002: Assign task\n\n## Flow\n\nThe lead assigns.\n";
-const BRIEF_TEXT: &str =
-    "# UC-002: Assign task (brief)\n\nFull spec: @.aiwg/requirements/use-cases/UC-002-assign-task.md\n";
+const OTHER_TEXT: &str =
+    "# UC-002: Assign task (v2)\n\nFull spec: @.aiwg/requirements/use-cases/UC-002-assign-task.md\n";
 
 fn write(root: &Path, rel: &str, text: &str) {
     let path = root.join(rel);
@@ -25,7 +26,7 @@ fn workspace() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("ws");
     write(&root, SPEC, SPEC_TEXT);
-    write(&root, BRIEF, BRIEF_TEXT);
+    write(&root, OTHER, OTHER_TEXT);
     write(
         &root,
         "docs/index.md",
@@ -54,8 +55,8 @@ fn symbols_of(session: &mut Session, rel: &str) -> Value {
 fn deleting_an_open_file_then_closing_it_leaves_one_true_diagnostic() {
     let (_dir, root) = workspace();
     let mut session = Session::start(&root, json!({}), capabilities());
-    session.open_text(BRIEF, BRIEF_TEXT);
-    let before = codes(&session.next_diagnostics(BRIEF));
+    session.open_text(OTHER, OTHER_TEXT);
+    let before = codes(&session.next_diagnostics(OTHER));
     assert!(before.iter().any(|c| c.starts_with("duplicate-id")), "{before:?}");
     session.open_text(SPEC, SPEC_TEXT);
     std::fs::remove_file(root.join(SPEC)).unwrap();
@@ -64,7 +65,7 @@ fn deleting_an_open_file_then_closing_it_leaves_one_true_diagnostic() {
     // The editor's text still wins while it is open.
     assert_eq!(symbols_of(&mut session, SPEC)[0]["name"], "UC-002: Assign task");
     session.notify("textDocument/didClose", json!({"textDocument": {"uri": session.uri(SPEC)}}));
-    let after = codes(&session.next_diagnostics(BRIEF));
+    let after = codes(&session.next_diagnostics(OTHER));
     assert_eq!(after.len(), 1, "{after:?}");
     assert!(after[0].starts_with("broken-reference"), "{after:?}");
     session.shutdown();
