@@ -104,6 +104,57 @@ mod tests {
     }
 
     #[test]
+    fn markdown_links_resolve_against_their_file() {
+        let fixture = r#"
+            //- /.aiwg/architecture/sad.md
+            # Software Architecture
+
+            ## Caching Strategy
+            //- /docs/guide.md
+            # Guide
+            //- /docs/notes.md
+            # Notes
+            See [the SAD](../.aiwg/architecture/sad.md#caching-strategy)$A, [guide](guide.md)$B,
+            [root](/docs/guide.md)$C and [ref][sad].
+
+            [sad]: <../.aiwg/architecture/sad.md>$D
+            "#;
+        let at = |marker: &str| {
+            let text = fixture.replace(marker, "$0");
+            ["$A", "$B", "$C", "$D"].iter().fold(text, |t, m| t.replace(m, ""))
+        };
+        // The cursor sits right after each destination, still inside it.
+        check(
+            &at("$A").replace(")$0", "$0)"),
+            expect![[r###"
+                from "../.aiwg/architecture/sad.md#caching-strategy"
+                -> .aiwg/architecture/sad.md:3:1 "## Caching Strategy" (section lines 3..4)
+            "###]],
+        );
+        check(
+            &at("$B").replace(")$0", "$0)"),
+            expect![[r#"
+                from "guide.md"
+                -> docs/guide.md
+            "#]],
+        );
+        check(
+            &at("$C").replace(")$0", "$0)"),
+            expect![[r#"
+                from "/docs/guide.md"
+                -> docs/guide.md
+            "#]],
+        );
+        check(
+            &at("$D").replace(">$0", "$0>"),
+            expect![[r#"
+                from "../.aiwg/architecture/sad.md"
+                -> .aiwg/architecture/sad.md
+            "#]],
+        );
+    }
+
+    #[test]
     fn anchor_lands_on_its_heading_exactly_or_by_prefix() {
         check(
             r#"

@@ -381,7 +381,14 @@ fn dangling_message(
         }
         Example::No => {}
     }
-    if is_deployed_path(path) {
+    if reference.link {
+        let dir = doc.path.rsplit_once('/').map_or("", |(dir, _)| dir);
+        if path.starts_with('/') || dir.is_empty() {
+            message.push_str(" from the workspace root (a link)");
+        } else {
+            message.push_str(&format!(" from `{dir}/` (a link resolves against its document's folder)"));
+        }
+    } else if is_deployed_path(path) {
         message.push_str(" in the project, and no framework source of that name exists under the aiwg root");
     } else {
         message.push_str(" in the project or the aiwg root");
@@ -397,7 +404,7 @@ fn dangling_message(
 /// into the aiwg root, among the aiwg root's framework sources (`agentic/…`).
 fn same_name_file<'a>(snapshot: &'a Snapshot, doc: &Document, path: &str) -> Option<&'a str> {
     let name = path.rsplit('/').next().unwrap_or(path);
-    let own = snapshot.roots().tree(doc.root)?.with_name(name);
+    let own = snapshot.roots().tree(doc.root)?.with_name(name).filter(|p| *p != doc.path);
     let aiwg = match snapshot.roots().aiwg_tree() {
         Some((root, tree)) if root != doc.root && needs_aiwg_root(path) => {
             Some(tree.with_name(name).filter(|p| p.starts_with("agentic/")))
@@ -417,10 +424,19 @@ fn dangling_fixes(snapshot: &Snapshot, doc: &Document, reference: &Reference) ->
     let mut fixes = Vec::new();
     let path = reference.path.trim_end_matches('/');
     let file = FilePath { root: doc.root, path: doc.path.clone() };
-    if let Some(only) = same_name_file(snapshot, doc, path) {
-        // Written as the literal stage reads it: from the document's project root when inside.
+    // A link's target lies in the document's own tree; one found in the aiwg root is no link.
+    let same_name = same_name_file(snapshot, doc, path)
+        .filter(|only| !reference.link || snapshot.roots().tree(doc.root).is_some_and(|t| t.exists(only)));
+    if let Some(only) = same_name {
+        // Written as the reference's own stage reads it: a link from the document's folder, an
+        // `@`-reference from the document's project root when inside.
         let project = snapshot.roots().project_dir(doc.root, &doc.path);
-        let written = only.strip_prefix(project).and_then(|p| p.strip_prefix('/')).unwrap_or(only);
+        let written = if reference.link {
+            relative_path(doc.path.rsplit_once('/').map_or("", |(dir, _)| dir), only)
+        } else {
+            only.strip_prefix(project).and_then(|p| p.strip_prefix('/')).unwrap_or(only).to_string()
+        };
+        let written = written.as_str();
         fixes.push(Fix {
             label: format!("Change the reference to `{written}`"),
             changes: ChangeSet::edit(file, reference.path_range(), written),
@@ -434,7 +450,7 @@ fn dangling_fixes(snapshot: &Snapshot, doc: &Document, reference: &Reference) ->
         && !path.starts_with("...")
         && !is_deployed_path(path)
         && !needs_aiwg_root(path);
-    if creatable && let Some(new_path) = created_path(snapshot, doc, path) {
+    if creatable && let Some(new_path) = created_path(snapshot, doc, reference, path) {
         let title = title_from_name(&new_path);
         fixes.push(Fix {
             label: format!("Create `{new_path}`"),
@@ -447,8 +463,10 @@ fn dangling_fixes(snapshot: &Snapshot, doc: &Document, reference: &Reference) ->
 
 /// Where a new file for `path` goes: beside the document for `./` and `../` paths, else under
 /// the document's project root (how the literal stage reads it). `None` when it climbs out.
-fn created_path(snapshot: &Snapshot, doc: &Document, path: &str) -> Option<String> {
-    let base = if path.starts_with("./") || path.starts_with("../") {
+fn created_path(snapshot: &Snapshot, doc: &Document, reference: &Reference, path: &str) -> Option<String> {
+    let base = if reference.link && path.starts_with('/') {
+        ""
+    } else if reference.link || path.starts_with("./") || path.starts_with("../") {
         doc.path.rsplit_once('/').map_or("", |(dir, _)| dir)
     } else {
         snapshot.roots().project_dir(doc.root, &doc.path)
@@ -465,6 +483,16 @@ fn created_path(snapshot: &Snapshot, doc: &Document, path: &str) -> Option<Strin
     }
     let joined = parts.join("/");
     (!joined.is_empty()).then_some(joined)
+}
+
+/// `to` written relative to the folder `from_dir` (both root-relative): `../b/c.md`.
+fn relative_path(from_dir: &str, to: &str) -> String {
+    let from: Vec<&str> = from_dir.split('/').filter(|p| !p.is_empty()).collect();
+    let target: Vec<&str> = to.split('/').collect();
+    let common = from.iter().zip(&target).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<&str> = vec![".."; from.len() - common];
+    parts.extend(&target[common..]);
+    parts.join("/")
 }
 
 /// `ADR-012-use-postgres.md` → `ADR-012 Use postgres`: a starting title for a new document.
@@ -634,6 +662,46 @@ mod tests {
                 create /sub/notes/b-side.md
                   | # B side
             "#]],
+        );
+    }
+
+    #[test]
+    fn broken_links_are_file_relative_and_carry_fixes() {
+        let fixture = r#"
+            //- /.aiwg/architecture/sad.md
+            # Architecture
+            //- /docs/reference/install.md
+            # Install
+            //- /docs/guides/setup.md
+            # Setup
+            See [the SAD](../../.aiwg/architecture/sad.md#nowhere), [moved](../setup.md),
+            [new](./new-page.md), [web](https://example.com) and `[code](nothing.md)`.
+            Then [install](install.md).
+            "#;
+        check(
+            fixture,
+            expect![[r#"
+                docs/guides/setup.md:2:15 warning[broken-anchor] "../../.aiwg/architecture/sad.md#nowhere": no heading in `.aiwg/architecture/sad.md` has the anchor `#nowhere`
+                docs/guides/setup.md:2:65 error[broken-reference] "../setup.md": `../setup.md` resolves to no file from `docs/guides/` (a link resolves against its document's folder)
+                docs/guides/setup.md:3:7 error[broken-reference] "./new-page.md": `./new-page.md` resolves to no file from `docs/guides/` (a link resolves against its document's folder)
+                docs/guides/setup.md:4:16 error[broken-reference] "install.md": `install.md` resolves to no file from `docs/guides/` (a link resolves against its document's folder); did you mean `docs/reference/install.md`?
+            "#]],
+        );
+        check_fixes(
+            fixture,
+            expect![[r#"
+            Create `docs/setup.md`
+            create /docs/setup.md
+              | # Setup
+            Create `docs/guides/new-page.md`
+            create /docs/guides/new-page.md
+              | # New page
+            Change the reference to `../reference/install.md` (preferred)
+            edit /docs/guides/setup.md "install.md" -> "../reference/install.md"
+            Create `docs/guides/install.md`
+            create /docs/guides/install.md
+              | # Install
+        "#]],
         );
     }
 

@@ -175,6 +175,7 @@ pub fn dump_references(path: &Path, aiwg_root: Option<&Path>, out: &mut dyn Writ
                 "anchor": reference.anchor,
                 "context": reference.context.as_str(),
                 "bare": reference.bare,
+                "link": reference.link,
                 "outcome": resolution.outcome_str(),
                 "targets": targets,
             });

@@ -113,6 +113,9 @@ impl DocFacts {
             if r.planned {
                 extra.push_str(" planned");
             }
+            if r.link {
+                extra.push_str(" link");
+            }
             let _ = writeln!(out, "ref {} {:?} path {:?}{extra}", r.context.as_str(), covered(r.range), r.path);
         }
         for d in &self.declared_ids {
@@ -211,6 +214,9 @@ pub struct Reference {
     pub(crate) qualifier: Option<&'static str>,
     /// True for a qualified reference written without `@` on the path.
     pub bare: bool,
+    /// A markdown link (`[t](path.md)`): its range is the destination as written, and it
+    /// resolves against the containing file, as CommonMark means it.
+    pub(crate) link: bool,
     /// The author marks the target as not written yet: "(planned)", "(to be implemented)", a
     /// "Planned" section. Broken, it is information.
     pub(crate) planned: bool,
@@ -219,7 +225,7 @@ pub struct Reference {
 impl Reference {
     /// Where the path is written: after the `@` (none for a bare path), before `#anchor`/`:line`.
     pub(crate) fn path_range(&self) -> TextRange {
-        let start = self.range.start + usize::from(!self.bare);
+        let start = self.range.start + usize::from(!self.bare && !self.link);
         TextRange::new(start, (start + self.path.len()).min(self.range.end))
     }
 }

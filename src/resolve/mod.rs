@@ -245,6 +245,40 @@ pub(crate) fn resolve_as(
     Resolution::Dangling { glob: false }
 }
 
+/// Resolves a markdown link's destination as CommonMark and GitHub read it: relative to the
+/// containing file, or to the root with a leading `/`. No other stage applies: a link names
+/// one file, and aiwg's project-root rule is for `@`-references.
+pub(crate) fn resolve_link(roots: &Roots, from_root: RootKind, from_path: &str, path: &str) -> Resolution {
+    if is_placeholder(path) {
+        return Resolution::Placeholder;
+    }
+    // `[guide](~/.local/share/ai-writing-guide/docs/x.md)`: the install root, spelled out.
+    if let Some(inner) = strip_aiwg_prefix(path) {
+        return match (roots.aiwg_tree(), normalize(inner)) {
+            (Some((root, tree)), Some(normal)) if tree.exists(&normal) => Resolution::Resolved {
+                stage: Stage::AiwgRoot,
+                targets: vec![Target { root, path: shared(tree, &normal), is_dir: tree.is_dir(&normal) }].into(),
+            },
+            _ => Resolution::Dangling { glob: false },
+        };
+    }
+    if path.starts_with("~/") {
+        return Resolution::UserHome;
+    }
+    let Some(tree) = roots.tree(from_root) else { return Resolution::Dangling { glob: false } };
+    let (stage, joined) = match path.strip_prefix('/') {
+        Some(from_root_dir) => (Stage::Literal, from_root_dir.to_string()),
+        None => (Stage::FileRelative, join(from_path.rsplit_once('/').map_or("", |(dir, _)| dir), path)),
+    };
+    match normalize(&joined) {
+        Some(normal) if !normal.is_empty() && tree.exists(&normal) => Resolution::Resolved {
+            stage,
+            targets: vec![Target { root: from_root, path: shared(tree, &normal), is_dir: tree.is_dir(&normal) }].into(),
+        },
+        _ => Resolution::Dangling { glob: false },
+    }
+}
+
 /// The stages an ordinary path (not a placeholder, glob, aiwg-root spelling, home path or
 /// elided path) goes through, in order (aiwg-format §7); the first that finds something wins.
 /// Hover lists the same stages for a reference that none resolved.

@@ -50,6 +50,11 @@ pub fn facts(path: &str, text: &str, outline: &Outline) -> DocFacts {
 
     let metadata = metadata(text, outline, &headings, &lines, &contexts);
     let (raw_refs, qualified_ids) = find_references(text);
+    // Markdown links count where CommonMark sees them: not in code.
+    let links = crate::syntax::links::find_links(text).into_iter().filter(|l| !contexts.at(l.range.start).is_code());
+    let mut raw_refs = raw_refs;
+    raw_refs.extend(links);
+    raw_refs.sort_by_key(|r| r.range.start);
     let references: Vec<Reference> = raw_refs
         .into_iter()
         .map(|r| {

@@ -5,6 +5,7 @@
 
 pub(crate) mod data;
 pub mod extract;
+pub(crate) mod links;
 pub mod outline;
 pub(crate) mod provenance;
 pub(crate) mod refs;

@@ -99,6 +99,8 @@ pub(crate) struct RawReference {
     pub(crate) line: Option<(u32, Option<u32>)>,
     pub(crate) qualifier: Option<&'static str>,
     pub(crate) bare: bool,
+    /// A markdown link's destination (resolved against the containing file).
+    pub(crate) link: bool,
 }
 
 impl RawReference {
@@ -112,6 +114,7 @@ impl RawReference {
             context,
             qualifier: self.qualifier,
             bare: self.bare,
+            link: self.link,
             planned: false,
         }
     }
@@ -208,7 +211,7 @@ fn split_token(token: &str) -> TokenParts<'_> {
     TokenParts { kept: kept.len(), path, anchor, line }
 }
 
-fn has_known_extension(path: &str) -> bool {
+pub(crate) fn has_known_extension(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or(path);
     match file.rsplit_once('.') {
         Some((stem, ext)) => !stem.is_empty() && EXTENSIONS.contains(&ext),
@@ -306,6 +309,7 @@ pub(crate) fn find_references(text: &str) -> (Vec<RawReference>, Vec<QualifiedId
                 line,
                 qualifier: qualifier_before(text, at),
                 bare: false,
+                link: false,
             });
             continue;
         }
@@ -337,6 +341,7 @@ pub(crate) fn find_references(text: &str) -> (Vec<RawReference>, Vec<QualifiedId
                         line,
                         qualifier: Some(qualifier),
                         bare: true,
+                        link: false,
                     });
                 }
             }

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use crate::model::IdKey;
-use crate::resolve::{Resolution, RootKind, Roots, Target, resolve_as};
+use crate::resolve::{Resolution, RootKind, Roots, Target, resolve_as, resolve_link};
 use crate::workspace::Document;
 
 /// A document's slot in its snapshot; stable while the document exists.
@@ -389,7 +389,10 @@ fn resolve_all(roots: &Roots, doc: &Document) -> Arc<[Resolution]> {
     doc.facts
         .references
         .iter()
-        .map(|r| resolve_as(roots, doc.root, &doc.path, framework_at(r.range.start), &r.path))
+        .map(|r| match r.link {
+            true => resolve_link(roots, doc.root, &doc.path, &r.path),
+            false => resolve_as(roots, doc.root, &doc.path, framework_at(r.range.start), &r.path),
+        })
         .collect()
 }
 
