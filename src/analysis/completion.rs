@@ -1,4 +1,5 @@
-//! Completion: paths after `@`, headings after `#` in a reference, and artifact IDs.
+//! Completion: paths after `@` and in a markdown link's `](`, headings after `#` in either,
+//! and artifact IDs.
 //!
 //! Paths come from three places: the workspace's files and folders, the external aiwg root's
 //! (`agentic/…`, which resolve there), and the virtual deployed paths (`.claude/rules/x.md`…)
@@ -15,7 +16,10 @@ use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
 use crate::model::{IdKey, parse_id};
-use crate::resolve::{AiwgRoot, Deployed, PathSet, RootKind, claude_paths, resolve, split_aiwg_prefix};
+use crate::resolve::{
+    AiwgRoot, Deployed, PathSet, Resolution, RootKind, claude_paths, relative_path, resolve, resolve_link,
+    split_aiwg_prefix,
+};
 use crate::syntax::refs::typed_path_start;
 use crate::text::TextRange;
 use crate::workspace::{DocId, Document, Snapshot};
@@ -54,11 +58,24 @@ pub fn completion(snapshot: &Snapshot, doc: DocId, text: &str, offset: usize) ->
         offset -= 1;
     }
     let before = &text[..offset];
+    if let Some(start) = typed_link_start(before) {
+        let typed = &before[start..];
+        let from = snapshot.doc(doc);
+        return match typed.split_once('#') {
+            Some((path, anchor)) => {
+                let target = resolve_link(snapshot.roots(), from.root, &from.path, path);
+                heading_items(snapshot, &target, anchor, TextRange::new(offset - anchor.len(), offset))
+            }
+            None => link_items(snapshot, from, typed, TextRange::new(start, offset)),
+        };
+    }
     if let Some(start) = typed_path_start(before) {
         let typed = &before[start..];
         return match typed.split_once('#') {
             Some((path, anchor)) => {
-                heading_items(snapshot, snapshot.doc(doc), path, anchor, TextRange::new(offset - anchor.len(), offset))
+                let from = snapshot.doc(doc);
+                let target = resolve(snapshot.roots(), from.root, &from.path, path);
+                heading_items(snapshot, &target, anchor, TextRange::new(offset - anchor.len(), offset))
             }
             None => path_items(snapshot, typed, TextRange::new(start, offset)),
         };
@@ -193,15 +210,71 @@ fn title_and_kind(doc: &Document) -> String {
     format!("{name} · {}", doc.facts.kind.label())
 }
 
-/// Headings of the document `path` resolves to, for `@path#anchor`.
-fn heading_items(
-    snapshot: &Snapshot,
-    from: &Document,
-    path: &str,
-    typed: &str,
-    replace: TextRange,
-) -> Vec<CompletionItem> {
-    let resolution = resolve(snapshot.roots(), from.root, &from.path, path);
+/// Where the destination of the markdown link being typed starts, for a cursor at the end of
+/// `before`: after the line's last `](` (and a `<`), with no `)` or blank typed since.
+fn typed_link_start(before: &str) -> Option<usize> {
+    let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+    let line = &before[line_start..];
+    let open = line.rfind("](")? + 2;
+    if !line[..open].contains('[') {
+        return None;
+    }
+    let typed = &line[open..];
+    if typed.contains([')', ' ', '\t', '>']) || typed.starts_with('@') {
+        return None;
+    }
+    Some(line_start + open + usize::from(typed.starts_with('<')))
+}
+
+/// Files and folders of the document's tree, written relative to its folder as a link's
+/// destination is, ranked against what was typed.
+fn link_items(snapshot: &Snapshot, from: &Document, typed: &str, replace: TextRange) -> Vec<CompletionItem> {
+    let Some(tree) = snapshot.roots().tree(from.root) else { return Vec::new() };
+    let dir = from.path.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let files = tree.files().filter(|p| *p != from.path).map(|p| (p, false));
+    let candidates: Vec<(String, &str, bool)> =
+        files.chain(tree.dirs().map(|p| (p, true))).map(|(p, is_dir)| (relative_path(dir, p), p, is_dir)).collect();
+    let pattern = Pattern::parse(typed, CaseMatching::Ignore, Normalization::Smart);
+    let mut matcher = Matcher::new(Config::DEFAULT.match_paths());
+    let mut buf = Vec::new();
+    let mut scored: Vec<(u32, usize)> = candidates
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| Some((pattern.score(Utf32Str::new(&c.0, &mut buf), &mut matcher)?, i)))
+        .collect();
+    // Best score first, then nearer (shorter) paths.
+    let order = |a: &(u32, usize), b: &(u32, usize)| {
+        let (x, y) = (&candidates[a.1].0, &candidates[b.1].0);
+        b.0.cmp(&a.0).then(x.len().cmp(&y.len())).then_with(|| x.cmp(y))
+    };
+    if scored.len() > MAX_PATH_ITEMS {
+        scored.select_nth_unstable_by(MAX_PATH_ITEMS - 1, order);
+        scored.truncate(MAX_PATH_ITEMS);
+    }
+    scored.sort_unstable_by(order);
+    scored
+        .iter()
+        .enumerate()
+        .map(|(position, &(_, i))| {
+            let (relative, path, is_dir) = &candidates[i];
+            let label = format!("{relative}{}", if *is_dir { "/" } else { "" });
+            let indexed = (!is_dir).then(|| snapshot.doc_by_path(from.root, path)).flatten();
+            CompletionItem {
+                kind: if *is_dir { CompletionKind::Folder } else { CompletionKind::File },
+                detail: indexed.map(|id| title_and_kind(snapshot.doc(id))),
+                documentation: None,
+                insert_text: label.clone(),
+                label,
+                replace,
+                sort_text: format!("{position:04}"),
+                filter_text: None,
+            }
+        })
+        .collect()
+}
+
+/// Headings of the document a reference resolved to, for `@path#anchor` and `](path#anchor`.
+fn heading_items(snapshot: &Snapshot, resolution: &Resolution, typed: &str, replace: TextRange) -> Vec<CompletionItem> {
     let Some(target) = resolution.targets().first().and_then(|t| snapshot.target_doc(t)) else {
         return Vec::new();
     };
@@ -377,6 +450,44 @@ mod tests {
             out.push_str(&format!("… {} items in all\n", items.len()));
         }
         expect.assert_eq(&out);
+    }
+
+    #[test]
+    fn link_destinations_complete_relative_to_the_document() {
+        let project = r#"
+            //- /.aiwg/architecture/sad.md
+            # Software Architecture
+
+            ## Caching Strategy
+            //- /docs/guides/setup.md
+            # Setup
+            //- /docs/guides/notes.md
+            # Notes
+            See [the SAD](../../.aiwg/arch$0
+            "#;
+        check(
+            project,
+            3,
+            expect![[r#"
+                0000 Folder ../../.aiwg/architecture/ replaces "../../.aiwg/arch"
+                0001 File ../../.aiwg/architecture/sad.md — Software Architecture · Document replaces "../../.aiwg/arch"
+            "#]],
+        );
+        check(
+            &project.replace("../../.aiwg/arch$0", "../../.aiwg/architecture/sad.md#cach$0"),
+            3,
+            expect![[r#"
+                0000 Heading caching-strategy — Caching Strategy replaces "cach"
+            "#]],
+        );
+        check(
+            &project.replace("../../.aiwg/arch$0", "<set$0"),
+            2,
+            expect![[r#"
+            0000 File setup.md — Setup · Document replaces "set"
+        "#]],
+        );
+        check(&project.replace("../../.aiwg/arch$0", "x.md) and more$0"), 2, expect![[r#""#]]);
     }
 
     const PROJECT: &str = r#"

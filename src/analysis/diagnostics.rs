@@ -432,7 +432,7 @@ fn dangling_fixes(snapshot: &Snapshot, doc: &Document, reference: &Reference) ->
         // `@`-reference from the document's project root when inside.
         let project = snapshot.roots().project_dir(doc.root, &doc.path);
         let written = if reference.link {
-            relative_path(doc.path.rsplit_once('/').map_or("", |(dir, _)| dir), only)
+            crate::resolve::relative_path(doc.path.rsplit_once('/').map_or("", |(dir, _)| dir), only)
         } else {
             only.strip_prefix(project).and_then(|p| p.strip_prefix('/')).unwrap_or(only).to_string()
         };
@@ -483,16 +483,6 @@ fn created_path(snapshot: &Snapshot, doc: &Document, reference: &Reference, path
     }
     let joined = parts.join("/");
     (!joined.is_empty()).then_some(joined)
-}
-
-/// `to` written relative to the folder `from_dir` (both root-relative): `../b/c.md`.
-fn relative_path(from_dir: &str, to: &str) -> String {
-    let from: Vec<&str> = from_dir.split('/').filter(|p| !p.is_empty()).collect();
-    let target: Vec<&str> = to.split('/').collect();
-    let common = from.iter().zip(&target).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<&str> = vec![".."; from.len() - common];
-    parts.extend(&target[common..]);
-    parts.join("/")
 }
 
 /// `ADR-012-use-postgres.md` → `ADR-012 Use postgres`: a starting title for a new document.

@@ -279,6 +279,16 @@ pub(crate) fn resolve_link(roots: &Roots, from_root: RootKind, from_path: &str, 
     }
 }
 
+/// `to` written relative to the folder `from_dir` (both root-relative): `../b/c.md`.
+pub(crate) fn relative_path(from_dir: &str, to: &str) -> String {
+    let from: Vec<&str> = from_dir.split('/').filter(|p| !p.is_empty()).collect();
+    let target: Vec<&str> = to.split('/').collect();
+    let common = from.iter().zip(&target).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<&str> = vec![".."; from.len() - common];
+    parts.extend(&target[common..]);
+    parts.join("/")
+}
+
 /// The stages an ordinary path (not a placeholder, glob, aiwg-root spelling, home path or
 /// elided path) goes through, in order (aiwg-format §7); the first that finds something wins.
 /// Hover lists the same stages for a reference that none resolved.
