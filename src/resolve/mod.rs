@@ -196,13 +196,7 @@ pub fn resolve(roots: &Roots, from_root: RootKind, from_path: &str, path: &str) 
 /// [`resolve`] for a reference whose writer is known: `framework_text` when it stands in aiwg's
 /// text (a framework source or copy, or a section aiwg generated), which may point into the
 /// aiwg root with any path; the user's own `src/`, `docs/`… paths resolve only in the project.
-pub(crate) fn resolve_as(
-    roots: &Roots,
-    from_root: RootKind,
-    from_path: &str,
-    framework_text: bool,
-    path: &str,
-) -> Resolution {
+pub fn resolve_as(roots: &Roots, from_root: RootKind, from_path: &str, framework_text: bool, path: &str) -> Resolution {
     let (in_aiwg_root, path) = match strip_aiwg_prefix(path) {
         Some(rest) => (true, rest),
         None => (false, path),

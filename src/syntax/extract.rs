@@ -50,6 +50,8 @@ pub fn facts(path: &str, text: &str, outline: &Outline) -> DocFacts {
 
     let metadata = metadata(text, outline, &headings, &lines, &contexts);
     let (raw_refs, qualified_ids) = find_references(text);
+    let sections = Sections::new(&headings);
+    let mut planned_line = None;
     // Markdown links count where CommonMark sees them: not in code.
     let links = crate::syntax::links::find_links(text).into_iter().filter(|l| !contexts.at(l.range.start).is_code());
     let mut raw_refs = raw_refs;
@@ -60,7 +62,7 @@ pub fn facts(path: &str, text: &str, outline: &Outline) -> DocFacts {
         .map(|r| {
             let context = contexts.at(r.range.start);
             let mut reference = r.with_context(context);
-            classify_reference(&mut reference, &contexts, &headings, &lines);
+            classify_reference(&mut reference, &contexts, &sections, &lines, &mut planned_line);
             reference
         })
         .collect();
@@ -76,46 +78,32 @@ pub fn facts(path: &str, text: &str, outline: &Outline) -> DocFacts {
     DocFacts { title, kind, headings, references, declared_ids, id_mentions, metadata, summary, generated }
 }
 
-/// Headings whose sections list pointers to other files (a code span there is a link).
-const POINTER_SECTIONS: &[&str] =
-    &["reference", "see also", "related", "dependencies", "sources", "files", "links", "components", "artifacts"];
 /// Words right before a code span that introduce a path: "see `@x`", "defined in `@x`".
 const POINTER_LEADS: &[&str] = &["see", "in", "at", "from", "per", "by", "under"];
-/// How authors mark a target that is not written yet.
-const PLANNED_MARKS: &[&str] = &[
-    "(planned)",
-    "to be implemented",
-    "to be created",
-    "to be written",
-    "not yet implemented",
-    "not yet created",
-    "when complete",
-    "(future)",
-    "(tbd)",
-    "coming soon",
-    "will live in",
-    "will be written",
-    "will be created",
-    "will be added",
-];
-/// Headings whose sections hold planned work.
-const PLANNED_SECTIONS: &[&str] = &["planned", "future", "roadmap", "next steps"];
-
 /// Refines a reference's context from the text around it: a code span holding only the
 /// reference where the text points at a file is a [`RefContext::QuotedPointer`], and a target
 /// the author marks as not written yet is `planned`.
-fn classify_reference(reference: &mut Reference, contexts: &Contexts<'_>, headings: &[Heading], lines: &Lines<'_>) {
+fn classify_reference(
+    reference: &mut Reference,
+    contexts: &Contexts<'_>,
+    sections: &Sections<'_>,
+    lines: &Lines<'_>,
+    planned_line: &mut Option<(usize, bool)>,
+) {
     let offset = reference.range.start;
-    let (line_start, line) = lines.get(lines.index_of(offset));
-    let section = headings.iter().rev().find(|h| h.section.start <= offset && offset < h.section.end);
-    let section_has = |words: &[&str]| {
-        section.is_some_and(|h| {
-            let heading = h.text.to_lowercase();
-            words.iter().any(|w| heading.contains(w))
-        })
+    let line_index = lines.index_of(offset);
+    let (line_start, line) = lines.get(line_index);
+    let section = sections.at(offset);
+    // References come in order, so the last line's answer serves the rest of its references.
+    let line_planned = match *planned_line {
+        Some((index, planned)) if index == line_index => planned,
+        _ => {
+            let planned = has_planned_mark(line);
+            *planned_line = Some((line_index, planned));
+            planned
+        }
     };
-    let lower_line = line.to_lowercase();
-    reference.planned = PLANNED_MARKS.iter().any(|m| lower_line.contains(m)) || section_has(PLANNED_SECTIONS);
+    reference.planned = line_planned || section.is_some_and(|s| s.planned);
     if reference.context != RefContext::InlineCode {
         return;
     }
@@ -133,10 +121,128 @@ fn classify_reference(reference: &mut Reference, contexts: &Contexts<'_>, headin
         || body == "-"
         || body == "*"
         || body.strip_suffix('.').is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()));
-    let last_word = before.rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("").to_lowercase();
-    let introduced = before.ends_with(':') || POINTER_LEADS.contains(&last_word.as_str());
-    if contexts.in_table(offset) || (list_item && section_has(POINTER_SECTIONS)) || introduced {
+    let last_word = before.rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("");
+    let introduced = before.ends_with(':') || POINTER_LEADS.iter().any(|w| last_word.eq_ignore_ascii_case(w));
+    if contexts.in_table(offset) || (list_item && section.is_some_and(|s| s.pointers)) || introduced {
         reference.context = RefContext::QuotedPointer;
+    }
+}
+
+/// Whether a line marks its targets as planned: it holds one of [`PLANNED_PHRASES`], as a
+/// phrase of its own, in any case. Every reference's line is asked, so each phrase is looked
+/// for without its first letters (one SIMD search, no allocation) and those letters are then
+/// compared case-insensitively.
+fn has_planned_mark(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    PLANNED_FINDERS.iter().any(|(phrase, skip, finder)| {
+        finder.find_iter(bytes).any(|hit| {
+            let Some(start) = hit.checked_sub(*skip) else { return false };
+            let head_matches = bytes[start..hit].eq_ignore_ascii_case(&phrase.as_bytes()[..*skip]);
+            let at_word_start = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
+            head_matches && at_word_start
+        })
+    })
+}
+
+/// How authors mark a target that is not written yet.
+const PLANNED_PHRASES: &[&str] = &[
+    "(planned)",
+    "(future)",
+    "(tbd)",
+    "(TBD)",
+    "to be implemented",
+    "to be created",
+    "to be written",
+    "not yet implemented",
+    "not yet created",
+    "will be written",
+    "will be created",
+    "will be added",
+    "will live in",
+    "when complete",
+    "coming soon",
+];
+
+/// Each phrase, how many leading bytes its finder leaves out (the letters whose case varies:
+/// one, or the `(` and one), and the finder for the rest.
+static PLANNED_FINDERS: std::sync::LazyLock<Vec<(&'static str, usize, memchr::memmem::Finder<'static>)>> =
+    std::sync::LazyLock::new(|| {
+        PLANNED_PHRASES
+            .iter()
+            .map(|phrase| {
+                let skip = if phrase.starts_with('(') { 2 } else { 1 };
+                (*phrase, skip, memchr::memmem::Finder::new(&phrase.as_bytes()[skip..]))
+            })
+            .collect()
+    });
+
+/// The runs of ASCII letters of `text`, with their offsets.
+fn ascii_words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() && !bytes[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        (start < i).then(|| (start, &text[start..i]))
+    })
+}
+
+/// What each heading's section says about the references in it, decided once per document.
+struct Sections<'a> {
+    headings: &'a [Heading],
+    flags: Vec<SectionFlags>,
+}
+
+#[derive(Clone, Copy)]
+struct SectionFlags {
+    planned: bool,
+    pointers: bool,
+}
+
+impl SectionFlags {
+    /// From a heading's words: a Planned / Future / Roadmap / Next Steps section holds planned
+    /// work; a References / See also / Related / Dependencies / Sources / Files / Links /
+    /// Components / Artifacts section lists pointers to files.
+    fn of(heading: &str) -> SectionFlags {
+        let mut flags = SectionFlags { planned: false, pointers: false };
+        let mut previous = "";
+        for (_, word) in ascii_words(heading) {
+            let is = |w: &str| word.eq_ignore_ascii_case(w);
+            let starts = |w: &str| word.len() >= w.len() && word[..w.len()].eq_ignore_ascii_case(w);
+            flags.planned |= is("planned")
+                || is("future")
+                || is("roadmap")
+                || (previous.eq_ignore_ascii_case("next") && is("steps"));
+            flags.pointers |= starts("reference")
+                || is("related")
+                || is("dependencies")
+                || is("sources")
+                || is("files")
+                || is("links")
+                || is("components")
+                || is("artifacts")
+                || (previous.eq_ignore_ascii_case("see") && is("also"));
+            previous = word;
+        }
+        flags
+    }
+}
+
+impl<'a> Sections<'a> {
+    fn new(headings: &'a [Heading]) -> Sections<'a> {
+        let flags = headings.iter().map(|h| SectionFlags::of(&h.text)).collect();
+        Sections { headings, flags }
+    }
+
+    /// The innermost section holding `offset`.
+    fn at(&self, offset: usize) -> Option<SectionFlags> {
+        let i = self.headings.iter().rposition(|h| h.section.start <= offset && offset < h.section.end)?;
+        Some(self.flags[i])
     }
 }
 
@@ -739,6 +845,35 @@ mod tests {
     fn check(path: &str, text: &str, expect: Expect) {
         let facts = crate::syntax::facts_from_text(path, text);
         expect.assert_eq(&facts.render(text));
+    }
+
+    #[test]
+    fn planned_marks_and_section_words() {
+        let planned = [
+            "- @docs/x.md (Planned)",
+            "runbook to be written: @docs/r.md",
+            "Not yet implemented, see @src/x.ts",
+            "The plan will live in `@.aiwg/p.md` once approved",
+            "@src/auth/login.ts - Implementation (when complete)",
+            "Coming soon: @docs/y.md (TBD)",
+        ];
+        for line in planned {
+            assert!(super::has_planned_mark(line), "{line}");
+        }
+        for line in ["The planned rollout is in @docs/rollout.md", "Done, see @docs/x.md (implemented)", "toBe written"]
+        {
+            assert!(!super::has_planned_mark(line), "{line}");
+        }
+        let flags = |h: &str| {
+            let f = super::SectionFlags::of(h);
+            (f.planned, f.pointers)
+        };
+        assert_eq!(flags("Future Work"), (true, false));
+        assert_eq!(flags("Next Steps"), (true, false));
+        assert_eq!(flags("References"), (false, true));
+        assert_eq!(flags("See Also"), (false, true));
+        assert_eq!(flags("Referenced Architecture"), (false, true));
+        assert_eq!(flags("Overview"), (false, false));
     }
 
     #[test]

@@ -26,7 +26,7 @@ impl Document {
     }
 
     /// Whether the whole document is aiwg's text rather than the user's (`model::origin`).
-    pub(crate) fn is_framework_text(&self) -> bool {
+    pub fn is_framework_text(&self) -> bool {
         origin::is_framework_path(&self.path, self.facts.kind)
     }
 

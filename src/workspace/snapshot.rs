@@ -38,6 +38,21 @@ pub struct SnapshotInput {
 struct Entry {
     doc: Arc<Document>,
     resolutions: Arc<[Resolution]>,
+    /// How many of its references only an aiwg root could resolve (none being known).
+    wanting_aiwg: u32,
+}
+
+impl Entry {
+    fn new(roots: &Roots, doc: Arc<Document>) -> Entry {
+        let resolutions = resolve_all(roots, &doc);
+        let wanting_aiwg = resolutions.iter().zip(doc.facts.references.iter()).filter(wants_aiwg).count() as u32;
+        Entry { doc, resolutions, wanting_aiwg }
+    }
+}
+
+/// A reference that dangles only for want of an aiwg root.
+fn wants_aiwg((resolution, reference): &(&Resolution, &crate::model::Reference)) -> bool {
+    matches!(resolution, Resolution::Dangling { glob: false }) && crate::resolve::needs_aiwg_root(&reference.path)
 }
 
 /// One map per root, so lookups borrow `&str` instead of building keys.
@@ -67,9 +82,8 @@ pub struct Snapshot {
     /// `sha256:<hex>` of the workspace files that provenance records describe, as the loader
     /// read them from disk (the core reads no files).
     digests: Arc<HashMap<Box<str>, Box<str>>>,
-    /// The workspace's references that only an aiwg root could resolve while none is known:
-    /// the first (where the one workspace-level `no-aiwg-root` diagnostic goes) and how many.
-    /// Computed on first use; every change starts a fresh cell.
+    /// [`Snapshot::unresolvable_without_aiwg`], computed on first use (every document's
+    /// diagnostics ask); every change starts a fresh cell.
     unresolvable_without_aiwg: Arc<OnceLock<Option<(RefId, usize)>>>,
 }
 
@@ -78,13 +92,8 @@ impl Snapshot {
         let SnapshotInput { roots, mut documents } = input;
         documents.sort_by(|a, b| (a.root, &a.path).cmp(&(b.root, &b.path)));
         documents.dedup_by(|a, b| a.root == b.root && a.path == b.path);
-        let slots: Vec<Option<Arc<Entry>>> = documents
-            .into_iter()
-            .map(|doc| {
-                let resolutions = resolve_all(&roots, &doc);
-                Some(Arc::new(Entry { doc, resolutions }))
-            })
-            .collect();
+        let slots: Vec<Option<Arc<Entry>>> =
+            documents.into_iter().map(|doc| Some(Arc::new(Entry::new(&roots, doc)))).collect();
         Snapshot::index(roots, slots)
     }
 
@@ -148,7 +157,7 @@ impl Snapshot {
         let existing = self.doc_by_path(doc.root, &doc.path);
         let id = existing.unwrap_or(DocId(self.slots.len() as u32));
         let old = existing.and_then(|id| self.slots[id.0 as usize].clone());
-        let entry = Arc::new(Entry { resolutions: resolve_all(&self.roots, &doc), doc });
+        let entry = Arc::new(Entry::new(&self.roots, doc));
         let slots = Arc::make_mut(&mut self.slots);
         if existing.is_some() {
             slots[id.0 as usize] = Some(Arc::clone(&entry));
@@ -177,11 +186,7 @@ impl Snapshot {
         let slots: Vec<Option<Arc<Entry>>> = self
             .slots
             .iter()
-            .map(|slot| {
-                slot.as_ref().map(|entry| {
-                    Arc::new(Entry { resolutions: resolve_all(&roots, &entry.doc), doc: Arc::clone(&entry.doc) })
-                })
-            })
+            .map(|slot| slot.as_ref().map(|entry| Arc::new(Entry::new(&roots, Arc::clone(&entry.doc)))))
             .collect();
         Snapshot { digests: Arc::clone(&self.digests), ..Snapshot::index(roots, slots) }
     }
@@ -200,34 +205,34 @@ impl Snapshot {
     }
 
     /// With no aiwg root, the workspace's first reference that only an aiwg root could resolve
-    /// (in path order) and how many there are; `None` when there is an aiwg root or none.
+    /// (the first document in index order that has one, which is path order for the documents
+    /// indexed at start) and how many there are; `None` when there is an aiwg root or none.
+    /// Each entry counts its own at resolution, so this costs one pass over the entries.
     pub(crate) fn unresolvable_without_aiwg(&self) -> Option<(RefId, usize)> {
         if !matches!(self.roots.aiwg, crate::resolve::AiwgRoot::Missing) {
             return None;
         }
-        *self.unresolvable_without_aiwg.get_or_init(|| {
-            let mut first = None;
-            let mut count = 0;
-            for (doc, entry) in self.by_path[root_index(RootKind::Workspace)]
-                .iter()
-                .map(|(path, &id)| (path, id))
-                .collect::<std::collections::BTreeMap<_, _>>()
-                .into_values()
-                .filter_map(|id| Some((id, self.slots[id.0 as usize].as_ref()?)))
-            {
-                for (index, (reference, resolution)) in
-                    entry.doc.facts.references.iter().zip(entry.resolutions.iter()).enumerate()
-                {
-                    if matches!(resolution, Resolution::Dangling { glob: false })
-                        && crate::resolve::needs_aiwg_root(&reference.path)
-                    {
-                        count += 1;
-                        first.get_or_insert(RefId { doc, index: index as u32 });
-                    }
-                }
+        *self.unresolvable_without_aiwg.get_or_init(|| self.count_unresolvable_without_aiwg())
+    }
+
+    fn count_unresolvable_without_aiwg(&self) -> Option<(RefId, usize)> {
+        let mut first = None;
+        let mut count = 0;
+        for (slot, entry) in self.slots.iter().enumerate() {
+            let Some(entry) = entry.as_ref().filter(|e| e.wanting_aiwg > 0 && e.doc.root == RootKind::Workspace) else {
+                continue;
+            };
+            count += entry.wanting_aiwg as usize;
+            if first.is_none() {
+                let index = entry
+                    .resolutions
+                    .iter()
+                    .zip(entry.doc.facts.references.iter())
+                    .position(|pair| wants_aiwg(&pair))?;
+                first = Some(RefId { doc: DocId(slot as u32), index: index as u32 });
             }
-            first.map(|f| (f, count))
-        })
+        }
+        first.map(|f| (f, count))
     }
 
     /// The `sha256:<hex>` of a workspace file described by a provenance record, when known.
