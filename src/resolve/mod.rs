@@ -80,15 +80,7 @@ impl Roots {
     /// The project root of a document: its nearest ancestor directory holding `.aiwg/` (how
     /// aiwg's MCP server finds the project, `src/mcp/server.mjs:40-54`), else the root.
     pub(crate) fn project_dir<'a>(&self, root: RootKind, doc_path: &'a str) -> &'a str {
-        let Some(tree) = self.tree(root) else { return "" };
-        let mut dir = doc_path;
-        while let Some(slash) = dir.rfind('/') {
-            dir = &dir[..slash];
-            if tree.is_dir(&format!("{dir}/.aiwg")) {
-                return dir;
-            }
-        }
-        ""
+        self.tree(root).map_or("", |tree| tree.project_of(doc_path))
     }
 }
 

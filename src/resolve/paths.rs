@@ -16,6 +16,8 @@ pub struct PathSet {
     by_name: HashMap<Box<str>, Vec<u32>>,
     /// (basename, index) sorted by basename, for prefix searches such as `REF-018*`.
     names_sorted: Vec<(Box<str>, u32)>,
+    /// Folders holding a `.aiwg/` folder (project roots below the root), deepest first.
+    projects: Vec<Arc<str>>,
 }
 
 impl PathSet {
@@ -43,7 +45,19 @@ impl PathSet {
         let mut names_sorted: Vec<(Box<str>, u32)> =
             files.iter().enumerate().map(|(i, p)| (p.rsplit('/').next().unwrap_or(p).into(), i as u32)).collect();
         names_sorted.sort_unstable();
-        PathSet { files, file_index, dirs, by_name, names_sorted }
+        let mut projects: Vec<Arc<str>> =
+            dirs.iter().filter_map(|d| d.strip_suffix("/.aiwg")).filter(|p| !p.is_empty()).map(Arc::from).collect();
+        projects.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        PathSet { files, file_index, dirs, by_name, names_sorted, projects }
+    }
+
+    /// The project root of `path`: its deepest ancestor folder holding `.aiwg/`, else `""` (the
+    /// root). Projects are few, so this is a handful of prefix comparisons, no lookups.
+    pub(crate) fn project_of<'a>(&self, path: &'a str) -> &'a str {
+        self.projects
+            .iter()
+            .find(|p| path.len() > p.len() && path.starts_with(&***p) && path.as_bytes()[p.len()] == b'/')
+            .map_or("", |p| &path[..p.len()])
     }
 
     pub(crate) fn len(&self) -> usize {

@@ -677,6 +677,13 @@ fn declared_ids(
     if !kind.is_framework_source() {
         for heading in outline.headings.iter().filter(|h| h.level >= 2) {
             let content = heading.content.slice(text);
+            // Most headings are words: only one whose first token could be an ID is searched.
+            let first = content.trim_start_matches(['*', ' ']);
+            if !first.starts_with(|c: char| c.is_ascii_alphabetic())
+                || !first.split(' ').next().is_some_and(|w| w.contains('-'))
+            {
+                continue;
+            }
             if let Some((range, id)) = find_ids(content).into_iter().next()
                 && content[..range.start].trim_matches(['*', ' ']).is_empty()
                 && (register || is_entry_title(content[range.end..].trim_start_matches('*')))
