@@ -374,3 +374,40 @@ fn document_and_workspace_symbols() {
     );
     session.shutdown();
 }
+
+#[test]
+fn provider_formats_and_data_files_get_diagnostics_and_navigation_when_open() {
+    let agent = "name: Architect\ninstructions: |\n  # Process\n\n  Read @docs/missing.md and @docs/guide.md.\n\n  ```text\n  @docs/in-fence.md\n  ```\n";
+    let rule =
+        "---\ndescription: x\n---\n\n# Rule\n\nSee [the guide](../../docs/guide.md) and [gone](../../docs/gone.md).\n";
+    let (_dir, root) = workspace(&[
+        (".aiwg/intake/intake.md", "# Intake\n"),
+        ("docs/guide.md", "# Guide\n"),
+        (".github/agents/architect.yaml", agent),
+        (".cursor/rules/team.mdc", rule),
+    ]);
+    let mut session = Session::start(&root, json!({}), capabilities());
+    session.open(".github/agents/architect.yaml");
+    let diagnostics = session.next_diagnostics(".github/agents/architect.yaml");
+    let summary: Vec<String> = diagnostics
+        .iter()
+        .map(|d| format!("{} {} {}", d["range"]["start"]["line"], d["code"].as_str().unwrap(), d["severity"]))
+        .collect();
+    // A deployed copy's broken link is aiwg's (a warning); the fenced one is a hint.
+    assert_eq!(summary, ["4 framework-reference 2", "7 broken-reference 4"], "{diagnostics:#?}");
+    let definition = session
+        .request("textDocument/definition", at(&session, ".github/agents/architect.yaml", agent, "@docs/guide", 3));
+    let target = definition["result"][0]["targetUri"].as_str().unwrap_or_default();
+    assert!(target.ends_with("/docs/guide.md"), "{definition}");
+
+    session.open(".cursor/rules/team.mdc");
+    let diagnostics = session.next_diagnostics(".cursor/rules/team.mdc");
+    let messages: Vec<&str> = diagnostics.iter().map(|d| d["message"].as_str().unwrap()).collect();
+    assert_eq!(messages.len(), 1, "{diagnostics:#?}");
+    assert!(messages[0].starts_with("`../../docs/gone.md` resolves to no file"), "{messages:?}");
+    let definition =
+        session.request("textDocument/definition", at(&session, ".cursor/rules/team.mdc", rule, "../../docs/guide", 1));
+    let target = definition["result"][0]["targetUri"].as_str().unwrap_or_default();
+    assert!(target.ends_with("/docs/guide.md"), "{definition}");
+    session.shutdown();
+}
