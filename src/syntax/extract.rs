@@ -49,14 +49,14 @@ pub fn facts(path: &str, text: &str, outline: &Outline) -> DocFacts {
     let lines = Lines::new(text);
 
     let metadata = metadata(text, outline, &headings, &lines, &contexts);
-    let (raw_refs, qualified_ids) = find_references(text);
-    let sections = Sections::new(&headings);
-    let mut planned_line = None;
+    let (mut raw_refs, qualified_ids) = find_references(text);
     // Markdown links count where CommonMark sees them: not in code.
     let links = crate::syntax::links::find_links(text).into_iter().filter(|l| !contexts.at(l.range.start).is_code());
-    let mut raw_refs = raw_refs;
     raw_refs.extend(links);
     raw_refs.sort_by_key(|r| r.range.start);
+    // Section words matter only to references; many documents have none.
+    let sections = Sections::new(if raw_refs.is_empty() { &[] } else { &headings });
+    let mut planned_line = None;
     let references: Vec<Reference> = raw_refs
         .into_iter()
         .map(|r| {
