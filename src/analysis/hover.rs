@@ -9,7 +9,7 @@ use std::fmt::Write;
 
 use crate::analysis::cursor::{self, CursorTarget};
 use crate::analysis::references::section_backlinks;
-use crate::model::{Heading, IdKey, ProvenanceRecord, Reference};
+use crate::model::{Heading, IdKey, ProvenanceRecord, Reference, origin};
 use crate::resolve::{AiwgRoot, PATH_STAGES, Resolution, RootKind, Stage, Target};
 use crate::text::TextRange;
 use crate::workspace::{DocId, Document, Snapshot};
@@ -237,19 +237,33 @@ fn id_hover(snapshot: &Snapshot, key: &IdKey, written: &str) -> String {
     let declaring = snapshot.declaring(key);
     let mentions = snapshot.mentioning(key).len();
     let mut out = String::new();
-    match declaring.len() {
+    let mut docs: Vec<&Document> = declaring.iter().map(|&id| snapshot.doc(id)).collect();
+    // The artifact first, then its companions (a paper's analysis, a use case's brief).
+    docs.sort_by(|a, b| {
+        (origin::companion_role(&a.path), a.root, &a.path).cmp(&(origin::companion_role(&b.path), b.root, &b.path))
+    });
+    let companions = docs.iter().filter(|d| origin::companion_role(&d.path).is_some()).count();
+    match docs.len() {
         0 => {
             let _ = write!(out, "**{written}**\n\nNo document declares {key}.");
             return out;
         }
         1 => {}
+        n if n - companions <= 1 => {
+            _ = writeln!(
+                out,
+                "**{written}**, with {}.\n",
+                count(companions, "companion document", "companion documents")
+            )
+        }
         n => _ = writeln!(out, "**{written}** is declared by {n} documents.\n"),
     }
-    let mut docs: Vec<&Document> = declaring.iter().map(|&id| snapshot.doc(id)).collect();
-    docs.sort_by(|a, b| (a.root, &a.path).cmp(&(b.root, &b.path)));
     for (i, doc) in docs.iter().enumerate().take(MAX_PREVIEWS) {
         if i > 0 {
             out.push_str("---\n\n");
+        }
+        if let Some(role) = origin::companion_role(&doc.path) {
+            let _ = writeln!(out, "_Companion: {role}_\n");
         }
         document_block(doc, &mut out);
     }
@@ -565,6 +579,39 @@ mod tests {
                 ---
 
                 …and 2 more.
+            "#]],
+        );
+    }
+
+    #[test]
+    fn an_artifact_comes_before_its_companions() {
+        check(
+            r#"
+            //- /.aiwg/research/paper-analysis/REF-009-aiwg-analysis.md
+            # REF-009 AIWG Analysis: Neural Turing Machines
+            //- /docs/references/REF-009-neural-turing-machines.md
+            # REF-009: Neural Turing Machines
+            //- /.aiwg/architecture/decisions/ADR-002-memory.md
+            # ADR-002: Memory
+            Builds on REF-0$009.
+            "#,
+            expect![[r#"
+                ["REF-009"]
+                **REF-009**, with 1 companion document.
+
+                **REF-009: Neural Turing Machines**
+
+                `docs/references/REF-009-neural-turing-machines.md` · Research reference · REF-009
+
+                ---
+
+                _Companion: analysis_
+
+                **REF-009 AIWG Analysis: Neural Turing Machines**
+
+                `.aiwg/research/paper-analysis/REF-009-aiwg-analysis.md` · Research reference · REF-009
+
+                _1 mention · 0 backlinks_
             "#]],
         );
     }
