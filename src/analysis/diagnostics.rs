@@ -249,7 +249,8 @@ fn reference_diagnostics(
         Resolution::Placeholder | Resolution::UserHome => {}
         Resolution::Dangling { glob } => {
             let aiwg_missing = matches!(snapshot.roots().aiwg, AiwgRoot::Missing);
-            if aiwg_missing && !glob && needs_aiwg_root(&reference.path) {
+            let framework_text = doc.is_framework_at(reference.range.start);
+            if aiwg_missing && !glob && crate::resolve::could_resolve_in_aiwg_root(reference, framework_text) {
                 // Not broken as far as we can tell: we have nothing to check it against. One
                 // workspace-level diagnostic says what to configure; the rest are hints.
                 out.push(Diagnostic {
@@ -757,9 +758,14 @@ mod tests {
             //- /docs/guide.md
             # Guide
             Read @agentic/code/frameworks/sdlc-complete/README.md and @.claude/agents/x.md.
+            //- /.claude/agents/smith.md
+            # Smith
+            Aiwg's own docs: @docs/smithing/agentic-smiths.md; the project's: @.aiwg/intake/none.md.
             "#,
             expect![[r#"
-                .aiwg/intake/project-intake.md:2:5 info[no-aiwg-root] "@.claude/rules/thought-protocol.md": `.claude/rules/thought-protocol.md` and 2 other references in this workspace point into the aiwg install root, which is not configured (set --aiwg-root, $AIWG_ROOT or the aiwgRoot setting); they are not checked until it is set
+                .aiwg/intake/project-intake.md:2:5 info[no-aiwg-root] "@.claude/rules/thought-protocol.md": `.claude/rules/thought-protocol.md` and 3 other references in this workspace point into the aiwg install root, which is not configured (set --aiwg-root, $AIWG_ROOT or the aiwgRoot setting); they are not checked until it is set
+                .claude/agents/smith.md:2:18 hint[no-aiwg-root] "@docs/smithing/agentic-smiths.md": `docs/smithing/agentic-smiths.md` points into the aiwg install root, which is not configured (set --aiwg-root, $AIWG_ROOT or the aiwgRoot setting)
+                .claude/agents/smith.md:2:67 hint[broken-reference] "@.aiwg/intake/none.md": `.aiwg/intake/none.md` resolves to no file (an example path for a project's `.aiwg/` folder)
                 docs/guide.md:2:6 hint[no-aiwg-root] "@agentic/code/frameworks/sdlc-complete/README.md": `agentic/code/frameworks/sdlc-complete/README.md` points into the aiwg install root, which is not configured (set --aiwg-root, $AIWG_ROOT or the aiwgRoot setting)
                 docs/guide.md:2:59 hint[no-aiwg-root] "@.claude/agents/x.md": `.claude/agents/x.md` points into the aiwg install root, which is not configured (set --aiwg-root, $AIWG_ROOT or the aiwgRoot setting)
             "#]],

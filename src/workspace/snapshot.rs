@@ -45,14 +45,17 @@ struct Entry {
 impl Entry {
     fn new(roots: &Roots, doc: Arc<Document>) -> Entry {
         let resolutions = resolve_all(roots, &doc);
-        let wanting_aiwg = resolutions.iter().zip(doc.facts.references.iter()).filter(wants_aiwg).count() as u32;
+        let wanting_aiwg =
+            resolutions.iter().zip(doc.facts.references.iter()).filter(|(res, r)| wants_aiwg(&doc, res, r)).count()
+                as u32;
         Entry { doc, resolutions, wanting_aiwg }
     }
 }
 
 /// A reference that dangles only for want of an aiwg root.
-fn wants_aiwg((resolution, reference): &(&Resolution, &crate::model::Reference)) -> bool {
-    matches!(resolution, Resolution::Dangling { glob: false }) && crate::resolve::needs_aiwg_root(&reference.path)
+fn wants_aiwg(doc: &Document, resolution: &Resolution, reference: &crate::model::Reference) -> bool {
+    matches!(resolution, Resolution::Dangling { glob: false })
+        && crate::resolve::could_resolve_in_aiwg_root(reference, doc.is_framework_at(reference.range.start))
 }
 
 /// One map per root, so lookups borrow `&str` instead of building keys.
@@ -228,7 +231,7 @@ impl Snapshot {
                     .resolutions
                     .iter()
                     .zip(entry.doc.facts.references.iter())
-                    .position(|pair| wants_aiwg(&pair))?;
+                    .position(|(res, r)| wants_aiwg(&entry.doc, res, r))?;
                 first = Some(RefId { doc: DocId(slot as u32), index: index as u32 });
             }
         }
