@@ -380,13 +380,15 @@ fn provider_formats_and_data_files_get_diagnostics_and_navigation_when_open() {
     let agent = "name: Architect\ninstructions: |\n  # Process\n\n  Read @docs/missing.md and @docs/guide.md.\n\n  ```text\n  @docs/in-fence.md\n  ```\n";
     let rule =
         "---\ndescription: x\n---\n\n# Rule\n\nSee [the guide](../../docs/guide.md) and [gone](../../docs/gone.md).\n";
-    let (_dir, root) = workspace(&[
+    let (dir, root) = workspace(&[
         (".aiwg/intake/intake.md", "# Intake\n"),
         ("docs/guide.md", "# Guide\n"),
         (".github/agents/architect.yaml", agent),
         (".cursor/rules/team.mdc", rule),
     ]);
-    let mut session = Session::start(&root, json!({}), capabilities());
+    let aiwg_root = dir.path().join("aiwg-root");
+    write_files(&aiwg_root, &[("agentic/code/frameworks/sdlc-complete/agents/architect.md", "# Architect\n")]);
+    let mut session = Session::start(&root, json!({"aiwgRoot": aiwg_root}), capabilities());
     session.open(".github/agents/architect.yaml");
     let diagnostics = session.next_diagnostics(".github/agents/architect.yaml");
     let summary: Vec<String> = diagnostics
