@@ -382,7 +382,7 @@ fn dangling_message(
         }
         Example::No => {}
     }
-    if reference.link {
+    if reference.link && crate::resolve::split_aiwg_prefix(path).is_none() {
         let dir = doc.path.rsplit_once('/').map_or("", |(dir, _)| dir);
         if path.starts_with('/') || dir.is_empty() {
             message.push_str(" from the workspace root (a link)");

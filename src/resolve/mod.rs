@@ -392,12 +392,14 @@ pub(crate) fn needs_aiwg_root(path: &str) -> bool {
 /// Whether a reference that resolved nowhere could still resolve in an aiwg root, were one
 /// known: a path into the root itself or a deployed path, and in aiwg's own text any path
 /// outside the project's `.aiwg/` (its `docs/`, `tools/`… are aiwg's). Links are relative
-/// to their file and never reach the root this way.
+/// to their file and reach the root only when they spell it out.
 pub(crate) fn could_resolve_in_aiwg_root(reference: &crate::model::Reference, framework_text: bool) -> bool {
     let path = &reference.path;
-    !reference.link
-        && (needs_aiwg_root(path)
-            || (framework_text && !path.starts_with(".aiwg/") && !path.starts_with("./") && !path.starts_with("../")))
+    if reference.link {
+        return strip_aiwg_prefix(path).is_some();
+    }
+    needs_aiwg_root(path)
+        || (framework_text && !path.starts_with(".aiwg/") && !path.starts_with("./") && !path.starts_with("../"))
 }
 
 /// The set's copy of a path it holds (no allocation), else a new one.
