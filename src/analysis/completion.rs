@@ -33,6 +33,7 @@ pub(crate) enum CompletionKind {
     Folder,
     Heading,
     Id,
+    Status,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -80,8 +81,55 @@ pub fn completion(snapshot: &Snapshot, doc: DocId, text: &str, offset: usize) ->
             None => path_items(snapshot, typed, TextRange::new(start, offset)),
         };
     }
+    if let Some(start) = typed_status_start(snapshot.doc(doc), before) {
+        return status_items(&before[start..], TextRange::new(start, offset));
+    }
     let word_start = before.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '-').len();
     id_items(snapshot, &before[word_start..], TextRange::new(word_start, offset))
+}
+
+/// Where the status value being typed in an ADR starts: after `**Status**:`, `Status:` or
+/// `- **Status**:` on the line, or on the first line under `## Status` (aiwg-format §4.1's
+/// metadata forms), when only a word has been typed since.
+fn typed_status_start(doc: &Document, before: &str) -> Option<usize> {
+    if doc.facts.kind != crate::model::ArtifactKind::Adr {
+        return None;
+    }
+    let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+    let line = &before[line_start..];
+    let typed_len = line.len() - line.trim_end_matches(|c: char| c.is_ascii_alphabetic()).len();
+    let lead = line[..line.len() - typed_len].trim_start();
+    let lead = lead.strip_prefix("- ").or_else(|| lead.strip_prefix("* ")).unwrap_or(lead).trim_end();
+    let keyed = ["**Status**:", "**Status:**", "Status:", "**Current Status**:", "**Current Status:**"]
+        .iter()
+        .any(|key| lead.eq_ignore_ascii_case(key));
+    let under_heading = lead.is_empty() && {
+        // The nearest non-blank line above is a `Status` heading.
+        let above = before[..line_start].trim_end();
+        let previous = above.rsplit('\n').next().unwrap_or(above).trim();
+        previous.starts_with('#') && previous.trim_start_matches('#').trim().eq_ignore_ascii_case("status")
+    };
+    (keyed || under_heading).then_some(before.len() - typed_len)
+}
+
+/// The lifecycle's status values (aiwg-format §4.2) that start with what was typed.
+fn status_items(typed: &str, replace: TextRange) -> Vec<CompletionItem> {
+    let typed = typed.to_ascii_lowercase();
+    crate::model::adr::STATUS_VALUES
+        .iter()
+        .filter(|value| value.to_ascii_lowercase().starts_with(&typed))
+        .enumerate()
+        .map(|(position, value)| CompletionItem {
+            label: value.to_string(),
+            kind: CompletionKind::Status,
+            detail: Some("ADR status".to_string()),
+            documentation: None,
+            insert_text: value.to_string(),
+            replace,
+            sort_text: format!("{position:04}"),
+            filter_text: None,
+        })
+        .collect()
 }
 
 /// Where a path candidate comes from; also the tie-break order between equal scores.
@@ -450,6 +498,39 @@ mod tests {
             out.push_str(&format!("… {} items in all\n", items.len()));
         }
         expect.assert_eq(&out);
+    }
+
+    #[test]
+    fn adr_status_values_after_every_status_form() {
+        let adr =
+            |line: &str| format!("//- /.aiwg/architecture/decisions/ADR-007-cache.md\n# ADR-007: Cache\n\n{line}\n");
+        check(
+            &adr("**Status**: Acc$0"),
+            5,
+            expect![[r#"
+            0000 Status Accepted — ADR status replaces "Acc"
+        "#]],
+        );
+        check(
+            &adr("- **Status**: $0"),
+            5,
+            expect![[r#"
+            0000 Status Proposed — ADR status replaces ""
+            0001 Status Accepted — ADR status replaces ""
+            0002 Status Rejected — ADR status replaces ""
+            0003 Status Deprecated — ADR status replaces ""
+            0004 Status Superseded by ADR- — ADR status replaces ""
+        "#]],
+        );
+        check(
+            &adr("## Status\n\nsup$0"),
+            5,
+            expect![[r#"
+            0000 Status Superseded by ADR- — ADR status replaces "sup"
+        "#]],
+        );
+        check(&adr("Status: Accepted and$0"), 5, expect![[r#""#]]);
+        check("//- /docs/notes.md\n# Notes\n\n**Status**: $0\n", 5, expect![[r#""#]]);
     }
 
     #[test]

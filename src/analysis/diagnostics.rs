@@ -9,7 +9,7 @@
 //! project that has no `.aiwg/` folder yet (the aiwg repository itself is one).
 
 use crate::analysis::change::{ChangeSet, FilePath, Fix};
-use crate::model::{DocFacts, IdDeclarationSource, RefContext, Reference, origin};
+use crate::model::{DocFacts, IdDeclarationSource, RefContext, Reference, adr, origin};
 use crate::resolve::{AiwgRoot, Resolution, RootKind, Stage, is_deployed_path, needs_aiwg_root};
 use crate::text::TextRange;
 use crate::workspace::{DocId, Document, Snapshot};
@@ -46,12 +46,22 @@ pub enum Code {
     /// A broken reference in aiwg's text copied into the project (a deployed agent or command,
     /// a section aiwg generated): aiwg's to fix, so apart from the user's own errors.
     FrameworkReference,
+    /// An ADR lacks a section every ADR needs (Context, Decision, Consequences, a Status;
+    /// Reasoning when it declares `reasoning_required: true`).
+    AdrSection,
+    /// An ADR's status is none of the lifecycle's values.
+    AdrStatus,
+    /// Supersession that is not reciprocal: A supersedes B but B does not say so, or the reverse.
+    AdrSupersession,
 }
 
 impl Code {
-    pub const ALL: [Code; 8] = [
+    pub const ALL: [Code; 11] = [
         Code::BrokenReference,
         Code::FrameworkReference,
+        Code::AdrSection,
+        Code::AdrStatus,
+        Code::AdrSupersession,
         Code::BrokenAnchor,
         Code::AmbiguousReference,
         Code::UnknownId,
@@ -70,6 +80,9 @@ impl Code {
             Code::NoAiwgRoot => "no-aiwg-root",
             Code::StaleProvenance => "stale-provenance",
             Code::FrameworkReference => "framework-reference",
+            Code::AdrSection => "adr-section",
+            Code::AdrStatus => "adr-status",
+            Code::AdrSupersession => "adr-supersession",
         }
     }
 
@@ -127,6 +140,9 @@ fn diagnostics_of(snapshot: &Snapshot, doc_id: DocId, with_fixes: bool) -> Vec<D
         }
     }
     id_diagnostics(snapshot, doc_id, framework, &mut out);
+    if !framework && !origin::is_template_path(&doc.path) {
+        adr_diagnostics(snapshot, doc, &mut out);
+    }
     provenance_diagnostics(snapshot, doc, &mut out);
     out.sort_by_key(|d| (d.range.start, d.range.end, d.code));
     drop_repeated_sections(doc, &mut out);
@@ -147,6 +163,84 @@ fn drop_repeated_sections(doc: &Document, out: &mut Vec<Diagnostic>) {
         let first = *first_section.entry((d.code, d.message.clone())).or_insert(section);
         first == section
     });
+}
+
+/// An ADR's structure and lifecycle (aiwg-format §4): required sections, a known status, and
+/// supersession that both ADRs state.
+fn adr_diagnostics(snapshot: &Snapshot, doc: &Document, out: &mut Vec<Diagnostic>) {
+    let Some(adr) = adr::adr(&doc.facts) else { return };
+    let title_range = doc.facts.headings.first().map_or(TextRange::empty(0), |h| h.range);
+    if !adr.missing_sections.is_empty() {
+        let names: Vec<String> = adr.missing_sections.iter().map(|n| format!("`{n}`")).collect();
+        out.push(Diagnostic {
+            range: title_range,
+            severity: Severity::Warning,
+            code: Code::AdrSection,
+            message: format!(
+                "this ADR has no {} {} (an ADR states its Context, Decision, Consequences and Status)",
+                names.join(", "),
+                if names.len() == 1 { "section" } else { "sections" }
+            ),
+            fixes: Vec::new(),
+        });
+    }
+    if let Some((value, range)) = adr.status_value
+        && adr.status.is_none()
+        && !crate::resolve::is_placeholder(value)
+    {
+        out.push(Diagnostic {
+            range,
+            severity: Severity::Warning,
+            code: Code::AdrStatus,
+            message: format!(
+                "`{value}` is not an ADR status: Proposed, Accepted, Rejected, Deprecated or Superseded by ADR-…"
+            ),
+            fixes: Vec::new(),
+        });
+    }
+    let Some(own) = adr.id else { return };
+    // The other side of each supersession, among the ADRs of the same project.
+    let other_adrs = |key: &crate::model::IdKey| -> Vec<&Document> {
+        snapshot
+            .declaring(key)
+            .iter()
+            .map(|&id| snapshot.doc(id))
+            .filter(|other| !std::ptr::eq(*other, doc) && same_project(snapshot, doc, other))
+            .filter(|other| other.facts.kind == crate::model::ArtifactKind::Adr)
+            .collect()
+    };
+    for &(older, range) in &adr.supersedes {
+        for other in other_adrs(older) {
+            let Some(other_adr) = adr::adr(&other.facts) else { continue };
+            if !other_adr.superseded_by.iter().any(|(k, _)| *k == own) {
+                let status = other_adr.status_value.map_or("no status".to_string(), |(v, _)| format!("status `{v}`"));
+                out.push(Diagnostic {
+                    range,
+                    severity: Severity::Warning,
+                    code: Code::AdrSupersession,
+                    message: format!("{older} does not say it is superseded by {own} (`{}` has {status})", other.path),
+                    fixes: Vec::new(),
+                });
+            }
+        }
+    }
+    for &(newer, range) in &adr.superseded_by {
+        for other in other_adrs(newer) {
+            let Some(other_adr) = adr::adr(&other.facts) else { continue };
+            if !other_adr.supersedes.iter().any(|(k, _)| *k == own) {
+                out.push(Diagnostic {
+                    range,
+                    severity: Severity::Warning,
+                    code: Code::AdrSupersession,
+                    message: format!(
+                        "{newer} does not say it supersedes {own} (`{}` has no `Supersedes: {own}`)",
+                        other.path
+                    ),
+                    fixes: Vec::new(),
+                });
+            }
+        }
+    }
 }
 
 /// A provenance record whose checksum no longer matches its artifact: the artifact changed
@@ -923,13 +1017,14 @@ mod tests {
             //- /src/tasks.ts
             // @implements UC-001, UC-009
             "#,
-            expect![[r#"
+            expect![[r##"
+                .aiwg/architecture/decisions/ADR-002-tokens.md:1:1 warning[adr-section] "# ADR-002: Tokens": this ADR has no `Context`, `Decision`, `Consequences` sections (an ADR states its Context, Decision, Consequences and Status)
                 .aiwg/architecture/decisions/ADR-002-tokens.md:4:17 warning[unknown-id] "ADR-001": no document declares ADR-001 (`Supersedes`)
                 .aiwg/architecture/decisions/ADR-002-tokens.md:6:32 info[unknown-id] "UC-042": no document declares UC-042
                 .aiwg/requirements/use-cases/UC-001-create-task-v2.md:1:3 warning[duplicate-id] "UC-001": UC-001 is also declared by `.aiwg/requirements/use-cases/UC-001-create-task.md`
                 .aiwg/requirements/use-cases/UC-001-create-task.md:1:3 warning[duplicate-id] "UC-001": UC-001 is also declared by `.aiwg/requirements/use-cases/UC-001-create-task-v2.md`
                 src/tasks.ts:1:24 warning[unknown-id] "UC-009": no document declares UC-009 (`implements`)
-            "#]],
+            "##]],
         );
     }
 
@@ -977,6 +1072,56 @@ mod tests {
                 docs/references/REF-003-reflexion.md:1:3 warning[duplicate-id] "REF-003": REF-003 is also declared by `docs/references/REF-003-react.md`
                 test/fixtures/demo/.aiwg/requirements/use-cases/UC-005-fixture.md:2:6 info[unknown-id] "US-AP-017": no document declares US-AP-017
             "#]],
+        );
+    }
+
+    #[test]
+    fn adr_sections_status_and_supersession() {
+        check(
+            r#"
+            //- /.aiwg/architecture/decisions/ADR-003-memcached.md
+            # ADR-003: Use Memcached
+
+            **Status**: Accepted
+
+            ## Context
+            ## Decision
+            ## Consequences
+            //- /.aiwg/architecture/decisions/ADR-007-redis.md
+            # ADR-007: Use Redis
+
+            **Status**: Pending review
+            **Supersedes**: ADR-003
+
+            ## Context
+            ## Decision
+            //- /.aiwg/architecture/decisions/ADR-008-queue.md
+            # ADR-008: Queue
+
+            ## Status
+
+            Superseded by ADR-009
+
+            ## Context and Problem Statement
+            ## Decision Outcome
+            ## Consequences
+            //- /.aiwg/architecture/decisions/ADR-009-stream.md
+            # ADR-009: Stream
+
+            **Status**: ACCEPTED (Non-Negotiable)
+            **Supersedes**: ADR-008
+
+            ## Context
+            ## Decision
+            ## Consequences
+            //- /agentic/code/frameworks/sdlc-complete/templates/governance/adr-template.md
+            # Architecture Decision Record (ADR)
+            "#,
+            expect![[r##"
+                .aiwg/architecture/decisions/ADR-007-redis.md:1:1 warning[adr-section] "# ADR-007: Use Redis": this ADR has no `Consequences` section (an ADR states its Context, Decision, Consequences and Status)
+                .aiwg/architecture/decisions/ADR-007-redis.md:3:13 warning[adr-status] "Pending review": `Pending review` is not an ADR status: Proposed, Accepted, Rejected, Deprecated or Superseded by ADR-…
+                .aiwg/architecture/decisions/ADR-007-redis.md:4:17 warning[adr-supersession] "ADR-003": ADR-003 does not say it is superseded by ADR-007 (`.aiwg/architecture/decisions/ADR-003-memcached.md` has status `Accepted`)
+            "##]],
         );
     }
 

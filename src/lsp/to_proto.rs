@@ -66,6 +66,7 @@ pub(crate) fn completion_item(
         CompletionKind::Folder => lsp::CompletionItemKind::FOLDER,
         CompletionKind::Heading => lsp::CompletionItemKind::REFERENCE,
         CompletionKind::Id => lsp::CompletionItemKind::CONSTANT,
+        CompletionKind::Status => lsp::CompletionItemKind::ENUM_MEMBER,
     };
     lsp::CompletionItem {
         label: item.label,

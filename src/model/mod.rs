@@ -2,6 +2,7 @@
 //! Nothing here does I/O or knows a protocol; every type is built by `syntax` and read by
 //! `resolve`, `workspace` and `analysis`.
 
+pub(crate) mod adr;
 mod facts;
 mod ids;
 mod kind;

@@ -480,13 +480,17 @@ fn metadata(
     if let Some(front) = &outline.front_matter {
         yaml_like_block(text, front.body, MetaSource::FrontMatter, &mut entries);
     }
-    if let Some(block) = block_after_title(lines, headings, contexts) {
+    let block = block_after_title(lines, headings, contexts);
+    if let Some(block) = block {
         yaml_like_block(text, block, MetaSource::BlockAfterTitle, &mut entries);
     }
 
     // Bold lines count in the preamble (before the first H2) and in metadata or status
-    // sections; elsewhere `**Pros**:` and friends are prose.
-    let first_h2 = headings.iter().find(|h| h.level >= 2).map_or(text.len(), |h| h.range.start);
+    // sections; elsewhere `**Pros**:` and friends are prose. The block after the title ends in
+    // `---`, which makes its last line a setext heading: that is no section.
+    let in_block = |h: &&Heading| block.is_some_and(|b| h.range.start < b.end + 4 && b.start <= h.range.start);
+    let first_h2 =
+        headings.iter().filter(|h| !in_block(h)).find(|h| h.level >= 2).map_or(text.len(), |h| h.range.start);
     let mut status_found = false;
     let mut heading_idx = 0;
     for i in 0..lines.len() {

@@ -1,0 +1,189 @@
+//! The ADR model: what an architecture decision record says about itself, read from its
+//! [`DocFacts`] in any of the layouts aiwg-format §4.1 found (aiwg's adr-template with its
+//! phases, adr-with-tot, MADR, the lightweight Nygard form, real projects' bold lines and
+//! metadata bullets). Status parsing follows §4.2: the first word decides, case-insensitively,
+//! and qualifiers or parentheticals after it are kept as written.
+
+use crate::model::{ArtifactKind, DocFacts, IdKey};
+use crate::text::TextRange;
+
+/// The lifecycle states of §4.2's canonical set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AdrStatus {
+    Proposed,
+    Accepted,
+    Rejected,
+    Deprecated,
+    Superseded,
+}
+
+impl AdrStatus {
+    /// The status a value names by its first word (`ACCEPTED (Non-Negotiable)` is accepted);
+    /// `Draft` counts as proposed, as log4brains has it.
+    pub(crate) fn parse(value: &str) -> Option<AdrStatus> {
+        let first = value.trim_start_matches(['*', '_', ' ', '[']).split(|c: char| !c.is_ascii_alphabetic()).next()?;
+        let is = |word: &str| first.eq_ignore_ascii_case(word);
+        Some(if is("proposed") || is("draft") {
+            AdrStatus::Proposed
+        } else if is("accepted") || is("approved") {
+            AdrStatus::Accepted
+        } else if is("rejected") {
+            AdrStatus::Rejected
+        } else if is("deprecated") {
+            AdrStatus::Deprecated
+        } else if is("superseded") {
+            AdrStatus::Superseded
+        } else {
+            return None;
+        })
+    }
+}
+
+/// The values status completion offers, in lifecycle order (§4.2 "Canonical completion set").
+pub(crate) const STATUS_VALUES: &[&str] = &["Proposed", "Accepted", "Rejected", "Deprecated", "Superseded by ADR-"];
+
+/// The template an ADR follows, from its metadata and headings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AdrTemplate {
+    /// aiwg's `templates/governance/adr-template.md`, with its three phases.
+    Aiwg,
+    /// aiwg's `templates/architecture/adr-with-tot.md` (`template_id: adr-with-tot`).
+    TreeOfThoughts,
+    /// MADR: "Context and Problem Statement", "Decision Outcome".
+    Madr,
+    /// The lightweight form aiwg's flows generate: Status, Context, Decision, Consequences.
+    Nygard,
+}
+
+/// Sections every ADR needs (§4.1 "Required sections for diagnostics"), with the headings that
+/// count as each.
+pub(crate) const REQUIRED_SECTIONS: &[(&str, &[&str])] = &[
+    ("Context", &["context"]),
+    ("Decision", &["decision", "decision outcome", "the decision"]),
+    ("Consequences", &["consequences"]),
+];
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Adr<'a> {
+    pub(crate) id: Option<&'a IdKey>,
+    /// The status value as written, and where; `None` when the ADR states none.
+    pub(crate) status_value: Option<(&'a str, TextRange)>,
+    pub(crate) status: Option<AdrStatus>,
+    /// IDs this ADR says it supersedes, with where each is written.
+    pub(crate) supersedes: Vec<(&'a IdKey, TextRange)>,
+    /// IDs this ADR says supersede it.
+    pub(crate) superseded_by: Vec<(&'a IdKey, TextRange)>,
+    pub(crate) template: AdrTemplate,
+    /// Required sections the document lacks, by name, in canonical order (`Status` when no
+    /// status is stated, `Reasoning` when `reasoning_required: true` asks for one).
+    pub(crate) missing_sections: Vec<&'static str>,
+}
+
+/// The ADR a document is, or `None` for any other kind.
+pub(crate) fn adr(facts: &DocFacts) -> Option<Adr<'_>> {
+    if facts.kind != ArtifactKind::Adr {
+        return None;
+    }
+    let id = facts.declared_ids.iter().find(|d| d.id.key.prefix == "ADR").map(|d| &d.id.key);
+    let status_entry = facts.metadata.iter().find(|m| {
+        (m.key.eq_ignore_ascii_case("status") || m.key.eq_ignore_ascii_case("current status")) && !m.value.is_empty()
+    });
+    let status_value = status_entry.map(|m| (m.value.as_str(), m.range));
+    let status = status_value.and_then(|(value, _)| AdrStatus::parse(value));
+
+    let mut supersedes = Vec::new();
+    let mut superseded_by = Vec::new();
+    for mention in facts.id_mentions.iter().filter(|m| m.id.key.prefix == "ADR") {
+        let Some(relation) = mention.relation.as_deref() else { continue };
+        let relation = relation.to_ascii_lowercase();
+        let entry = (&mention.id.key, mention.range);
+        match relation.as_str() {
+            "supersedes" | "replaces" => supersedes.push(entry),
+            "superseded by" | "superseded-by" | "superseded_by" | "replaced by" => superseded_by.push(entry),
+            "status" | "current status" if status == Some(AdrStatus::Superseded) => superseded_by.push(entry),
+            _ => {}
+        }
+    }
+
+    let headings: Vec<String> = facts
+        .headings
+        .iter()
+        .filter(|h| h.level >= 2)
+        .map(|h| {
+            let text = h.text.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ');
+            text.to_ascii_lowercase()
+        })
+        .collect();
+    let has = |names: &[&str]| {
+        headings
+            .iter()
+            .any(|h| names.iter().any(|n| h == n || h.starts_with(&format!("{n} ")) || h.starts_with(&format!("{n}:"))))
+    };
+    let template = if facts.meta("template_id").is_some_and(|t| t.trim() == "adr-with-tot") {
+        AdrTemplate::TreeOfThoughts
+    } else if headings.iter().any(|h| h.starts_with("phase 1")) {
+        AdrTemplate::Aiwg
+    } else if has(&["context and problem statement", "decision outcome", "considered options"]) {
+        AdrTemplate::Madr
+    } else {
+        AdrTemplate::Nygard
+    };
+    let mut missing_sections: Vec<&'static str> =
+        REQUIRED_SECTIONS.iter().filter(|(_, names)| !has(names)).map(|(name, _)| *name).collect();
+    if status_value.is_none() && !has(&["status"]) {
+        missing_sections.push("Status");
+    }
+    if facts.meta("reasoning_required").is_some_and(|v| v.trim().eq_ignore_ascii_case("true")) && !has(&["reasoning"]) {
+        missing_sections.insert(0, "Reasoning");
+    }
+    Some(Adr { id, status_value, status, supersedes, superseded_by, template, missing_sections })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(path: &str, text: &str) -> String {
+        let facts = crate::syntax::facts_from_text(path, text);
+        let Some(adr) = adr(&facts) else { return "not an ADR".to_string() };
+        let ids = |list: &[(&IdKey, TextRange)]| list.iter().map(|(k, _)| k.to_string()).collect::<Vec<_>>().join(",");
+        format!(
+            "{} {:?} {:?} {:?} supersedes [{}] superseded-by [{}] missing {:?}",
+            adr.id.map(|k| k.to_string()).unwrap_or_default(),
+            adr.status_value.map(|(v, _)| v),
+            adr.status,
+            adr.template,
+            ids(&adr.supersedes),
+            ids(&adr.superseded_by),
+            adr.missing_sections
+        )
+    }
+
+    #[test]
+    fn layouts_statuses_and_supersession() {
+        let nygard = "# ADR-007: Use Redis\n\n**Status**: ACCEPTED (Non-Negotiable)\n**Supersedes**: ADR-003\n\n\
+                      ## Context\n\nx\n\n## Decision\n\ny\n\n## Consequences\n\nz\n";
+        assert_eq!(
+            parse(".aiwg/architecture/decisions/ADR-007-use-redis.md", nygard),
+            r#"ADR-007 Some("ACCEPTED (Non-Negotiable)") Some(Accepted) Nygard supersedes [ADR-003] superseded-by [] missing []"#
+        );
+        let superseded = "# ADR-003: Use Memcached\n\n## Status\n\nSuperseded by ADR-007\n\n## Context and Problem Statement\n\nx\n\n\
+                          ## Decision Outcome\n\ny\n";
+        assert_eq!(
+            parse(".aiwg/architecture/adrs/ADR-003-memcached.md", superseded),
+            r#"ADR-003 Some("Superseded by ADR-007") Some(Superseded) Madr supersedes [] superseded-by [ADR-007] missing ["Consequences"]"#
+        );
+        let tot = "# ADR-010: Queue\n\n---\ntemplate_id: adr-with-tot\nreasoning_required: true\n---\n\n\
+                   **Status:** Pending review\n\n## Context\n\n## Decision\n\n## Consequences\n";
+        assert_eq!(
+            parse(".aiwg/architecture/decisions/ADR-010-queue.md", tot),
+            r#"ADR-010 Some("Pending review") None TreeOfThoughts supersedes [] superseded-by [] missing ["Reasoning"]"#
+        );
+        let bare = "# adr-012: Logging\n\nWe log.\n";
+        assert_eq!(
+            parse(".aiwg/architecture/adr-012-logging.md", bare),
+            r#"ADR-012 None None Nygard supersedes [] superseded-by [] missing ["Context", "Decision", "Consequences", "Status"]"#
+        );
+        assert_eq!(parse("docs/notes.md", "# Notes\n"), "not an ADR");
+    }
+}
