@@ -141,7 +141,7 @@ fn diagnostics_of(snapshot: &Snapshot, doc_id: DocId, with_fixes: bool) -> Vec<D
     }
     id_diagnostics(snapshot, doc_id, framework, &mut out);
     if !framework && !origin::is_template_path(&doc.path) {
-        adr_diagnostics(snapshot, doc, &mut out);
+        adr_diagnostics(snapshot, doc, with_fixes, &mut out);
     }
     provenance_diagnostics(snapshot, doc, &mut out);
     out.sort_by_key(|d| (d.range.start, d.range.end, d.code));
@@ -167,7 +167,7 @@ fn drop_repeated_sections(doc: &Document, out: &mut Vec<Diagnostic>) {
 
 /// An ADR's structure and lifecycle (aiwg-format §4): required sections, a known status, and
 /// supersession that both ADRs state.
-fn adr_diagnostics(snapshot: &Snapshot, doc: &Document, out: &mut Vec<Diagnostic>) {
+fn adr_diagnostics(snapshot: &Snapshot, doc: &Document, with_fixes: bool, out: &mut Vec<Diagnostic>) {
     let Some(adr) = adr::adr(&doc.facts) else { return };
     let title_range = doc.facts.headings.first().map_or(TextRange::empty(0), |h| h.range);
     if !adr.missing_sections.is_empty() {
@@ -219,7 +219,15 @@ fn adr_diagnostics(snapshot: &Snapshot, doc: &Document, out: &mut Vec<Diagnostic
                     severity: Severity::Warning,
                     code: Code::AdrSupersession,
                     message: format!("{older} does not say it is superseded by {own} (`{}` has {status})", other.path),
-                    fixes: Vec::new(),
+                    fixes: if with_fixes {
+                        vec![Fix {
+                            label: format!("Mark {older} as superseded by {own}"),
+                            changes: mark_superseded(other, &other_adr, own),
+                            preferred: true,
+                        }]
+                    } else {
+                        Vec::new()
+                    },
                 });
             }
         }
@@ -236,9 +244,47 @@ fn adr_diagnostics(snapshot: &Snapshot, doc: &Document, out: &mut Vec<Diagnostic
                         "{newer} does not say it supersedes {own} (`{}` has no `Supersedes: {own}`)",
                         other.path
                     ),
-                    fixes: Vec::new(),
+                    fixes: if with_fixes {
+                        vec![Fix {
+                            label: format!("Add `Supersedes: {own}` to {newer}"),
+                            changes: add_supersedes(other, own),
+                            preferred: true,
+                        }]
+                    } else {
+                        Vec::new()
+                    },
                 });
             }
+        }
+    }
+}
+
+/// The edit that gives `older` the status "Superseded by `newer`": its status value replaced,
+/// or a status line added under its title (adr-tools rewrites the old record the same way).
+fn mark_superseded(older: &Document, older_adr: &adr::Adr<'_>, newer: &crate::model::IdKey) -> ChangeSet {
+    let file = FilePath { root: older.root, path: older.path.clone() };
+    match older_adr.status_value {
+        Some((_, range)) => ChangeSet::edit(file, range, format!("Superseded by {newer}")),
+        None => {
+            let at = older.facts.headings.first().map_or(0, |h| h.range.end);
+            ChangeSet::edit(file, TextRange::empty(at), format!("\n\n**Status**: Superseded by {newer}"))
+        }
+    }
+}
+
+/// The edit that makes `newer` say it supersedes `older`: added to its `Supersedes` line (or
+/// replacing a `None` there), else a new line under its title.
+fn add_supersedes(newer: &Document, older: &crate::model::IdKey) -> ChangeSet {
+    let file = FilePath { root: newer.root, path: newer.path.clone() };
+    let existing = newer.facts.metadata.iter().find(|m| m.key.eq_ignore_ascii_case("supersedes"));
+    match existing {
+        Some(entry) if ["", "none", "n/a", "-"].contains(&entry.value.trim().to_ascii_lowercase().as_str()) => {
+            ChangeSet::edit(file, entry.range, older.to_string())
+        }
+        Some(entry) => ChangeSet::edit(file, TextRange::empty(entry.range.end), format!(", {older}")),
+        None => {
+            let at = newer.facts.headings.first().map_or(0, |h| h.range.end);
+            ChangeSet::edit(file, TextRange::empty(at), format!("\n\n**Supersedes**: {older}"))
         }
     }
 }
@@ -1122,6 +1168,37 @@ mod tests {
                 .aiwg/architecture/decisions/ADR-007-redis.md:3:13 warning[adr-status] "Pending review": `Pending review` is not an ADR status: Proposed, Accepted, Rejected, Deprecated or Superseded by ADR-…
                 .aiwg/architecture/decisions/ADR-007-redis.md:4:17 warning[adr-supersession] "ADR-003": ADR-003 does not say it is superseded by ADR-007 (`.aiwg/architecture/decisions/ADR-003-memcached.md` has status `Accepted`)
             "##]],
+        );
+    }
+
+    #[test]
+    fn one_sided_supersession_is_fixed_on_the_other_side() {
+        check_fixes(
+            r#"
+            //- /.aiwg/architecture/decisions/ADR-003-memcached.md
+            # ADR-003: Use Memcached
+
+            **Status**: Accepted (2025-01-10)
+            //- /.aiwg/architecture/decisions/ADR-007-redis.md
+            # ADR-007: Use Redis
+
+            **Status**: Accepted
+            **Supersedes**: ADR-003
+            //- /.aiwg/architecture/decisions/ADR-008-queue.md
+            # ADR-008: Queue
+
+            ## Status
+
+            Superseded by ADR-009
+            //- /.aiwg/architecture/decisions/ADR-009-stream.md
+            # ADR-009: Stream
+            "#,
+            expect![[r#"
+                Mark ADR-003 as superseded by ADR-007 (preferred)
+                edit /.aiwg/architecture/decisions/ADR-003-memcached.md "Accepted (2025-01-10)" -> "Superseded by ADR-007"
+                Add `Supersedes: ADR-008` to ADR-009 (preferred)
+                edit /.aiwg/architecture/decisions/ADR-009-stream.md "" -> "\n\n**Supersedes**: ADR-008"
+            "#]],
         );
     }
 
