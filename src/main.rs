@@ -41,12 +41,32 @@ enum Command {
         excludes: Vec<String>,
     },
     /// Print every reference and its resolution as JSON lines (a debugging aid).
+    /// Architecture decision records: list them with status and supersession
+    Adr {
+        #[command(subcommand)]
+        command: AdrCommand,
+    },
     #[command(hide = true)]
     DumpRefs {
         #[arg(default_value = ".")]
         path: PathBuf,
         #[arg(long)]
         aiwg_root: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdrCommand {
+    /// Every ADR of the project (then its ADR templates): number, status, date, supersession
+    List {
+        /// A workspace folder, or a folder inside it
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// The aiwg install root (else $AIWG_ROOT, ~/.local/share/ai-writing-guide, ...)
+        #[arg(long)]
+        aiwg_root: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = cli::AdrFormat::Table)]
+        format: cli::AdrFormat,
     },
 }
 
@@ -117,6 +137,13 @@ fn main() -> ExitCode {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
             let status = cli::run_check(&check, &mut out);
+            let _ = out.flush();
+            ExitCode::from(status)
+        }
+        Command::Adr { command: AdrCommand::List { path, aiwg_root, format } } => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let status = cli::run_adr_list(&path, aiwg_root.as_deref(), format, &mut out);
             let _ = out.flush();
             ExitCode::from(status)
         }

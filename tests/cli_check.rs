@@ -1,6 +1,8 @@
 //! `aiwg-lsp check` end to end: the real binary on the bundled example workspace, in each
 //! output format, with its exit statuses.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -155,4 +157,52 @@ fn an_aiwg_root_variable_naming_no_folder_is_reported_as_such() {
         .filter(|d| d["code"] == "no-aiwg-root" && d["severity"] == "info")
         .count();
     assert_eq!(infos, 1, "one workspace-level diagnostic says what to configure; the rest are hints");
+}
+
+#[test]
+fn adr_list_shows_the_demo_supersession_chain() {
+    let output = Command::new(env!("CARGO_BIN_EXE_aiwg-lsp"))
+        .args(["adr", "list", "examples/demo", "--format", "json"])
+        .current_dir(crate_dir())
+        .output()
+        .expect("the binary runs");
+    assert_eq!(output.status.code(), Some(0));
+    let rows: serde_json::Value = serde_json::from_slice(&output.stdout).expect("a JSON array");
+    let summary: Vec<String> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| format!("{} {} {} {}", r["id"], r["status"], r["supersedes"], r["superseded_by"]))
+        .collect();
+    expect_test::expect![[r#"
+        [
+            "\"ADR-001\" \"Superseded by ADR-003\" [] [\"ADR-003\"]",
+            "\"ADR-002\" \"Accepted\" [] []",
+            "\"ADR-003\" \"Accepted\" [\"ADR-001\"] []",
+            "\"ADR-004\" \"Proposed\" [] []",
+            "\"ADR-005\" \"Accepted\" [] []",
+        ]
+    "#]]
+    .assert_debug_eq(&summary);
+}
+
+#[test]
+fn adr_list_of_the_release_names_its_decision_and_its_templates() {
+    let corpus = support::corpus_dir();
+    let output = Command::new(env!("CARGO_BIN_EXE_aiwg-lsp"))
+        .args(["adr", "list"])
+        .arg(&corpus)
+        .output()
+        .expect("the binary runs");
+    assert_eq!(output.status.code(), Some(0));
+    let table = String::from_utf8(output.stdout).unwrap();
+    assert!(table.contains("test/fixtures/mcp-test-project/.aiwg/architecture/"), "{table}");
+    for template in [
+        "templates/governance/adr-template.md",
+        "templates/architecture/adr-with-tot.md",
+        "templates/examples/governance/adr-jwt-vs-session-complete.md",
+    ] {
+        assert!(table.lines().any(|l| l.contains("(template)") && l.ends_with(template)), "{template}:\n{table}");
+    }
+    assert!(table.ends_with("1 ADR, 3 templates\n"), "{table}");
 }

@@ -2,6 +2,7 @@
 //! function from a snapshot and plain inputs (byte offsets, query strings) to plain values; the
 //! LSP and CLI layers convert.
 
+pub mod adrs;
 pub(crate) mod cancel;
 pub(crate) mod change;
 pub(crate) mod code_actions;

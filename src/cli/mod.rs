@@ -184,3 +184,39 @@ pub fn dump_references(path: &Path, aiwg_root: Option<&Path>, out: &mut dyn Writ
     }
     Ok(())
 }
+
+/// How `aiwg-lsp adr list` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum AdrFormat {
+    Table,
+    Json,
+}
+
+/// `aiwg-lsp adr list`: the project's ADRs (then its ADR templates) as a table or JSON.
+pub fn run_adr_list(path: &Path, aiwg_root: Option<&Path>, format: AdrFormat, out: &mut dyn Write) -> u8 {
+    let Ok(target) = path.canonicalize() else {
+        let _ = writeln!(std::io::stderr(), "aiwg-lsp adr list: {}: no such folder", path.display());
+        return exit::USAGE;
+    };
+    let root = loader::project_root(&target);
+    let loaded = loader::load_workspace(&root, aiwg_root, &LoadOptions::default());
+    let snapshot = Snapshot::build(loaded.input);
+    let rows = analysis::adrs::adr_list(&snapshot);
+    let written = match format {
+        AdrFormat::Json => {
+            let rows: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "id": r.id, "title": r.title, "status": r.status, "date": r.date,
+                        "supersedes": r.supersedes, "superseded_by": r.superseded_by,
+                        "layout": r.layout, "template": r.template, "path": r.path,
+                    })
+                })
+                .collect();
+            writeln!(out, "{}", serde_json::Value::Array(rows))
+        }
+        AdrFormat::Table => render::adr_table(&rows, out),
+    };
+    if written.is_err() { exit::USAGE } else { exit::CLEAN }
+}

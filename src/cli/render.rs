@@ -191,3 +191,46 @@ fn github(report: &Report, min: Severity, out: &mut dyn Write) -> io::Result<()>
     }
     Ok(())
 }
+
+/// The ADR list as an aligned table: decisions, then templates; supersession as `→ ADR-N`
+/// (superseded by) and `← ADR-M` (supersedes).
+pub(crate) fn adr_table(rows: &[crate::analysis::adrs::AdrRow], out: &mut dyn Write) -> std::io::Result<()> {
+    let cells: Vec<[String; 6]> = rows
+        .iter()
+        .map(|r| {
+            let mut chain: Vec<String> = r.superseded_by.iter().map(|id| format!("→ {id}")).collect();
+            chain.extend(r.supersedes.iter().map(|id| format!("← {id}")));
+            let id = if r.template {
+                format!("{} (template)", if r.id.is_empty() { "-" } else { &r.id })
+            } else {
+                r.id.clone()
+            };
+            [id, r.status.clone(), r.date.clone(), chain.join(" "), r.title.clone(), r.path.clone()]
+        })
+        .collect();
+    let header = ["ID", "STATUS", "DATE", "SUPERSESSION", "TITLE", "PATH"];
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &cells {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[&str]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .enumerate()
+            .map(|(i, (cell, width))| if i + 1 == cells.len() { cell.to_string() } else { format!("{cell:width$}") })
+            .collect();
+        padded.join("  ").trim_end().to_string()
+    };
+    writeln!(out, "{}", line(&header))?;
+    for row in &cells {
+        let refs: Vec<&str> = row.iter().map(String::as_str).collect();
+        writeln!(out, "{}", line(&refs))?;
+    }
+    let decisions = rows.iter().filter(|r| !r.template).count();
+    let templates = rows.len() - decisions;
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    writeln!(out, "\n{}, {}", plural(decisions, "ADR", "ADRs"), plural(templates, "template", "templates"))
+}

@@ -81,9 +81,18 @@ pub(crate) struct Adr<'a> {
 
 /// The ADR a document is, or `None` for any other kind.
 pub(crate) fn adr(facts: &DocFacts) -> Option<Adr<'_>> {
-    if facts.kind != ArtifactKind::Adr {
-        return None;
-    }
+    (facts.kind == ArtifactKind::Adr).then(|| read(facts))
+}
+
+/// An ADR template (`templates/governance/adr-template.md`, `adr-with-tot.md`) read as the
+/// ADR it shapes; `None` for any other document.
+pub(crate) fn adr_template<'a>(facts: &'a DocFacts, path: &str) -> Option<Adr<'a>> {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let names_adr = name.starts_with("adr") || name.contains("-adr") || name.contains("decision-record");
+    (facts.kind == ArtifactKind::Template && names_adr).then(|| read(facts))
+}
+
+fn read(facts: &DocFacts) -> Adr<'_> {
     let id = facts.declared_ids.iter().find(|d| d.id.key.prefix == "ADR").map(|d| &d.id.key);
     let status_entry = facts.metadata.iter().find(|m| {
         (m.key.eq_ignore_ascii_case("status") || m.key.eq_ignore_ascii_case("current status")) && !m.value.is_empty()
@@ -136,7 +145,7 @@ pub(crate) fn adr(facts: &DocFacts) -> Option<Adr<'_>> {
     if facts.meta("reasoning_required").is_some_and(|v| v.trim().eq_ignore_ascii_case("true")) && !has(&["reasoning"]) {
         missing_sections.insert(0, "Reasoning");
     }
-    Some(Adr { id, status_value, status, supersedes, superseded_by, template, missing_sections })
+    Adr { id, status_value, status, supersedes, superseded_by, template, missing_sections }
 }
 
 #[cfg(test)]
