@@ -81,11 +81,48 @@ pub fn completion(snapshot: &Snapshot, doc: DocId, text: &str, offset: usize) ->
             None => path_items(snapshot, typed, TextRange::new(start, offset)),
         };
     }
+    if let Some(items) = adr_section_items(snapshot.doc(doc), before, offset) {
+        return items;
+    }
     if let Some(start) = typed_status_start(snapshot.doc(doc), before) {
         return status_items(&before[start..], TextRange::new(start, offset));
     }
     let word_start = before.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '-').len();
     id_items(snapshot, &before[word_start..], TextRange::new(word_start, offset))
+}
+
+/// After `## ` in an ADR: the sections of the ADR's template that it lacks, in the template's
+/// canonical order (aiwg-format §4.1), each inserted with its guidance.
+fn adr_section_items(doc: &Document, before: &str, offset: usize) -> Option<Vec<CompletionItem>> {
+    let adr = crate::model::adr::adr(&doc.facts)?;
+    let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+    let typed = before[line_start..].strip_prefix("## ")?;
+    if typed.contains(['#', '`', '[', '@']) {
+        return None;
+    }
+    let present: Vec<String> = doc.facts.headings.iter().map(|h| h.text.to_ascii_lowercase()).collect();
+    let lower = typed.to_ascii_lowercase();
+    let start = offset - typed.len();
+    let items = adr
+        .template
+        .sections()
+        .iter()
+        .filter(|(name, _)| !present.iter().any(|p| p == &name.to_ascii_lowercase()))
+        .filter(|(name, _)| *name != "Status" || adr.status_value.is_none())
+        .filter(|(name, _)| name.to_ascii_lowercase().starts_with(&lower))
+        .enumerate()
+        .map(|(position, (name, guidance))| CompletionItem {
+            label: name.to_string(),
+            kind: CompletionKind::Heading,
+            detail: Some("ADR section".to_string()),
+            documentation: Some(guidance.to_string()),
+            insert_text: format!("{name}\n\n{guidance}\n"),
+            replace: TextRange::new(start, offset),
+            sort_text: format!("{position:04}"),
+            filter_text: Some(name.to_string()),
+        })
+        .collect();
+    Some(items)
 }
 
 /// Where the status value being typed in an ADR starts: after `**Status**:`, `Status:` or
@@ -498,6 +535,30 @@ mod tests {
             out.push_str(&format!("… {} items in all\n", items.len()));
         }
         expect.assert_eq(&out);
+    }
+
+    #[test]
+    fn adr_sections_the_template_has_and_the_document_lacks() {
+        let adr = "//- /.aiwg/architecture/decisions/ADR-007-cache.md\n# ADR-007: Cache\n\n**Status**: Proposed\n\n\
+                   ## Context\n\nx\n\n## $0\n";
+        check(
+            adr,
+            10,
+            expect![[r#"
+            0000 Heading Decision — ADR section [[The change we propose or have agreed to.]] replaces ""
+            0001 Heading Consequences — ADR section [[What becomes easier or harder: positive, negative, risks.]] replaces ""
+            0002 Heading Alternatives Considered — ADR section [[Each option weighed, and why it was not chosen.]] replaces ""
+            0003 Heading Implementation — ADR section [[Migration path, timeline, dependencies.]] replaces ""
+            0004 Heading References — ADR section [[@-references to the use cases, NFR modules and ADRs this rests on.]] replaces ""
+        "#]],
+        );
+        check(
+            &adr.replace("## $0", "## Con$0"),
+            10,
+            expect![[r#"
+            0000 Heading Consequences — ADR section [[What becomes easier or harder: positive, negative, risks.]] replaces "Con"
+        "#]],
+        );
     }
 
     #[test]

@@ -181,7 +181,7 @@ fn adr_diagnostics(snapshot: &Snapshot, doc: &Document, with_fixes: bool, out: &
                 names.join(", "),
                 if names.len() == 1 { "section" } else { "sections" }
             ),
-            fixes: Vec::new(),
+            fixes: if with_fixes { add_missing_sections(doc, &adr) } else { Vec::new() },
         });
     }
     if let Some((value, range)) = adr.status_value
@@ -257,6 +257,41 @@ fn adr_diagnostics(snapshot: &Snapshot, doc: &Document, with_fixes: bool, out: &
             }
         }
     }
+}
+
+/// The fix that adds an ADR's missing required sections, each with its template's guidance:
+/// a Status line under the title, the rest as `## ` sections at the end in canonical order.
+fn add_missing_sections(doc: &Document, adr: &adr::Adr<'_>) -> Vec<Fix> {
+    let file = FilePath { root: doc.root, path: doc.path.clone() };
+    let Some(title) = doc.facts.headings.first() else { return Vec::new() };
+    let guidance = |name: &str| {
+        let canonical = adr.template.sections().iter().chain(adr::AdrTemplate::Nygard.sections());
+        canonical.clone().find(|(section, _)| *section == name).map_or("", |(_, text)| *text)
+    };
+    let mut changes: Option<ChangeSet> = None;
+    let mut add = |change: ChangeSet| match &mut changes {
+        Some(all) => all.extend(change),
+        None => changes = Some(change),
+    };
+    if adr.missing_sections.contains(&"Status") {
+        add(ChangeSet::edit(file.clone(), TextRange::empty(title.range.end), "\n\n**Status**: Proposed"));
+    }
+    let appended: String = adr
+        .missing_sections
+        .iter()
+        .filter(|name| **name != "Status")
+        .map(|name| format!("\n## {name}\n\n{}\n", guidance(name)))
+        .collect();
+    if !appended.is_empty() {
+        // The title's section runs to the end of the document.
+        let end = title.section.end;
+        add(ChangeSet::edit(file, TextRange::empty(end), appended));
+    }
+    let label = match adr.missing_sections.as_slice() {
+        [one] => format!("Add the missing `{one}` section"),
+        _ => "Add the missing sections".to_string(),
+    };
+    changes.map(|changes| Fix { label, changes, preferred: true }).into_iter().collect()
 }
 
 /// The edit that gives `older` the status "Superseded by `newer`": its status value replaced,
@@ -1194,10 +1229,38 @@ mod tests {
             # ADR-009: Stream
             "#,
             expect![[r#"
+                Add the missing sections (preferred)
+                edit /.aiwg/architecture/decisions/ADR-003-memcached.md "" -> "\n## Context\n\n[The issue that motivates this decision, and the forces at play.]\n\n## Decision\n\n[The change we propose or have agreed to.]\n\n## Consequences\n\n[What becomes easier or harder: positive, negative, risks.]\n"
+                Add the missing sections (preferred)
+                edit /.aiwg/architecture/decisions/ADR-007-redis.md "" -> "\n## Context\n\n[The issue that motivates this decision, and the forces at play.]\n\n## Decision\n\n[The change we propose or have agreed to.]\n\n## Consequences\n\n[What becomes easier or harder: positive, negative, risks.]\n"
                 Mark ADR-003 as superseded by ADR-007 (preferred)
                 edit /.aiwg/architecture/decisions/ADR-003-memcached.md "Accepted (2025-01-10)" -> "Superseded by ADR-007"
+                Add the missing sections (preferred)
+                edit /.aiwg/architecture/decisions/ADR-008-queue.md "" -> "\n## Context\n\n[The issue that motivates this decision, and the forces at play.]\n\n## Decision\n\n[The change we propose or have agreed to.]\n\n## Consequences\n\n[What becomes easier or harder: positive, negative, risks.]\n"
                 Add `Supersedes: ADR-008` to ADR-009 (preferred)
                 edit /.aiwg/architecture/decisions/ADR-009-stream.md "" -> "\n\n**Supersedes**: ADR-008"
+                Add the missing sections (preferred)
+                edit /.aiwg/architecture/decisions/ADR-009-stream.md "" -> "\n\n**Status**: Proposed"
+                edit /.aiwg/architecture/decisions/ADR-009-stream.md "" -> "\n## Context\n\n[The issue that motivates this decision, and the forces at play.]\n\n## Decision\n\n[The change we propose or have agreed to.]\n\n## Consequences\n\n[What becomes easier or harder: positive, negative, risks.]\n"
+            "#]],
+        );
+    }
+
+    #[test]
+    fn missing_adr_sections_are_added_with_guidance() {
+        check_fixes(
+            r#"
+            //- /.aiwg/architecture/decisions/ADR-012-logging.md
+            # ADR-012: Structured Logging
+
+            ## Context
+
+            We grep logs.
+            "#,
+            expect![[r#"
+                Add the missing sections (preferred)
+                edit /.aiwg/architecture/decisions/ADR-012-logging.md "" -> "\n\n**Status**: Proposed"
+                edit /.aiwg/architecture/decisions/ADR-012-logging.md "" -> "\n## Decision\n\n[The change we propose or have agreed to.]\n\n## Consequences\n\n[What becomes easier or harder: positive, negative, risks.]\n"
             "#]],
         );
     }

@@ -55,6 +55,59 @@ pub(crate) enum AdrTemplate {
     Nygard,
 }
 
+impl AdrTemplate {
+    /// The template's top-level sections in its canonical order (aiwg-format §4.1), each with
+    /// the guidance a new section starts with.
+    pub(crate) fn sections(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            AdrTemplate::Nygard => &[
+                ("Status", "Proposed"),
+                ("Context", "[The issue that motivates this decision, and the forces at play.]"),
+                ("Decision", "[The change we propose or have agreed to.]"),
+                ("Consequences", "[What becomes easier or harder: positive, negative, risks.]"),
+                ("Alternatives Considered", "[Each option weighed, and why it was not chosen.]"),
+                ("Implementation", "[Migration path, timeline, dependencies.]"),
+                ("References", "[@-references to the use cases, NFR modules and ADRs this rests on.]"),
+            ],
+            AdrTemplate::Madr => &[
+                ("Context and Problem Statement", "[The problem, in two or three sentences.]"),
+                ("Decision Drivers", "[The forces and concerns that decide.]"),
+                ("Considered Options", "[The options, one per bullet.]"),
+                ("Decision Outcome", "[Chosen option, because …]"),
+                ("Consequences", "[Good, because …; bad, because ….]"),
+                ("References", "[@-references to the use cases, NFR modules and ADRs this rests on.]"),
+            ],
+            AdrTemplate::TreeOfThoughts => &[
+                (
+                    "Reasoning",
+                    "1. **Problem analysis**: [...]\n2. **Constraints**: [...]\n3. **Options explored**: [...]\n4. **Trade-offs**: [...]\n5. **Rationale**: [...]",
+                ),
+                ("Context", "[The issue that motivates this decision.]"),
+                (
+                    "Evaluation Criteria",
+                    "| Criterion | Weight | Source |\n|---|---|---|\n| [criterion] | [weight]% | [@-reference] |",
+                ),
+                ("Options Considered", "### Option 1: [name]\n\n[Description, pros, cons.]"),
+                ("Options Comparison Matrix", "| Criterion (weight) | Option 1 | Option 2 |\n|---|---|---|"),
+                ("Decision", "[The chosen option and why.]"),
+                ("Consequences", "### Positive\n\n### Negative\n\n### Neutral"),
+                ("Implementation Notes", "[Migration path, timeline, dependencies.]"),
+                ("Action Items", "- [ ] [action]"),
+                ("References", "[@-references to the use cases, NFR modules and ADRs this rests on.]"),
+                ("Review History", "| Date | Reviewer | Outcome |\n|---|---|---|"),
+            ],
+            AdrTemplate::Aiwg => &[
+                ("Metadata", "- **ADR ID**: [ADR-XXX]\n- **Status**: Proposed"),
+                ("Phase 1: Core Decision (ESSENTIAL)", "### Context\n\n[The problem, constraints and stakeholders.]"),
+                ("Phase 2: Decision & Alternatives", "### Decision\n\n[The change.]\n\n### Alternatives Considered"),
+                ("Phase 3: Impact & Implementation", "### Consequences\n\n[Positive and negative outcomes.]"),
+                ("References", "[@-references to the use cases, NFR modules and ADRs this rests on.]"),
+                ("Review & Approval", "[Reviewers and dates.]"),
+            ],
+        }
+    }
+}
+
 /// Sections every ADR needs (§4.1 "Required sections for diagnostics"), with the headings that
 /// count as each.
 pub(crate) const REQUIRED_SECTIONS: &[(&str, &[&str])] = &[
