@@ -413,3 +413,32 @@ fn provider_formats_and_data_files_get_diagnostics_and_navigation_when_open() {
     assert!(target.ends_with("/docs/guide.md"), "{definition}");
     session.shutdown();
 }
+
+#[test]
+fn fix_all_on_an_adr_marks_the_one_it_supersedes_through_apply_edit() {
+    const NEWER: &str = "# ADR-007: Use Redis\n\n**Status**: Accepted\n**Supersedes**: ADR-003\n\n## Context\n\n## Decision\n\n## Consequences\n";
+    const OLDER: &str =
+        "# ADR-003: Use Memcached\n\n**Status**: Accepted\n\n## Context\n\n## Decision\n\n## Consequences\n";
+    let (_dir, root) = workspace(&[
+        (".aiwg/architecture/decisions/ADR-007-redis.md", NEWER),
+        (".aiwg/architecture/decisions/ADR-003-memcached.md", OLDER),
+    ]);
+    let mut session = Session::start(&root, json!({}), capabilities());
+    session.open_text(".aiwg/architecture/decisions/ADR-007-redis.md", NEWER);
+    let diagnostics = session.next_diagnostics(".aiwg/architecture/decisions/ADR-007-redis.md");
+    let codes: Vec<&str> = diagnostics.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["adr-supersession"], "{diagnostics:#?}");
+    let uri = session.uri(".aiwg/architecture/decisions/ADR-007-redis.md");
+    session.answers.insert("workspace/applyEdit".into(), Some(json!({"result": {"applied": true}})));
+    let applied = session.request("workspace/executeCommand", json!({"command": "aiwg.fixAll", "arguments": [uri]}));
+    assert_eq!(applied["result"], json!({"applied": true, "fixes": 1}), "{applied}");
+    let sent = session.wait_for("the applyEdit request", |m| m["method"] == "workspace/applyEdit");
+    let change = &sent["params"]["edit"]["documentChanges"][0];
+    assert!(change["textDocument"]["uri"].as_str().unwrap().ends_with("/ADR-003-memcached.md"), "{sent}");
+    assert_eq!(change["textDocument"]["version"], Value::Null, "the older ADR is not open");
+    assert_eq!(
+        change["edits"][0],
+        json!({"range": {"start": {"line": 2, "character": 12}, "end": {"line": 2, "character": 20}}, "newText": "Superseded by ADR-007"})
+    );
+    session.shutdown();
+}
