@@ -68,6 +68,19 @@ enum AdrCommand {
         #[arg(long, value_enum, default_value_t = cli::AdrFormat::Table)]
         format: cli::AdrFormat,
     },
+    /// Write the project's next ADR (number, folder, file name and template as its ADRs have them)
+    New {
+        /// The decision's title
+        title: String,
+        /// A workspace folder, or a folder inside it
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        #[arg(long)]
+        aiwg_root: Option<PathBuf>,
+        /// The template (default: the one the project's ADRs follow, else nygard)
+        #[arg(long, value_enum)]
+        template: Option<cli::AdrTemplateArg>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -146,6 +159,11 @@ fn main() -> ExitCode {
             let status = cli::run_adr_list(&path, aiwg_root.as_deref(), format, &mut out);
             let _ = out.flush();
             ExitCode::from(status)
+        }
+        Command::Adr { command: AdrCommand::New { title, path, aiwg_root, template } } => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            ExitCode::from(cli::run_adr_new(&title, &path, aiwg_root.as_deref(), template, &mut out))
         }
         Command::DumpRefs { path, aiwg_root } => {
             let stdout = std::io::stdout();

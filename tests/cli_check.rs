@@ -206,3 +206,50 @@ fn adr_list_of_the_release_names_its_decision_and_its_templates() {
     }
     assert!(table.ends_with("1 ADR, 3 templates\n"), "{table}");
 }
+
+#[test]
+fn adr_new_writes_the_next_record_as_the_project_lays_them_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("p");
+    for (path, text) in [
+        (".aiwg/architecture/adrs/adr-003-memcached.md", "# ADR-003: Use Memcached\n\n**Status**: Accepted\n"),
+        (".aiwg/architecture/adrs/adr-004-redis.md", "# ADR-004: Use Redis\n\n**Status**: Proposed\n"),
+    ] {
+        std::fs::create_dir_all(project.join(path).parent().unwrap()).unwrap();
+        std::fs::write(project.join(path), text).unwrap();
+    }
+    let new = |title: &str| {
+        Command::new(env!("CARGO_BIN_EXE_aiwg-lsp"))
+            .args(["adr", "new", title])
+            .arg(&project)
+            .args(["--template", "madr"])
+            .output()
+            .expect("the binary runs")
+    };
+    let output = new("Use NATS for events");
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(String::from_utf8_lossy(&output.stdout), ".aiwg/architecture/adrs/adr-005-use-nats-for-events.md\n");
+    let text = std::fs::read_to_string(project.join(".aiwg/architecture/adrs/adr-005-use-nats-for-events.md")).unwrap();
+    assert!(text.starts_with("# ADR-005: Use NATS for events\n\n**Status**: Proposed\n**Date**: 20"), "{text}");
+    assert!(
+        text.contains("\n## Context and Problem Statement\n") && text.contains("\n## Decision Outcome\n"),
+        "{text}"
+    );
+    // The next one takes the next number; a file is never overwritten.
+    let output = new("Use NATS for events");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), ".aiwg/architecture/adrs/adr-006-use-nats-for-events.md\n");
+    // The new record passes the ADR checks.
+    let check = Command::new(env!("CARGO_BIN_EXE_aiwg-lsp"))
+        .args(["check", "--format", "json"])
+        .arg(project.join(".aiwg/architecture/adrs/adr-005-use-nats-for-events.md"))
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let adr_codes: Vec<&serde_json::Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"].as_str().unwrap().starts_with("adr-"))
+        .collect();
+    assert!(adr_codes.is_empty(), "{adr_codes:#?}");
+}

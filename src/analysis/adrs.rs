@@ -58,10 +58,138 @@ pub fn adr_list(snapshot: &Snapshot) -> Vec<AdrRow> {
     rows.into_iter().map(|(_, row)| row).collect()
 }
 
+/// A new ADR's file, laid out as the workspace's ADRs already are (aiwg-format §4.1, §1.2):
+/// the folder most of them live in (else `.aiwg/architecture/decisions`), the next free number,
+/// their file-name style (`ADR-012-slug.md`, `adr-012-slug.md` or `012-slug.md`), and the
+/// template they follow unless one is asked for (else the lightweight form), dated `today`.
+pub(crate) fn new_adr(
+    snapshot: &Snapshot,
+    title: &str,
+    template: Option<adr::AdrTemplate>,
+    today: &str,
+) -> (String, String) {
+    let existing: Vec<(&str, adr::Adr<'_>)> = snapshot
+        .workspace_documents()
+        .filter(|(_, doc)| !doc.is_framework_text() && !origin::is_template_path(&doc.path))
+        .filter_map(|(_, doc)| Some((doc.path.as_str(), adr::adr(&doc.facts)?)))
+        .collect();
+    let next =
+        existing.iter().filter_map(|(_, a)| a.id.filter(|k| k.category.is_none()).map(|k| k.number)).max().unwrap_or(0)
+            + 1;
+    let folder = most_common(existing.iter().filter_map(|(path, _)| path.rsplit_once('/').map(|(dir, _)| dir)))
+        .unwrap_or(".aiwg/architecture/decisions");
+    let names: Vec<&str> = existing.iter().map(|(path, _)| path.rsplit('/').next().unwrap_or(path)).collect();
+    let style = most_common(names.iter().map(|name| {
+        if name.starts_with("ADR-") {
+            "ADR-"
+        } else if name.starts_with("adr-") {
+            "adr-"
+        } else if name.starts_with(|c: char| c.is_ascii_digit()) {
+            ""
+        } else {
+            "ADR-"
+        }
+    }))
+    .unwrap_or("ADR-");
+    let template =
+        template.or_else(|| most_common(existing.iter().map(|(_, a)| a.template))).unwrap_or(adr::AdrTemplate::Nygard);
+    let slug: String = title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join("-");
+    let id = format!("ADR-{next:03}");
+    let path = format!("{folder}/{style}{next:03}-{slug}.md");
+    let mut text = format!("# {id}: {title}\n\n**Status**: Proposed\n**Date**: {today}\n");
+    if template == adr::AdrTemplate::TreeOfThoughts {
+        text = format!(
+            "# {id}: {title}\n\n---\ntemplate_id: adr-with-tot\nreasoning_required: true\n---\n\n**Status:** Proposed\n**Date:** {today}\n**Decision ID:** {id}\n"
+        );
+    }
+    for (section, guidance) in template.sections() {
+        if *section == "Status" || *section == "Metadata" {
+            continue; // Stated in the lines above.
+        }
+        text.push_str(&format!("\n## {section}\n\n{guidance}\n"));
+    }
+    (path, text)
+}
+
+/// The value that occurs most often (the first of equals), if any.
+fn most_common<T: PartialEq + Copy>(values: impl Iterator<Item = T>) -> Option<T> {
+    let mut counts: Vec<(T, usize)> = Vec::new();
+    for value in values {
+        match counts.iter_mut().find(|(v, _)| *v == value) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((value, 1)),
+        }
+    }
+    counts
+        .iter()
+        .fold(None, |best: Option<(T, usize)>, &(v, n)| match best {
+            Some((_, m)) if m >= n => best,
+            _ => Some((v, n)),
+        })
+        .map(|(v, _)| v)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::analysis::fixture::Fixture;
+
+    #[test]
+    fn a_new_adr_follows_the_workspace() {
+        let fixture = Fixture::parse(
+            r#"
+            //- /.aiwg/architecture/adrs/adr-003-memcached.md
+            # ADR-003: Use Memcached
+
+            ## Context and Problem Statement
+            //- /.aiwg/architecture/adrs/adr-007-redis.md
+            # ADR-007: Use Redis
+
+            ## Decision Outcome
+            "#,
+        );
+        let (path, text) = new_adr(&fixture.snapshot, "Use NATS for Events!", None, "2026-12-01");
+        assert_eq!(path, ".aiwg/architecture/adrs/adr-008-use-nats-for-events.md");
+        expect_test::expect![[r#"
+            # ADR-008: Use NATS for Events!
+
+            **Status**: Proposed
+            **Date**: 2026-12-01
+
+            ## Context and Problem Statement
+
+            [The problem, in two or three sentences.]
+
+            ## Decision Drivers
+
+            [The forces and concerns that decide.]
+
+            ## Considered Options
+
+            [The options, one per bullet.]
+
+            ## Decision Outcome
+
+            [Chosen option, because …]
+
+            ## Consequences
+
+            [Good, because …; bad, because ….]
+
+            ## References
+
+            [@-references to the use cases, NFR modules and ADRs this rests on.]
+        "#]]
+        .assert_eq(&text);
+        let empty = Fixture::parse("//- /README.md\n# Readme\n");
+        let (path, _) = new_adr(&empty.snapshot, "First", Some(adr::AdrTemplate::TreeOfThoughts), "2026-12-01");
+        assert_eq!(path, ".aiwg/architecture/decisions/ADR-001-first.md");
+    }
 
     #[test]
     fn decisions_by_number_then_templates() {

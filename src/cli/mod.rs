@@ -220,3 +220,78 @@ pub fn run_adr_list(path: &Path, aiwg_root: Option<&Path>, format: AdrFormat, ou
     };
     if written.is_err() { exit::USAGE } else { exit::CLEAN }
 }
+
+/// The templates `aiwg-lsp adr new --template` offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum AdrTemplateArg {
+    /// The lightweight form aiwg's flows write: Status, Context, Decision, Consequences…
+    Nygard,
+    /// MADR: Context and Problem Statement, Decision Drivers, Considered Options…
+    Madr,
+    /// aiwg's adr-with-tot: Reasoning, Evaluation Criteria, Options Comparison Matrix…
+    Tot,
+    /// aiwg's phased adr-template.
+    Aiwg,
+}
+
+/// `aiwg-lsp adr new "Title"`: writes the next ADR of the project, laid out as its ADRs are, and
+/// prints its path. Never overwrites a file.
+pub fn run_adr_new(
+    title: &str,
+    path: &Path,
+    aiwg_root: Option<&Path>,
+    template: Option<AdrTemplateArg>,
+    out: &mut dyn Write,
+) -> u8 {
+    use crate::model::adr::AdrTemplate;
+    let Ok(target) = path.canonicalize() else {
+        let _ = writeln!(std::io::stderr(), "aiwg-lsp adr new: {}: no such folder", path.display());
+        return exit::USAGE;
+    };
+    if title.trim().is_empty() {
+        let _ = writeln!(std::io::stderr(), "aiwg-lsp adr new: the title is empty");
+        return exit::USAGE;
+    }
+    let root = loader::project_root(&target);
+    let loaded = loader::load_workspace(&root, aiwg_root, &LoadOptions::default());
+    let snapshot = Snapshot::build(loaded.input);
+    let template = template.map(|t| match t {
+        AdrTemplateArg::Nygard => AdrTemplate::Nygard,
+        AdrTemplateArg::Madr => AdrTemplate::Madr,
+        AdrTemplateArg::Tot => AdrTemplate::TreeOfThoughts,
+        AdrTemplateArg::Aiwg => AdrTemplate::Aiwg,
+    });
+    let (relative, text) = analysis::adrs::new_adr(&snapshot, title.trim(), template, &today());
+    let file = root.join(&relative);
+    let written = file
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::OpenOptions::new().write(true).create_new(true).open(&file))
+        .and_then(|mut f| f.write_all(text.as_bytes()));
+    match written {
+        Ok(()) => {
+            let _ = writeln!(out, "{relative}");
+            exit::CLEAN
+        }
+        Err(err) => {
+            let _ = writeln!(std::io::stderr(), "aiwg-lsp adr new: {}: {err}", file.display());
+            exit::USAGE
+        }
+    }
+}
+
+/// Today's date, `YYYY-MM-DD` in UTC (Howard Hinnant's days-to-civil algorithm).
+fn today() -> String {
+    let days =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() / 86_400) as i64;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
