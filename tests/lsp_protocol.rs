@@ -442,3 +442,26 @@ fn fix_all_on_an_adr_marks_the_one_it_supersedes_through_apply_edit() {
     );
     session.shutdown();
 }
+
+#[test]
+fn the_new_adr_command_creates_the_next_record_through_apply_edit() {
+    let (_dir, root) = workspace(&[(
+        ".aiwg/architecture/decisions/ADR-004-redis.md",
+        "# ADR-004: Use Redis\n\n**Status**: Accepted\n\n## Context\n\n## Decision\n\n## Consequences\n",
+    )]);
+    let mut session = Session::start(&root, json!({}), capabilities());
+    session.answers.insert("workspace/applyEdit".into(), Some(json!({"result": {"applied": true}})));
+    let made = session
+        .request("workspace/executeCommand", json!({"command": "aiwg.newAdr", "arguments": [{"title": "Use NATS"}]}));
+    assert_eq!(made["result"]["applied"], true, "{made}");
+    assert_eq!(made["result"]["path"], ".aiwg/architecture/decisions/ADR-005-use-nats.md");
+    let sent = session.wait_for("the applyEdit request", |m| m["method"] == "workspace/applyEdit");
+    let changes = sent["params"]["edit"]["documentChanges"].as_array().unwrap();
+    assert_eq!(changes[0]["kind"], "create", "{sent}");
+    assert!(changes[0]["uri"].as_str().unwrap().ends_with("/.aiwg/architecture/decisions/ADR-005-use-nats.md"));
+    let text = changes[1]["edits"][0]["newText"].as_str().unwrap();
+    assert!(text.starts_with("# ADR-005: Use NATS\n\n**Status**: Proposed\n**Date**: 20"), "{text}");
+    let missing = session.request("workspace/executeCommand", json!({"command": "aiwg.newAdr", "arguments": [{}]}));
+    assert_eq!(missing["error"]["code"], -32602, "{missing}");
+    session.shutdown();
+}

@@ -21,6 +21,8 @@ pub(crate) struct ClientSupport {
     /// The client takes `workspace/applyEdit` requests.
     pub(crate) apply_edit: bool,
     pub(crate) edits: EditSupport,
+    /// The client opens documents on request (`window/showDocument`).
+    pub(crate) show_document: bool,
 }
 
 impl ClientSupport {
@@ -48,6 +50,7 @@ impl ClientSupport {
                 .and_then(|d| d.link_support)
                 .unwrap_or(false),
             apply_edit: workspace.and_then(|w| w.apply_edit).unwrap_or(false),
+            show_document: caps.window.as_ref().and_then(|w| w.show_document.as_ref()).is_some_and(|s| s.support),
             edits: EditSupport {
                 document_changes: edit.and_then(|e| e.document_changes).unwrap_or(false),
                 create: operations.contains(&lsp::ResourceOperationKind::Create),

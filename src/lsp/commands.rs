@@ -21,6 +21,7 @@ pub(crate) struct Command {
 
 pub(crate) const FIX_ALL: &str = "aiwg.fixAll";
 pub(crate) const REINDEX: &str = "aiwg.reindex";
+pub(crate) const NEW_ADR: &str = "aiwg.newAdr";
 const TEST_COUNTDOWN: &str = "aiwg.test.countdown";
 const TEST_PANIC_HOST: &str = "aiwg.test.panicHost";
 
@@ -28,6 +29,7 @@ const TEST_PANIC_HOST: &str = "aiwg.test.panicHost";
 pub(crate) const COMMANDS: &[Command] = &[
     Command { name: FIX_ALL, test_only: false },
     Command { name: REINDEX, test_only: false },
+    Command { name: NEW_ADR, test_only: false },
     Command { name: TEST_COUNTDOWN, test_only: true },
     Command { name: TEST_PANIC_HOST, test_only: true },
 ];
@@ -53,6 +55,7 @@ pub(crate) async fn execute(backend: &Backend, params: lsp::ExecuteCommandParams
     let token = params.work_done_progress_params.work_done_token;
     match command.name {
         FIX_ALL => fix_all(backend, &params.arguments).await,
+        NEW_ADR => new_adr(backend, &params.arguments).await,
         REINDEX => {
             backend.send(ClientChange::Reindex);
             Ok(None)
@@ -101,6 +104,66 @@ async fn fix_all(backend: &Backend, arguments: &[Value]) -> Result<Option<Value>
         }
         Err(err) => Err(Error {
             // LSP 3.17 `RequestFailed`: the request was valid but could not be carried out.
+            code: ErrorCode::ServerError(-32803),
+            message: format!("the editor refused the edit: {}", err.message).into(),
+            data: None,
+        }),
+    }
+}
+
+/// Creates the project's next ADR through `workspace/applyEdit` and opens it when the editor
+/// can be asked to: argument `{"title": …, "template"?: "nygard" | "madr" | "tot" | "aiwg",
+/// "uri"?: a document of the folder}`; answers `{"applied", "path", "uri"}`.
+async fn new_adr(backend: &Backend, arguments: &[Value]) -> Result<Option<Value>> {
+    use crate::model::adr::AdrTemplate;
+    let argument = arguments.first().cloned().unwrap_or(Value::Null);
+    let title = argument["title"].as_str().or_else(|| argument.as_str()).unwrap_or("").trim().to_string();
+    if title.is_empty() {
+        return Err(Error::invalid_params("aiwg.newAdr takes {\"title\": …}"));
+    }
+    let template = match argument["template"].as_str() {
+        None => None,
+        Some("nygard") => Some(AdrTemplate::Nygard),
+        Some("madr") => Some(AdrTemplate::Madr),
+        Some("tot") => Some(AdrTemplate::TreeOfThoughts),
+        Some("aiwg") => Some(AdrTemplate::Aiwg),
+        Some(other) => return Err(Error::invalid_params(format!("unknown ADR template {other}"))),
+    };
+    let near: Option<lsp::Uri> = argument["uri"].as_str().and_then(|s| s.parse().ok());
+    let support = backend.support();
+    if !support.apply_edit || !support.edits.create {
+        return Err(Error {
+            code: ErrorCode::InvalidRequest,
+            message: "the editor does not take file creations from the server (workspace/applyEdit)".into(),
+            data: None,
+        });
+    }
+    let today = crate::loader::today_utc();
+    let made = backend
+        .read("newAdr", move |world, context| {
+            handlers::new_adr(world, &context.support, near.as_ref(), &title, template, &today)
+        })
+        .await?;
+    let Some((path, uri, edit)) = made else {
+        return Err(Error::invalid_params("no workspace folder to write the ADR in"));
+    };
+    match backend.client().apply_edit(edit).await {
+        Ok(answer) if answer.applied => {
+            if support.show_document {
+                let show = lsp::ShowDocumentParams {
+                    uri: uri.clone(),
+                    external: None,
+                    take_focus: Some(true),
+                    selection: None,
+                };
+                if let Err(err) = backend.client().show_document(show).await {
+                    warn!("the editor did not open {}: {}", uri.as_str(), err.message);
+                }
+            }
+            Ok(Some(json!({"applied": true, "path": path, "uri": uri.as_str()})))
+        }
+        Ok(answer) => Ok(Some(json!({"applied": false, "reason": answer.failure_reason.unwrap_or_default()}))),
+        Err(err) => Err(Error {
             code: ErrorCode::ServerError(-32803),
             message: format!("the editor refused the edit: {}", err.message).into(),
             data: None,

@@ -173,6 +173,29 @@ pub(crate) fn fix_all(world: &World, support: &ClientSupport, uri: &lsp::Uri) ->
     Some((count, to_proto::workspace_edit(&mut targets, view.folder, &changes, support.edits)?))
 }
 
+/// `aiwg.newAdr`: the next ADR of the folder holding `near` (else the first folder), as a
+/// workspace edit that creates it, with its path and URI.
+pub(crate) fn new_adr(
+    world: &World,
+    support: &ClientSupport,
+    near: Option<&lsp::Uri>,
+    title: &str,
+    template: Option<crate::model::adr::AdrTemplate>,
+    today: &str,
+) -> Option<(String, lsp::Uri, lsp::WorkspaceEdit)> {
+    let folder = near
+        .and_then(|uri| world.place_of_uri(uri))
+        .map(|place| place.folder)
+        .or_else(|| world.folders.iter().position(|f| !f.loose))?;
+    let snapshot = &world.folders[folder].snapshot;
+    let (path, text) = crate::analysis::adrs::new_adr(snapshot, title, template, today);
+    let changes = crate::analysis::ChangeSet::create(crate::analysis::FilePath::workspace(path.clone()), text);
+    let mut targets = TargetIndexes::new(world);
+    let edit = to_proto::workspace_edit(&mut targets, folder, &changes, support.edits)?;
+    let uri = world.uri(folder, crate::resolve::RootKind::Workspace, &path)?;
+    Some((path, uri, edit))
+}
+
 pub(crate) fn pull_diagnostics(
     world: &World,
     _: &RequestContext,
