@@ -465,3 +465,27 @@ fn the_new_adr_command_creates_the_next_record_through_apply_edit() {
     assert_eq!(missing["error"]["code"], -32602, "{missing}");
     session.shutdown();
 }
+
+#[test]
+fn inlay_hints_show_an_adr_s_title_and_status_unless_turned_off() {
+    const NOTES: &str = "# Notes\n\nWe follow ADR-007 here.\n";
+    let (_dir, root) = workspace(&[
+        (".aiwg/architecture/decisions/ADR-007-redis.md", "# ADR-007: Use Redis\n\n**Status**: Accepted\n"),
+        ("docs/notes.md", NOTES),
+    ]);
+    let hints = |settings: Value| {
+        let mut session = Session::start(&root, settings, capabilities());
+        session.open_text("docs/notes.md", NOTES);
+        let range = json!({"start": {"line": 0, "character": 0}, "end": {"line": 3, "character": 0}});
+        let answer = session.request(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": session.uri("docs/notes.md")}, "range": range}),
+        );
+        session.shutdown();
+        answer["result"].clone()
+    };
+    let shown = hints(json!({}));
+    assert_eq!(shown[0]["label"], "Use Redis · Accepted", "{shown}");
+    assert_eq!(shown[0]["position"], json!({"line": 2, "character": 17}));
+    assert_eq!(hints(json!({"inlayHints": false})), json!([]));
+}

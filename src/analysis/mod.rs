@@ -13,6 +13,7 @@ pub mod diagnostics;
 #[cfg(test)]
 pub(crate) mod fixture;
 pub mod hover;
+pub mod inlay;
 pub mod links;
 pub mod navigation;
 pub mod references;

@@ -76,6 +76,30 @@ pub fn completion(world: &World, _: &RequestContext, params: lsp::CompletionPara
     Some(lsp::CompletionResponse::List(lsp::CompletionList { is_incomplete: true, items }))
 }
 
+pub fn inlay_hints(world: &World, _: &RequestContext, params: lsp::InlayHintParams) -> Option<Vec<lsp::InlayHint>> {
+    if !world.settings.inlay_hints.value {
+        return Some(Vec::new());
+    }
+    let view = world.doc(&params.text_document.uri)?;
+    let range = from_proto::text_range(&view.line_index, params.range, world.encoding);
+    let hints = crate::analysis::inlay::adr_hints(&world.folders[view.folder].snapshot, view.id, range);
+    Some(
+        hints
+            .into_iter()
+            .map(|hint| lsp::InlayHint {
+                position: to_proto::position(&view.line_index, hint.offset, world.encoding),
+                label: lsp::InlayHintLabel::String(hint.label),
+                kind: None,
+                text_edits: None,
+                tooltip: None,
+                padding_left: Some(true),
+                padding_right: None,
+                data: None,
+            })
+            .collect(),
+    )
+}
+
 pub fn document_links(
     world: &World,
     _: &RequestContext,

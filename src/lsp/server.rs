@@ -347,6 +347,10 @@ impl LanguageServer for Backend {
         self.read("completion", |world, context| handlers::completion(world, context, params)).await
     }
 
+    async fn inlay_hint(&self, params: lsp::InlayHintParams) -> Result<Option<Vec<lsp::InlayHint>>> {
+        self.read("inlayHint", |world, context| handlers::inlay_hints(world, context, params)).await
+    }
+
     async fn document_link(&self, params: lsp::DocumentLinkParams) -> Result<Option<Vec<lsp::DocumentLink>>> {
         self.read("documentLink", |world, context| handlers::document_links(world, context, params)).await
     }

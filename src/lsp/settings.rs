@@ -68,6 +68,8 @@ pub(crate) struct Settings {
     /// default: every client handles pushed diagnostics, and a server that does both shows each
     /// diagnostic twice in some clients.
     pub(crate) pull_diagnostics: Setting<bool>,
+    /// Show an ADR's title and status after each mention of its ID.
+    pub(crate) inlay_hints: Setting<bool>,
 }
 
 impl Default for Settings {
@@ -78,6 +80,7 @@ impl Default for Settings {
             severities: Setting::default(),
             diagnostics_delay: Setting { value: DEFAULT_DIAGNOSTICS_DELAY, source: Source::Default },
             pull_diagnostics: Setting::default(),
+            inlay_hints: Setting { value: true, source: Source::Default },
         }
     }
 }
@@ -86,7 +89,7 @@ const DEFAULT_DIAGNOSTICS_DELAY: Duration = Duration::from_millis(100);
 const MAX_DIAGNOSTICS_DELAY_MS: u64 = 5_000;
 
 /// The keys of the `aiwg` section, as the README documents them.
-const KEYS: [&str; 5] = ["aiwgRoot", "exclude", "diagnostics", "diagnosticsDelayMs", "pullDiagnostics"];
+const KEYS: [&str; 6] = ["aiwgRoot", "exclude", "diagnostics", "diagnosticsDelayMs", "pullDiagnostics", "inlayHints"];
 
 /// The raw sections settings are resolved from, kept so that a change to one layer resolves
 /// again with the other.
@@ -173,6 +176,10 @@ impl Resolved {
                 "pullDiagnostics" => value
                     .as_bool()
                     .map(|v| self.settings.pull_diagnostics = Setting { value: v, source })
+                    .ok_or_else(|| format!("expected true or false, not {}", type_name(value))),
+                "inlayHints" => value
+                    .as_bool()
+                    .map(|v| self.settings.inlay_hints = Setting { value: v, source })
                     .ok_or_else(|| format!("expected true or false, not {}", type_name(value))),
                 _ => {
                     self.warnings.push(format!("unknown setting aiwg.{key} (known: {})", KEYS.join(", ")));
@@ -330,7 +337,7 @@ mod tests {
         assert_eq!(
             resolved.warnings,
             [
-                "unknown setting aiwg.colour (known: aiwgRoot, exclude, diagnostics, diagnosticsDelayMs, pullDiagnostics)",
+                "unknown setting aiwg.colour (known: aiwgRoot, exclude, diagnostics, diagnosticsDelayMs, pullDiagnostics, inlayHints)",
                 "ignoring aiwg.exclude: expected a list of globs, not a string",
             ]
         );

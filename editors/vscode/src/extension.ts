@@ -111,6 +111,7 @@ function serverSettings(): Record<string, unknown> {
     exclude: user<string[]>('exclude') ?? [],
     diagnostics: user<Record<string, string>>('diagnostics') ?? {},
     diagnosticsDelayMs: user<number>('diagnosticsDelayMs') ?? 100,
+    inlayHints: user<boolean>('inlayHints') ?? true,
     // VS Code pulls diagnostics (textDocument/diagnostic); asking for pull makes the server stop
     // pushing, so each diagnostic shows once.
     pullDiagnostics: true,
