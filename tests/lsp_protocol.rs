@@ -489,3 +489,21 @@ fn inlay_hints_show_an_adr_s_title_and_status_unless_turned_off() {
     assert_eq!(shown[0]["position"], json!({"line": 2, "character": 17}));
     assert_eq!(hints(json!({"inlayHints": false})), json!([]));
 }
+
+#[test]
+fn folding_ranges_cover_sections_and_details() {
+    const ADR: &str = "# ADR-001: X\n\n**Status**: Accepted\n\n## Context\n\nWhy.\n\n<details>\n<summary>More</summary>\n\nText.\n</details>\n";
+    let (_dir, root) = workspace(&[(".aiwg/architecture/decisions/ADR-001-x.md", ADR)]);
+    let mut session = Session::start(&root, json!({}), capabilities());
+    session.open_text(".aiwg/architecture/decisions/ADR-001-x.md", ADR);
+    let uri = session.uri(".aiwg/architecture/decisions/ADR-001-x.md");
+    let folds = session.request("textDocument/foldingRange", json!({"textDocument": {"uri": uri}}));
+    let lines: Vec<(u64, u64)> = folds["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["startLine"].as_u64().unwrap(), f["endLine"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(lines, [(0, 12), (4, 12), (8, 12)], "{folds}");
+    session.shutdown();
+}

@@ -12,6 +12,7 @@ pub mod definition;
 pub mod diagnostics;
 #[cfg(test)]
 pub(crate) mod fixture;
+pub mod folding;
 pub mod hover;
 pub mod inlay;
 pub mod links;

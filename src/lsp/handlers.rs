@@ -100,6 +100,40 @@ pub fn inlay_hints(world: &World, _: &RequestContext, params: lsp::InlayHintPara
     )
 }
 
+pub fn folding_ranges(
+    world: &World,
+    _: &RequestContext,
+    params: lsp::FoldingRangeParams,
+) -> Option<Vec<lsp::FoldingRange>> {
+    use crate::analysis::folding::{FoldKind, folding_ranges};
+    let view = world.doc(&params.text_document.uri)?;
+    let facts = &world.folders[view.folder].snapshot.doc(view.id).facts;
+    let folds = folding_ranges(facts, &view.text);
+    Some(
+        folds
+            .into_iter()
+            .map(|(range, kind)| {
+                let start = to_proto::position(&view.line_index, range.start, world.encoding);
+                let end = to_proto::position(&view.line_index, range.end, world.encoding);
+                lsp::FoldingRange {
+                    start_line: start.line,
+                    start_character: None,
+                    end_line: end.line,
+                    end_character: None,
+                    // Every fold is a region; `imports` would make some editors fold metadata on open.
+                    kind: match kind {
+                        FoldKind::Metadata | FoldKind::Section | FoldKind::Details => {
+                            Some(lsp::FoldingRangeKind::Region)
+                        }
+                    },
+                    collapsed_text: None,
+                }
+            })
+            .filter(|fold| fold.end_line > fold.start_line)
+            .collect(),
+    )
+}
+
 pub fn document_links(
     world: &World,
     _: &RequestContext,

@@ -347,6 +347,10 @@ impl LanguageServer for Backend {
         self.read("completion", |world, context| handlers::completion(world, context, params)).await
     }
 
+    async fn folding_range(&self, params: lsp::FoldingRangeParams) -> Result<Option<Vec<lsp::FoldingRange>>> {
+        self.read("foldingRange", |world, context| handlers::folding_ranges(world, context, params)).await
+    }
+
     async fn inlay_hint(&self, params: lsp::InlayHintParams) -> Result<Option<Vec<lsp::InlayHint>>> {
         self.read("inlayHint", |world, context| handlers::inlay_hints(world, context, params)).await
     }

@@ -1,0 +1,97 @@
+//! Folding ranges of a markdown document: each heading's section, the front matter or the `---`
+//! block after the title, and `<details>` blocks (aiwg's adr-template wraps its phases 2 and 3
+//! in them, aiwg-format §4.1).
+
+use crate::model::DocFacts;
+use crate::text::TextRange;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FoldKind {
+    Section,
+    Metadata,
+    Details,
+}
+
+/// Every fold of a document, as byte ranges from the first line's start to the last line's end
+/// (trailing blank lines of a section left out). `text` is the document `facts` came from.
+pub fn folding_ranges(facts: &DocFacts, text: &str) -> Vec<(TextRange, FoldKind)> {
+    let mut folds = Vec::new();
+    for heading in &facts.headings {
+        let end = heading.section.end.min(text.len());
+        let body = text.get(heading.section.start..end).unwrap_or("");
+        let trimmed = body.trim_end();
+        if trimmed.contains('\n') {
+            folds.push((
+                TextRange::new(heading.section.start, heading.section.start + trimmed.len()),
+                FoldKind::Section,
+            ));
+        }
+    }
+    // Front matter at the start, or the `---` block right after the H1.
+    let mut offset = 0;
+    let mut open_block: Option<usize> = None;
+    let mut details: Vec<usize> = Vec::new();
+    let mut seen_content = false;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim();
+        if trimmed == "---" {
+            match open_block {
+                Some(block_start) => {
+                    folds.push((TextRange::new(block_start, start + line.trim_end().len()), FoldKind::Metadata));
+                    open_block = None;
+                }
+                None if !seen_content
+                    || text[..start].trim_end().lines().last().is_some_and(|l| l.starts_with("# ")) =>
+                {
+                    open_block = Some(start);
+                }
+                None => {}
+            }
+            seen_content = true;
+            continue;
+        }
+        if !trimmed.is_empty() {
+            seen_content = true;
+        }
+        let lower = trimmed.to_ascii_lowercase();
+        if lower.starts_with("<details") {
+            details.push(start);
+        } else if lower.starts_with("</details>")
+            && let Some(open) = details.pop()
+        {
+            folds.push((TextRange::new(open, start + line.trim_end().len()), FoldKind::Details));
+        }
+    }
+    // The `---` closing a block after the title makes its last line a setext heading: no section.
+    let blocks: Vec<TextRange> = folds.iter().filter(|(_, k)| *k == FoldKind::Metadata).map(|(r, _)| *r).collect();
+    folds.retain(|(range, kind)| {
+        *kind != FoldKind::Section || !blocks.iter().any(|b| b.start < range.start && range.start < b.end)
+    });
+    folds.sort_by_key(|(range, _)| (range.start, std::cmp::Reverse(range.end)));
+    folds
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_metadata_blocks_and_details() {
+        let text = "# ADR-001: X\n\n---\ntemplate_id: adr-with-tot\n---\n\n## Context\n\nWhy.\n\n\
+                    <details>\n<summary>Phase 2</summary>\n\n### Decision\n\nThis.\n</details>\n\n## Empty\n";
+        let facts = crate::syntax::facts_from_text(".aiwg/architecture/decisions/ADR-001-x.md", text);
+        let folds: Vec<String> =
+            folding_ranges(&facts, text).iter().map(|(r, k)| format!("{k:?} {:?}", r.slice(text))).collect();
+        expect_test::expect![[r####"
+            [
+                "Section \"# ADR-001: X\\n\\n---\\ntemplate_id: adr-with-tot\\n---\\n\\n## Context\\n\\nWhy.\\n\\n<details>\\n<summary>Phase 2</summary>\\n\\n### Decision\\n\\nThis.\\n</details>\\n\\n## Empty\"",
+                "Metadata \"---\\ntemplate_id: adr-with-tot\\n---\"",
+                "Section \"## Context\\n\\nWhy.\\n\\n<details>\\n<summary>Phase 2</summary>\\n\\n### Decision\\n\\nThis.\\n</details>\"",
+                "Details \"<details>\\n<summary>Phase 2</summary>\\n\\n### Decision\\n\\nThis.\\n</details>\"",
+                "Section \"### Decision\\n\\nThis.\\n</details>\"",
+            ]
+        "####]].assert_debug_eq(&folds);
+    }
+}
