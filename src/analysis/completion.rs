@@ -54,6 +54,18 @@ pub struct CompletionItem {
 /// Items at `offset` in `doc`, whose current text is `text` (open documents change faster than
 /// their facts are shared, and completion reads the characters before the cursor).
 pub fn completion(snapshot: &Snapshot, doc: DocId, text: &str, offset: usize) -> Vec<CompletionItem> {
+    completion_on(snapshot, doc, text, offset, None)
+}
+
+/// [`completion`] on a known date (`YYYY-MM-DD`), which the edge supplies: an ADR's `**Date**`
+/// completes to it.
+pub fn completion_on(
+    snapshot: &Snapshot,
+    doc: DocId,
+    text: &str,
+    offset: usize,
+    today: Option<&str>,
+) -> Vec<CompletionItem> {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -82,6 +94,9 @@ pub fn completion(snapshot: &Snapshot, doc: DocId, text: &str, offset: usize) ->
         };
     }
     if let Some(items) = adr_section_items(snapshot.doc(doc), before, offset) {
+        return items;
+    }
+    if let Some(items) = adr_metadata_items(snapshot.doc(doc), before, offset, today) {
         return items;
     }
     if let Some(start) = typed_status_start(snapshot.doc(doc), before) {
@@ -123,6 +138,59 @@ fn adr_section_items(doc: &Document, before: &str, offset: usize) -> Option<Vec<
         })
         .collect();
     Some(items)
+}
+
+/// Metadata keys an ADR author writes (aiwg-format §4.1), with a starting value.
+const ADR_METADATA_KEYS: &[(&str, &str)] = &[
+    ("ADR ID", ""),
+    ("Status", "Proposed"),
+    ("Date", ""),
+    ("Deciders", ""),
+    ("Author(s)", ""),
+    ("Reviewers", ""),
+    ("Category", ""),
+    ("Supersedes", "ADR-"),
+];
+
+/// After `**` at the start of a line (or a list item) in an ADR: the metadata keys it does not
+/// state yet, as `**Key**: value` lines; `**ADR ID**` gets the ADR's own ID and `**Date**` today.
+fn adr_metadata_items(doc: &Document, before: &str, offset: usize, today: Option<&str>) -> Option<Vec<CompletionItem>> {
+    let adr = crate::model::adr::adr(&doc.facts)?;
+    let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+    let line = &before[line_start..];
+    let body = line.trim_start();
+    let body = body.strip_prefix("- ").unwrap_or(body);
+    let typed = body.strip_prefix("**")?;
+    if typed.contains(['*', ':', '`', '@']) {
+        return None;
+    }
+    let lower = typed.to_ascii_lowercase();
+    let start = offset - typed.len() - 2;
+    let items = ADR_METADATA_KEYS
+        .iter()
+        .filter(|(key, _)| doc.facts.meta(key).is_none())
+        .filter(|(key, _)| key.to_ascii_lowercase().starts_with(&lower))
+        .enumerate()
+        .map(|(position, (key, value))| {
+            let value = match *key {
+                "ADR ID" => adr.id.map(ToString::to_string).unwrap_or_default(),
+                "Date" => today.unwrap_or("").to_string(),
+                _ => value.to_string(),
+            };
+            CompletionItem {
+                label: format!("**{key}**"),
+                kind: CompletionKind::Status,
+                detail: Some("ADR metadata".to_string()),
+                documentation: None,
+                insert_text: format!("**{key}**: {value}"),
+                replace: TextRange::new(start, offset),
+                sort_text: format!("{position:04}"),
+                filter_text: Some(format!("**{key}")),
+            }
+        })
+        .collect::<Vec<_>>();
+    // Bold prose (`**ADR-0…`) that names no key falls through to the other completions.
+    (!items.is_empty()).then_some(items)
 }
 
 /// Where the status value being typed in an ADR starts: after `**Status**:`, `Status:` or
@@ -556,6 +624,29 @@ mod tests {
             0000 Heading Consequences — ADR section [[What becomes easier or harder: positive, negative, risks.]] replaces "Con"
         "#]],
         );
+    }
+
+    #[test]
+    fn adr_metadata_keys_it_lacks_with_its_id_and_today() {
+        let fixture = Fixture::parse(
+            "//- /.aiwg/architecture/decisions/ADR-007-cache.md\n# ADR-007: Cache\n\n**Status**: Proposed\n**$0\n",
+        );
+        let (doc, offset) = fixture.cursor.unwrap();
+        let items = completion_on(&fixture.snapshot, doc, fixture.text(doc), offset, Some("2026-12-01"));
+        let inserted: Vec<&str> = items.iter().map(|i| i.insert_text.as_str()).collect();
+        assert_eq!(
+            inserted,
+            [
+                "**ADR ID**: ADR-007",
+                "**Date**: 2026-12-01",
+                "**Deciders**: ",
+                "**Author(s)**: ",
+                "**Reviewers**: ",
+                "**Category**: ",
+                "**Supersedes**: ADR-"
+            ]
+        );
+        assert_eq!(items[0].replace.slice(fixture.text(doc)), "**");
     }
 
     #[test]

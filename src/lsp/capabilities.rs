@@ -75,7 +75,7 @@ pub(crate) fn server_capabilities(encoding: PositionEncoding, support: &ClientSu
         definition_provider: Some(lsp::OneOf::Left(true)),
         references_provider: Some(lsp::OneOf::Left(true)),
         completion_provider: Some(lsp::CompletionOptions {
-            trigger_characters: Some(["@", "#", "/", "-", "("].map(String::from).to_vec()),
+            trigger_characters: Some(["@", "#", "/", "-", "(", "*"].map(String::from).to_vec()),
             ..Default::default()
         }),
         document_link_provider: Some(lsp::DocumentLinkOptions {

@@ -70,7 +70,8 @@ pub fn references(world: &World, _: &RequestContext, params: lsp::ReferenceParam
 pub fn completion(world: &World, _: &RequestContext, params: lsp::CompletionParams) -> Option<lsp::CompletionResponse> {
     let (view, offset) = locate(world, &params.text_document_position)?;
     let snapshot = &world.folders[view.folder].snapshot;
-    let items = completion::completion(snapshot, view.id, &view.text, offset);
+    let today = crate::loader::today_utc();
+    let items = completion::completion_on(snapshot, view.id, &view.text, offset, Some(&today));
     let items: Vec<lsp::CompletionItem> =
         items.into_iter().map(|item| to_proto::completion_item(&view.line_index, item, world.encoding)).collect();
     Some(lsp::CompletionResponse::List(lsp::CompletionList { is_incomplete: true, items }))
