@@ -307,22 +307,14 @@ fn path_items(snapshot: &Snapshot, typed: &str, replace: TextRange) -> Vec<Compl
         .map(|(position, &(_, i))| {
             let c = &candidates[i];
             let label = format!("{}{}{}", spelled_root.unwrap_or(""), c.path, if c.is_dir { "/" } else { "" });
-            let indexed = (!c.is_dir).then(|| snapshot.doc_by_path(c.root, c.source)).flatten();
             let documentation = match c.origin {
                 Origin::Workspace => None,
                 Origin::Deployed => Some(format!("Deployed from `{}`", c.source)),
                 Origin::AiwgRoot => Some("In the aiwg install root".to_string()),
             };
-            CompletionItem {
-                kind: if c.is_dir { CompletionKind::Folder } else { CompletionKind::File },
-                detail: indexed.map(|id| title_and_kind(snapshot.doc(id))),
-                documentation,
-                insert_text: label.clone(),
-                label,
-                replace,
-                sort_text: format!("{position:04}"),
-                filter_text: None,
-            }
+            let mut item = file_item(snapshot, (c.root, c.source, c.is_dir), label, replace, position);
+            item.documentation = documentation;
+            item
         })
         .collect()
 }
@@ -370,6 +362,28 @@ fn add_tree<'a>(
     }
 }
 
+/// A file or folder item inserting `label`, detailed with the title and kind of the document
+/// it opens (`(root, path, is_dir)`) when that is indexed, ranked at `position`.
+fn file_item(
+    snapshot: &Snapshot,
+    (root, path, is_dir): (RootKind, &str, bool),
+    label: String,
+    replace: TextRange,
+    position: usize,
+) -> CompletionItem {
+    let indexed = (!is_dir).then(|| snapshot.doc_by_path(root, path)).flatten();
+    CompletionItem {
+        kind: if is_dir { CompletionKind::Folder } else { CompletionKind::File },
+        detail: indexed.map(|id| title_and_kind(snapshot.doc(id))),
+        documentation: None,
+        insert_text: label.clone(),
+        label,
+        replace,
+        sort_text: format!("{position:04}"),
+        filter_text: None,
+    }
+}
+
 /// `Title · Kind` of an indexed document.
 fn title_and_kind(doc: &Document) -> String {
     let name = doc.facts.title.as_deref().unwrap_or_else(|| doc.path.rsplit('/').next().unwrap_or(&doc.path));
@@ -408,17 +422,7 @@ fn link_items(snapshot: &Snapshot, from: &Document, typed: &str, replace: TextRa
         .map(|(position, &(_, i))| {
             let (relative, path, is_dir) = &candidates[i];
             let label = format!("{relative}{}", if *is_dir { "/" } else { "" });
-            let indexed = (!is_dir).then(|| snapshot.doc_by_path(from.root, path)).flatten();
-            CompletionItem {
-                kind: if *is_dir { CompletionKind::Folder } else { CompletionKind::File },
-                detail: indexed.map(|id| title_and_kind(snapshot.doc(id))),
-                documentation: None,
-                insert_text: label.clone(),
-                label,
-                replace,
-                sort_text: format!("{position:04}"),
-                filter_text: None,
-            }
+            file_item(snapshot, (from.root, path, *is_dir), label, replace, position)
         })
         .collect()
 }
