@@ -53,15 +53,20 @@ pub enum Code {
     AdrStatus,
     /// Supersession that is not reciprocal: A supersedes B but B does not say so, or the reverse.
     AdrSupersession,
+    /// A Tree-of-Thoughts trade study that does not add up: too few alternatives, weights that
+    /// do not make 100%, weighted scores or totals that are not weight × score, a Pass below
+    /// the minimum score, an option chosen over a better-scoring one without a reason.
+    AdrScoring,
 }
 
 impl Code {
-    pub const ALL: [Code; 11] = [
+    pub const ALL: [Code; 12] = [
         Code::BrokenReference,
         Code::FrameworkReference,
         Code::AdrSection,
         Code::AdrStatus,
         Code::AdrSupersession,
+        Code::AdrScoring,
         Code::BrokenAnchor,
         Code::AmbiguousReference,
         Code::UnknownId,
@@ -83,6 +88,7 @@ impl Code {
             Code::AdrSection => "adr-section",
             Code::AdrStatus => "adr-status",
             Code::AdrSupersession => "adr-supersession",
+            Code::AdrScoring => "adr-scoring",
         }
     }
 
@@ -143,6 +149,7 @@ fn diagnostics_of(snapshot: &Snapshot, doc_id: DocId, with_fixes: bool) -> Vec<D
     if !framework && !origin::is_template_path(&doc.path) {
         adr_diagnostics(snapshot, doc, with_fixes, &mut out);
     }
+    trade_study_diagnostics(doc, with_fixes, &mut out);
     provenance_diagnostics(snapshot, doc, &mut out);
     out.sort_by_key(|d| (d.range.start, d.range.end, d.code));
     drop_repeated_sections(doc, &mut out);
@@ -257,6 +264,43 @@ fn adr_diagnostics(snapshot: &Snapshot, doc: &Document, with_fixes: bool, out: &
             }
         }
     }
+}
+
+/// Arithmetic and choices of an ADR's trade study (`model::trade_study`). Templates are checked
+/// too: their worked numbers are what authors copy, so a wrong sum there is reported (as
+/// information: it is aiwg's text).
+fn trade_study_diagnostics(doc: &Document, with_fixes: bool, out: &mut Vec<Diagnostic>) {
+    let Some(study) = doc.facts.trade_study.as_deref() else { return };
+    let title_range = doc.facts.headings.first().map_or(TextRange::empty(0), |h| h.range);
+    let recompute = if with_fixes { recompute_scores(doc) } else { None };
+    // aiwg's own templates are aiwg's to fix: told, not warned.
+    let framework = doc.is_framework_text();
+    for finding in study.findings() {
+        out.push(Diagnostic {
+            range: finding.range.unwrap_or(title_range),
+            severity: if finding.doubtful || framework { Severity::Information } else { Severity::Warning },
+            code: Code::AdrScoring,
+            message: finding.message,
+            fixes: recompute.iter().filter(|_| finding.recomputable).cloned().collect(),
+        });
+    }
+}
+
+/// The fix that rewrites every weighted score and total of the comparison matrix that does not
+/// agree with its scores and weights; `None` when all agree.
+pub(crate) fn recompute_scores(doc: &Document) -> Option<Fix> {
+    let edits = doc.facts.trade_study.as_deref()?.recomputed();
+    if edits.is_empty() {
+        return None;
+    }
+    let file = FilePath { root: doc.root, path: doc.path.clone() };
+    let edits =
+        edits.into_iter().map(|(range, new_text)| crate::analysis::change::TextEdit { range, new_text }).collect();
+    Some(Fix {
+        label: "Recompute weighted scores".to_string(),
+        changes: ChangeSet { changes: vec![crate::analysis::change::FileChange::Edit { file, edits }] },
+        preferred: true,
+    })
 }
 
 /// The fix that adds an ADR's missing required sections, each with its template's guidance:
@@ -1203,6 +1247,71 @@ mod tests {
                 .aiwg/architecture/decisions/ADR-007-redis.md:3:13 warning[adr-status] "Pending review": `Pending review` is not an ADR status: Proposed, Accepted, Rejected, Deprecated or Superseded by ADR-…
                 .aiwg/architecture/decisions/ADR-007-redis.md:4:17 warning[adr-supersession] "ADR-003": ADR-003 does not say it is superseded by ADR-007 (`.aiwg/architecture/decisions/ADR-003-memcached.md` has status `Accepted`)
             "##]],
+        );
+    }
+
+    #[test]
+    fn trade_study_arithmetic_is_checked_and_recomputed() {
+        let fixture = r#"
+            //- /.aiwg/architecture/decisions/ADR-010-queue.md
+            # ADR-010: Queue
+
+            **Status**: Proposed
+
+            ## Context
+
+            ## Evaluation Criteria
+
+            | Criterion | Weight |
+            |---|---|
+            | Throughput | 60% |
+            | Cost | 40% |
+
+            **Minimum Acceptable Score:** 7/10
+
+            ## Options Comparison Matrix
+
+            | Option | Throughput | Cost | Total | Pass/Fail |
+            |---|---|---|---|---|
+            | Kafka | 9 (5.4) | 4 (1.8) | 7.2 | Pass |
+            | SQS | 6 (3.6) | 8 (3.2) | 6.8 | Pass |
+
+            ## Decision
+
+            **Selected Option:** SQS
+
+            ## Consequences
+            //- /agentic/code/frameworks/sdlc-complete/templates/architecture/adr-with-tot.md
+            # ADR Template
+
+            ## Options Comparison Matrix
+
+            | Option | Speed (50%) | Cost (50%) | **Total** |
+            |---|---|---|---|
+            | Option 1 | 8 (4) | 6 (3) | **71** |
+            "#;
+        check(
+            fixture,
+            expect![[r#"
+                .aiwg/architecture/decisions/ADR-010-queue.md:20:24 warning[adr-scoring] "1.8": Kafka: 4 × 40% is 1.6, not 1.8
+                .aiwg/architecture/decisions/ADR-010-queue.md:20:31 warning[adr-scoring] "7.2": Kafka's total is 7.2, but its weighted scores sum to 7
+                .aiwg/architecture/decisions/ADR-010-queue.md:21:35 warning[adr-scoring] "Pass": SQS passes with 68 of 100, below the Minimum Acceptable Score of 70
+                .aiwg/architecture/decisions/ADR-010-queue.md:25:22 warning[adr-scoring] "SQS": SQS scores 6.8, below Kafka (7), and the Decision does not say why it was chosen anyway
+                agentic/code/frameworks/sdlc-complete/templates/architecture/adr-with-tot.md:7:32 info[adr-scoring] "71": Option 1's total is 71, but its weighted scores sum to 70
+            "#]],
+        );
+        check_fixes(
+            fixture,
+            expect![[r#"
+                Recompute weighted scores (preferred)
+                edit /.aiwg/architecture/decisions/ADR-010-queue.md "1.8" -> "1.6"
+                edit /.aiwg/architecture/decisions/ADR-010-queue.md "7.2" -> "7"
+                Recompute weighted scores (preferred)
+                edit /.aiwg/architecture/decisions/ADR-010-queue.md "1.8" -> "1.6"
+                edit /.aiwg/architecture/decisions/ADR-010-queue.md "7.2" -> "7"
+                Recompute weighted scores (preferred)
+                edit /agentic/code/frameworks/sdlc-complete/templates/architecture/adr-with-tot.md "71" -> "70"
+            "#]],
         );
     }
 

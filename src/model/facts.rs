@@ -2,6 +2,7 @@
 //! built from. It keeps no text of the document beyond short strings (titles, headings, metadata
 //! values, a summary), so closed documents cost little memory.
 
+use crate::model::trade_study::TradeStudy;
 use crate::model::{ArtifactId, ArtifactKind};
 use crate::text::TextRange;
 
@@ -24,6 +25,8 @@ pub struct DocFacts {
     /// The sections aiwg generated inside an aggregated file (`WARP.md`, `AGENTS.md`…): framework
     /// text in the user's document (see `model::origin`).
     pub(crate) generated: Vec<TextRange>,
+    /// An ADR's weighted comparison of options (Tree-of-Thoughts template), when it has one.
+    pub(crate) trade_study: Option<Box<TradeStudy>>,
 }
 
 impl DocFacts {
@@ -46,12 +49,14 @@ impl DocFacts {
         let mentions = self.id_mentions.iter().map(|m| m.range);
         let metadata = self.metadata.iter().map(|m| m.range);
         let generated = self.generated.iter().copied();
+        let trade_study = self.trade_study.iter().flat_map(|s| s.ranges());
         headings
             .chain(references)
             .chain(declared)
             .chain(mentions)
             .chain(metadata)
             .chain(generated)
+            .chain(trade_study)
             .map(|r| (r.start, r.end))
             .collect()
     }
@@ -78,6 +83,9 @@ impl DocFacts {
         }
         for g in &mut self.generated {
             *g = moved(*g);
+        }
+        if let Some(study) = &mut self.trade_study {
+            study.remap(&moved);
         }
     }
 
@@ -130,6 +138,16 @@ impl DocFacts {
         }
         for g in &self.generated {
             let _ = writeln!(out, "generated {}..{}", g.start, g.end);
+        }
+        if let Some(study) = &self.trade_study {
+            let _ = writeln!(
+                out,
+                "trade study: {} alternatives, {} criteria, {} matrix rows, selection {:?}",
+                study.alternatives,
+                study.criteria.len(),
+                study.matrix.len(),
+                study.selection.as_ref().map(|s| s.text.as_str())
+            );
         }
         out
     }

@@ -8,6 +8,7 @@ mod ids;
 mod kind;
 pub(crate) mod origin;
 mod provenance;
+pub(crate) mod trade_study;
 
 pub(crate) use facts::{
     DocFacts, Heading, IdDeclaration, IdDeclarationSource, IdMention, MetaEntry, MetaSource, RefContext, Reference,

@@ -74,8 +74,14 @@ pub fn facts(path: &str, text: &str, outline: &Outline) -> DocFacts {
         });
     let summary = summary(&lines, &headings, &contexts, &metadata);
     let generated = crate::model::origin::generated_sections(path, text);
+    let trade_study = if matches!(kind, ArtifactKind::Adr | ArtifactKind::Template) {
+        let tot = metadata.iter().any(|m| m.key == "template_id" && m.value.trim() == "adr-with-tot");
+        crate::syntax::trade_study::read(text, outline, &headings, tot).map(Box::new)
+    } else {
+        None
+    };
 
-    DocFacts { title, kind, headings, references, declared_ids, id_mentions, metadata, summary, generated }
+    DocFacts { title, kind, headings, references, declared_ids, id_mentions, metadata, summary, generated, trade_study }
 }
 
 /// Words right before a code span that introduce a path: "see `@x`", "defined in `@x`".

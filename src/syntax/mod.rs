@@ -11,6 +11,7 @@ pub(crate) mod provenance;
 pub(crate) mod refs;
 pub mod scan;
 pub(crate) mod slug;
+pub(crate) mod trade_study;
 pub mod tree;
 
 pub(crate) use outline::Outline;
