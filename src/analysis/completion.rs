@@ -34,6 +34,8 @@ pub(crate) enum CompletionKind {
     Heading,
     Id,
     Status,
+    /// Inserted as an LSP snippet (`${1:placeholder}` tab stops).
+    Snippet,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -101,6 +103,10 @@ pub fn completion_on(
     }
     if let Some(start) = typed_status_start(snapshot.doc(doc), before) {
         return status_items(&before[start..], TextRange::new(start, offset));
+    }
+    if let Some(items) = crate::analysis::snippets::adr_snippet_items(snapshot, snapshot.doc(doc), text, offset, today)
+    {
+        return items;
     }
     let word_start = before.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '-').len();
     id_items(snapshot, &before[word_start..], TextRange::new(word_start, offset))
@@ -651,6 +657,114 @@ mod tests {
             ]
         );
         assert_eq!(items[0].replace.slice(fixture.text(doc)), "**");
+    }
+
+    fn snippets_at(fixture: &str) -> String {
+        let fixture = Fixture::parse(fixture);
+        let (doc, offset) = fixture.cursor.unwrap();
+        let items = completion_on(&fixture.snapshot, doc, fixture.text(doc), offset, Some("2026-12-01"));
+        let mut out = String::new();
+        for item in items.iter().filter(|i| i.kind == CompletionKind::Snippet) {
+            out.push_str(&format!(
+                "== {} (replaces {:?})\n{}\n",
+                item.label,
+                item.replace.slice(fixture.text(doc)),
+                item.insert_text
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn adr_snippets_are_filled_from_the_project() {
+        let fixture = r#"
+            //- /.aiwg/requirements/use-cases/UC-001-login.md
+            # UC-001: Log in
+            //- /.aiwg/requirements/use-cases/UC-002-export.md
+            # UC-002: Export data
+            //- /.aiwg/requirements/nfr-modules/performance.md
+            # NFR Module: Performance
+            //- /.aiwg/requirements/nfr-modules/security.md
+            # NFR Module: Security
+            //- /.aiwg/architecture/software-architecture-doc.md
+            # Software Architecture Document
+            //- /.aiwg/architecture/decisions/ADR-004-sessions.md
+            # ADR-004: Sessions
+
+            **Status**: Proposed
+
+            Export (UC-002) needs this.
+
+            ### Alternative 1: Cookies
+
+            ### Alternative 2: JWT
+
+            ## Review History
+
+            | Date | Reviewer | Outcome | Notes |
+            |---|---|---|---|
+            $0
+            "#;
+        expect![[r#"
+            == Reasoning block (replaces "")
+            ## Reasoning
+
+            1. **Context Analysis**: ${1:What architectural concern does this address?}
+            2. **Force Identification**: ${2:What forces are in tension?}
+            3. **Option Evaluation**: ${3:What alternatives were considered with trade-offs?}
+            4. **Decision Justification**: ${4:Why is this the best choice given constraints?}
+            5. **Consequence Assessment**: ${5:What are the positive and negative impacts?}
+            $0
+            == Alternative 3 block (replaces "")
+            ### Alternative 3: ${1:Name}
+
+            ${2:What this option is.}
+
+            **Pros:**
+            - ${3}
+
+            **Cons:**
+            - ${4}
+
+            **Why Not Chosen:** ${5}
+            $0
+            == Evaluation criteria table (replaces "")
+            ## Evaluation Criteria
+
+            | Criterion | Weight | Description | Source NFR |
+            |-----------|--------|-------------|------------|
+            | Performance | ${1:50}% | ${2} | @.aiwg/requirements/nfr-modules/performance.md |
+            | Security | ${3:50}% | ${4} | @.aiwg/requirements/nfr-modules/security.md |
+
+            **Minimum Acceptable Score:** ${5:65}/100
+            $0
+            == Options comparison matrix (replaces "")
+            ## Options Comparison Matrix
+
+            | Option | Performance (50%) | Security (50%) | **Total** | Pass/Fail? |
+            |--------|---|---|-----------|------------|
+            | Alternative 1 | ${1} | ${2} | ${3} | ${4} |
+            | Alternative 2 | ${5} | ${6} | ${7} | ${8} |
+
+            *Score (0-10) with its weighted contribution in parentheses: `8 (2.4)`. Totals are out of 100.*
+            $0
+            == References list (replaces "")
+            ## References
+
+            - @.aiwg/requirements/use-cases/UC-002-export.md — UC-002: Export data
+            - @.aiwg/requirements/use-cases/UC-001-login.md — UC-001: Log in
+            - @.aiwg/architecture/software-architecture-doc.md — Software Architecture Document
+            - @.aiwg/requirements/nfr-modules/performance.md — NFR Module: Performance
+            - @.aiwg/requirements/nfr-modules/security.md — NFR Module: Security
+            $0
+            == Review History row (replaces "")
+            | ${1:2026-12-01} | ${2:Reviewer} | ${3:Approved} | ${4:Notes} |
+            $0
+        "#]]
+        .assert_eq(&snippets_at(fixture));
+        // Mid-line, or with text after the cursor, no snippet is offered.
+        let mid_line = fixture.replace("            $0\n", "            We chose $0\n");
+        assert_eq!(snippets_at(&mid_line), "");
     }
 
     #[test]

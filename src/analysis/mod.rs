@@ -18,6 +18,7 @@ pub mod inlay;
 pub mod links;
 pub mod navigation;
 pub mod references;
+pub(crate) mod snippets;
 pub mod symbols;
 
 pub use cancel::{Cancel, Cancelled};

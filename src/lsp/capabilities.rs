@@ -23,6 +23,8 @@ pub(crate) struct ClientSupport {
     pub(crate) edits: EditSupport,
     /// The client opens documents on request (`window/showDocument`).
     pub(crate) show_document: bool,
+    /// Completion items may be snippets (`completionItem.snippetSupport`).
+    pub(crate) snippets: bool,
 }
 
 impl ClientSupport {
@@ -50,6 +52,11 @@ impl ClientSupport {
                 .and_then(|d| d.link_support)
                 .unwrap_or(false),
             apply_edit: workspace.and_then(|w| w.apply_edit).unwrap_or(false),
+            snippets: text_document
+                .and_then(|t| t.completion.as_ref())
+                .and_then(|c| c.completion_item.as_ref())
+                .and_then(|i| i.snippet_support)
+                .unwrap_or(false),
             show_document: caps.window.as_ref().and_then(|w| w.show_document.as_ref()).is_some_and(|s| s.support),
             edits: EditSupport {
                 document_changes: edit.and_then(|e| e.document_changes).unwrap_or(false),

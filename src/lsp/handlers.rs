@@ -67,13 +67,19 @@ pub fn references(world: &World, _: &RequestContext, params: lsp::ReferenceParam
     Some(found.iter().filter_map(|l| to_proto::location(&mut targets, view.folder, l)).collect())
 }
 
-pub fn completion(world: &World, _: &RequestContext, params: lsp::CompletionParams) -> Option<lsp::CompletionResponse> {
+pub fn completion(
+    world: &World,
+    context: &RequestContext,
+    params: lsp::CompletionParams,
+) -> Option<lsp::CompletionResponse> {
     let (view, offset) = locate(world, &params.text_document_position)?;
     let snapshot = &world.folders[view.folder].snapshot;
     let today = crate::loader::today_utc();
     let items = completion::completion_on(snapshot, view.id, &view.text, offset, Some(&today));
-    let items: Vec<lsp::CompletionItem> =
-        items.into_iter().map(|item| to_proto::completion_item(&view.line_index, item, world.encoding)).collect();
+    let items: Vec<lsp::CompletionItem> = items
+        .into_iter()
+        .map(|item| to_proto::completion_item(&view.line_index, item, world.encoding, context.support.snippets))
+        .collect();
     Some(lsp::CompletionResponse::List(lsp::CompletionList { is_incomplete: true, items }))
 }
 

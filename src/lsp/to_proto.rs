@@ -60,13 +60,21 @@ pub(crate) fn completion_item(
     index: &LineIndex,
     item: CompletionItem,
     encoding: PositionEncoding,
+    snippet_support: bool,
 ) -> lsp::CompletionItem {
+    let snippet = item.kind == CompletionKind::Snippet;
+    let (insert_text_format, new_text) = match (snippet, snippet_support) {
+        (true, true) => (Some(lsp::InsertTextFormat::SNIPPET), item.insert_text),
+        (true, false) => (None, crate::analysis::snippets::plain_text(&item.insert_text)),
+        (false, _) => (None, item.insert_text),
+    };
     let kind = match item.kind {
         CompletionKind::File => lsp::CompletionItemKind::FILE,
         CompletionKind::Folder => lsp::CompletionItemKind::FOLDER,
         CompletionKind::Heading => lsp::CompletionItemKind::REFERENCE,
         CompletionKind::Id => lsp::CompletionItemKind::CONSTANT,
         CompletionKind::Status => lsp::CompletionItemKind::ENUM_MEMBER,
+        CompletionKind::Snippet => lsp::CompletionItemKind::SNIPPET,
     };
     lsp::CompletionItem {
         label: item.label,
@@ -77,8 +85,9 @@ pub(crate) fn completion_item(
         filter_text: item.filter_text,
         text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
             range: range(index, item.replace, encoding),
-            new_text: item.insert_text,
+            new_text,
         })),
+        insert_text_format,
         ..lsp::CompletionItem::default()
     }
 }

@@ -80,7 +80,11 @@ impl AdrTemplate {
             AdrTemplate::TreeOfThoughts => &[
                 (
                     "Reasoning",
-                    "1. **Problem analysis**: [...]\n2. **Constraints**: [...]\n3. **Options explored**: [...]\n4. **Trade-offs**: [...]\n5. **Rationale**: [...]",
+                    "1. **Context Analysis**: [What architectural concern does this address?]\n\
+                     2. **Force Identification**: [What forces are in tension?]\n\
+                     3. **Option Evaluation**: [What alternatives were considered with trade-offs?]\n\
+                     4. **Decision Justification**: [Why is this the best choice given constraints?]\n\
+                     5. **Consequence Assessment**: [What are the positive and negative impacts?]",
                 ),
                 ("Context", "[The issue that motivates this decision.]"),
                 (

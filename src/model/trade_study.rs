@@ -1,5 +1,5 @@
 //! The trade study of an ADR that follows aiwg's Tree-of-Thoughts template
-//! (`templates/architecture/adr-with-tot.md`, aiwg-format §4.1): weighted evaluation criteria,
+//! (`templates/architecture/adr-with-tot.md`, aiwg-format §4.3): weighted evaluation criteria,
 //! the alternatives considered, the options comparison matrix with each option's weighted
 //! scores, total and Pass/Fail, the **Minimum Acceptable Score**, and the option selected.
 //!
