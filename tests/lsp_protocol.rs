@@ -444,6 +444,74 @@ fn fix_all_on_an_adr_marks_the_one_it_supersedes_through_apply_edit() {
 }
 
 #[test]
+fn marking_an_adr_superseded_is_a_refactor_that_edits_both_records() {
+    const OLDER: &str = "# ADR-003: Use Memcached\n\n**Status**: Accepted\n";
+    const NEWER: &str = "# ADR-007: Use Redis\n\n**Status**: Accepted\n";
+    let (_dir, root) = workspace(&[
+        (".aiwg/architecture/decisions/ADR-003-memcached.md", OLDER),
+        (".aiwg/architecture/decisions/ADR-007-redis.md", NEWER),
+    ]);
+    let mut session = Session::start(&root, json!({}), capabilities());
+    let older = ".aiwg/architecture/decisions/ADR-003-memcached.md";
+    session.open_text(older, OLDER);
+    session.next_diagnostics(older);
+    let mut params = at(&session, older, OLDER, "ADR-003", 2);
+    let position = params["position"].clone();
+    params["range"] = json!({"start": position, "end": position});
+    params["context"] = json!({"diagnostics": [], "only": ["refactor"]});
+    let actions = session.request("textDocument/codeAction", params);
+    let actions = actions["result"].as_array().expect("a list of actions");
+    assert_eq!(actions.len(), 1, "{actions:#?}");
+    assert_eq!(actions[0]["title"], "Mark ADR-003 as superseded by ADR-007: Use Redis");
+    assert_eq!(actions[0]["kind"], "refactor.rewrite");
+    let changes = actions[0]["edit"]["documentChanges"].as_array().unwrap();
+    let edited: Vec<(String, &str)> = changes
+        .iter()
+        .map(|c| {
+            let uri = c["textDocument"]["uri"].as_str().unwrap();
+            (uri.rsplit('/').next().unwrap().to_string(), c["edits"][0]["newText"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        edited,
+        [
+            ("ADR-003-memcached.md".to_string(), "Superseded by ADR-007"),
+            ("ADR-007-redis.md".to_string(), "\n\n**Supersedes**: ADR-003")
+        ]
+    );
+    session.shutdown();
+}
+
+#[test]
+fn adr_snippets_are_snippets_only_for_clients_that_take_them() {
+    const ADR: &str = "# ADR-002: Queue\n\n**Status**: Proposed\n\n";
+    let (_dir, root) = workspace(&[(".aiwg/architecture/decisions/ADR-002-queue.md", ADR)]);
+    let path = ".aiwg/architecture/decisions/ADR-002-queue.md";
+    for snippet_support in [true, false] {
+        let mut caps = capabilities();
+        caps["textDocument"]["completion"] = json!({"completionItem": {"snippetSupport": snippet_support}});
+        let mut session = Session::start(&root, json!({}), caps);
+        session.open_text(path, ADR);
+        let end = json!({"textDocument": {"uri": session.uri(path)}, "position": {"line": 4, "character": 0}});
+        let items = session.request("textDocument/completion", end);
+        let items = items["result"]["items"].as_array().expect("items");
+        let reasoning = items.iter().find(|i| i["label"] == "Reasoning block").expect("the Reasoning snippet");
+        let text = reasoning["textEdit"]["newText"].as_str().unwrap();
+        if snippet_support {
+            assert_eq!(reasoning["insertTextFormat"], 2, "{reasoning}");
+            assert!(text.contains("${1:What architectural concern does this address?}"), "{text}");
+        } else {
+            assert_eq!(reasoning["insertTextFormat"], Value::Null, "{reasoning}");
+            assert!(
+                text.contains("1. **Context Analysis**: What architectural concern does this address?\n"),
+                "{text}"
+            );
+        }
+        session.shutdown();
+    }
+}
+
+#[test]
 fn the_new_adr_command_creates_the_next_record_through_apply_edit() {
     let (_dir, root) = workspace(&[(
         ".aiwg/architecture/decisions/ADR-004-redis.md",

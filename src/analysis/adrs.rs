@@ -58,62 +58,116 @@ pub fn adr_list(snapshot: &Snapshot) -> Vec<AdrRow> {
     rows.into_iter().map(|(_, row)| row).collect()
 }
 
-/// A new ADR's file, laid out as the workspace's ADRs already are (aiwg-format §4.1, §1.2):
-/// the folder most of them live in (else `.aiwg/architecture/decisions`), the next free number,
-/// their file-name style (`ADR-012-slug.md`, `adr-012-slug.md` or `012-slug.md`), and the
-/// template they follow unless one is asked for (else the lightweight form), dated `today`.
+/// How the project's ADRs are laid out (aiwg-format §4.3): the folder most of them live in
+/// (else `.aiwg/architecture/decisions`), the category most of that folder's IDs carry
+/// (`ADR-AP-003`), the next free number in it, the file-name style (`ADR-012-slug.md`,
+/// `adr-012-slug.md` or `012-slug.md`) and the template most of them follow.
+pub(crate) struct AdrLayout {
+    pub(crate) folder: String,
+    style: &'static str,
+    category: Option<String>,
+    pub(crate) next: u32,
+    pub(crate) template: Option<adr::AdrTemplate>,
+}
+
+impl AdrLayout {
+    pub(crate) fn of(snapshot: &Snapshot) -> AdrLayout {
+        let existing: Vec<(&str, adr::Adr<'_>)> = snapshot
+            .workspace_documents()
+            .filter(|(_, doc)| !doc.is_framework_text() && !origin::is_template_path(&doc.path))
+            .filter_map(|(_, doc)| Some((doc.path.as_str(), adr::adr(&doc.facts)?)))
+            .collect();
+        let folder = most_common(existing.iter().filter_map(|(path, _)| path.rsplit_once('/').map(|(dir, _)| dir)))
+            .unwrap_or(".aiwg/architecture/decisions");
+        let in_folder =
+            || existing.iter().filter(|(path, _)| path.rsplit_once('/').is_some_and(|(dir, _)| dir == folder));
+        let category = most_common(in_folder().filter_map(|(_, a)| a.id).map(|k| k.category.as_deref())).flatten();
+        let next = existing
+            .iter()
+            .filter_map(|(_, a)| a.id.filter(|k| k.category.as_deref() == category).map(|k| k.number))
+            .max()
+            .unwrap_or(0)
+            + 1;
+        let names = in_folder().map(|(path, _)| path.rsplit('/').next().unwrap_or(path));
+        let style = most_common(names.map(|name| {
+            if name.starts_with("ADR-") {
+                "ADR-"
+            } else if name.starts_with("adr-") {
+                "adr-"
+            } else if name.starts_with(|c: char| c.is_ascii_digit()) {
+                ""
+            } else {
+                "ADR-"
+            }
+        }))
+        .unwrap_or("ADR-");
+        let template = most_common(existing.iter().map(|(_, a)| a.template));
+        AdrLayout { folder: folder.to_string(), style, category: category.map(str::to_string), next, template }
+    }
+
+    /// The ID of number `number` in the layout's category: `ADR-008`, `ADR-AP-004`.
+    pub(crate) fn id(&self, number: u32) -> String {
+        match &self.category {
+            Some(category) => format!("ADR-{category}-{number:03}"),
+            None => format!("ADR-{number:03}"),
+        }
+    }
+
+    /// The file of the ADR `id` titled `title`, in the layout's folder and file-name style.
+    pub(crate) fn path(&self, id: &str, title: &str) -> String {
+        let slug: String = title
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect::<Vec<_>>()
+            .join("-");
+        let number_part = id.strip_prefix("ADR-").unwrap_or(id);
+        let stem = match self.style {
+            "adr-" => format!("adr-{}", number_part.to_ascii_lowercase()),
+            "" => number_part.rsplit('-').next().unwrap_or(number_part).to_string(),
+            _ => format!("ADR-{number_part}"),
+        };
+        if slug.is_empty() { format!("{}/{stem}.md", self.folder) } else { format!("{}/{stem}-{slug}.md", self.folder) }
+    }
+}
+
+/// A new ADR's file: the next number of the workspace's layout ([`AdrLayout`]), with `template`
+/// or else the one the workspace's ADRs follow, else aiwg's adr-template, dated `today`.
 pub(crate) fn new_adr(
     snapshot: &Snapshot,
     title: &str,
     template: Option<adr::AdrTemplate>,
     today: &str,
 ) -> (String, String) {
-    let existing: Vec<(&str, adr::Adr<'_>)> = snapshot
-        .workspace_documents()
-        .filter(|(_, doc)| !doc.is_framework_text() && !origin::is_template_path(&doc.path))
-        .filter_map(|(_, doc)| Some((doc.path.as_str(), adr::adr(&doc.facts)?)))
-        .collect();
-    let next =
-        existing.iter().filter_map(|(_, a)| a.id.filter(|k| k.category.is_none()).map(|k| k.number)).max().unwrap_or(0)
-            + 1;
-    let folder = most_common(existing.iter().filter_map(|(path, _)| path.rsplit_once('/').map(|(dir, _)| dir)))
-        .unwrap_or(".aiwg/architecture/decisions");
-    let names: Vec<&str> = existing.iter().map(|(path, _)| path.rsplit('/').next().unwrap_or(path)).collect();
-    let style = most_common(names.iter().map(|name| {
-        if name.starts_with("ADR-") {
-            "ADR-"
-        } else if name.starts_with("adr-") {
-            "adr-"
-        } else if name.starts_with(|c: char| c.is_ascii_digit()) {
-            ""
-        } else {
-            "ADR-"
+    let layout = AdrLayout::of(snapshot);
+    let id = layout.id(layout.next);
+    let template = template.or(layout.template).unwrap_or(adr::AdrTemplate::Aiwg);
+    (layout.path(&id, title), adr_text(&id, title, template, today))
+}
+
+/// The text of a new ADR: its title, Proposed status and date in the template's metadata form,
+/// then the template's sections with their guidance.
+pub(crate) fn adr_text(id: &str, title: &str, template: adr::AdrTemplate, today: &str) -> String {
+    let mut text = match template {
+        adr::AdrTemplate::TreeOfThoughts => format!(
+            "# {id}: {title}\n\n---\ntemplate_id: adr-with-tot\nreasoning_required: true\n---\n\n\
+             **Status:** Proposed\n**Date:** {today}\n**Deciders:** \n**Decision ID:** {id}\n"
+        ),
+        adr::AdrTemplate::Aiwg => format!(
+            "# {id}: {title}\n\n## Metadata\n\n- **ADR ID**: {id}\n- **Status**: Proposed\n- **Date**: {today}\n\
+             - **Author(s)**: \n- **Reviewers**: \n"
+        ),
+        adr::AdrTemplate::Madr | adr::AdrTemplate::Nygard => {
+            format!("# {id}: {title}\n\n**Status**: Proposed\n**Date**: {today}\n")
         }
-    }))
-    .unwrap_or("ADR-");
-    let template =
-        template.or_else(|| most_common(existing.iter().map(|(_, a)| a.template))).unwrap_or(adr::AdrTemplate::Nygard);
-    let slug: String = title
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join("-");
-    let id = format!("ADR-{next:03}");
-    let path = format!("{folder}/{style}{next:03}-{slug}.md");
-    let mut text = format!("# {id}: {title}\n\n**Status**: Proposed\n**Date**: {today}\n");
-    if template == adr::AdrTemplate::TreeOfThoughts {
-        text = format!(
-            "# {id}: {title}\n\n---\ntemplate_id: adr-with-tot\nreasoning_required: true\n---\n\n**Status:** Proposed\n**Date:** {today}\n**Decision ID:** {id}\n"
-        );
-    }
+    };
     for (section, guidance) in template.sections() {
         if *section == "Status" || *section == "Metadata" {
             continue; // Stated in the lines above.
         }
         text.push_str(&format!("\n## {section}\n\n{guidance}\n"));
     }
-    (path, text)
+    text
 }
 
 /// The value that occurs most often (the first of equals), if any.

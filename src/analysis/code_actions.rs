@@ -1,16 +1,27 @@
 //! Code actions: the fixes diagnostics carry, offered where the editor asks, and "fix all" for a
-//! document (every preferred fix whose edits do not collide).
+//! document (every preferred fix whose edits do not collide). Actions that repair no diagnostic
+//! (ADR lifecycle edits) come from `adr_actions` in the same shape.
 
 use crate::analysis::change::{ChangeSet, FileChange};
 use crate::analysis::diagnostics::Diagnostic;
 use crate::text::TextRange;
 
-/// One offer of a quick fix.
+/// What kind of change an action makes, as the editor groups them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ActionKind {
+    /// Repairs a problem.
+    QuickFix,
+    /// Rewrites correct text into other correct text (marking an ADR superseded).
+    Refactor,
+}
+
+/// One offer of a code action.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct CodeAction {
     pub(crate) title: String,
-    /// The diagnostic it repairs.
-    pub(crate) diagnostic: Diagnostic,
+    /// The diagnostic it repairs, if any.
+    pub(crate) diagnostic: Option<Diagnostic>,
+    pub(crate) kind: ActionKind,
     pub(crate) changes: ChangeSet,
     pub(crate) preferred: bool,
 }
@@ -24,7 +35,8 @@ pub(crate) fn code_actions(diagnostics: &[Diagnostic], range: TextRange) -> Vec<
         .flat_map(|d| {
             d.fixes.iter().map(move |fix| CodeAction {
                 title: fix.label.clone(),
-                diagnostic: d.clone(),
+                diagnostic: Some(d.clone()),
+                kind: ActionKind::QuickFix,
                 changes: fix.changes.clone(),
                 preferred: fix.preferred,
             })

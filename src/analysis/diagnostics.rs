@@ -229,7 +229,7 @@ fn adr_diagnostics(snapshot: &Snapshot, doc: &Document, with_fixes: bool, out: &
                     fixes: if with_fixes {
                         vec![Fix {
                             label: format!("Mark {older} as superseded by {own}"),
-                            changes: mark_superseded(other, &other_adr, own),
+                            changes: crate::analysis::adr_actions::mark_superseded(other, &other_adr, own),
                             preferred: true,
                         }]
                     } else {
@@ -254,7 +254,7 @@ fn adr_diagnostics(snapshot: &Snapshot, doc: &Document, with_fixes: bool, out: &
                     fixes: if with_fixes {
                         vec![Fix {
                             label: format!("Add `Supersedes: {own}` to {newer}"),
-                            changes: add_supersedes(other, own),
+                            changes: crate::analysis::adr_actions::add_supersedes(other, own),
                             preferred: true,
                         }]
                     } else {
@@ -336,36 +336,6 @@ fn add_missing_sections(doc: &Document, adr: &adr::Adr<'_>) -> Vec<Fix> {
         _ => "Add the missing sections".to_string(),
     };
     changes.map(|changes| Fix { label, changes, preferred: true }).into_iter().collect()
-}
-
-/// The edit that gives `older` the status "Superseded by `newer`": its status value replaced,
-/// or a status line added under its title (adr-tools rewrites the old record the same way).
-fn mark_superseded(older: &Document, older_adr: &adr::Adr<'_>, newer: &crate::model::IdKey) -> ChangeSet {
-    let file = FilePath { root: older.root, path: older.path.clone() };
-    match older_adr.status_value {
-        Some((_, range)) => ChangeSet::edit(file, range, format!("Superseded by {newer}")),
-        None => {
-            let at = older.facts.headings.first().map_or(0, |h| h.range.end);
-            ChangeSet::edit(file, TextRange::empty(at), format!("\n\n**Status**: Superseded by {newer}"))
-        }
-    }
-}
-
-/// The edit that makes `newer` say it supersedes `older`: added to its `Supersedes` line (or
-/// replacing a `None` there), else a new line under its title.
-fn add_supersedes(newer: &Document, older: &crate::model::IdKey) -> ChangeSet {
-    let file = FilePath { root: newer.root, path: newer.path.clone() };
-    let existing = newer.facts.metadata.iter().find(|m| m.key.eq_ignore_ascii_case("supersedes"));
-    match existing {
-        Some(entry) if ["", "none", "n/a", "-"].contains(&entry.value.trim().to_ascii_lowercase().as_str()) => {
-            ChangeSet::edit(file, entry.range, older.to_string())
-        }
-        Some(entry) => ChangeSet::edit(file, TextRange::empty(entry.range.end), format!(", {older}")),
-        None => {
-            let at = newer.facts.headings.first().map_or(0, |h| h.range.end);
-            ChangeSet::edit(file, TextRange::empty(at), format!("\n\n**Supersedes**: {older}"))
-        }
-    }
 }
 
 /// A provenance record whose checksum no longer matches its artifact: the artifact changed
@@ -683,7 +653,7 @@ fn dangling_fixes(snapshot: &Snapshot, doc: &Document, reference: &Reference) ->
 
 /// Where a new file for `path` goes: beside the document for `./` and `../` paths, else under
 /// the document's project root (how the literal stage reads it). `None` when it climbs out.
-fn created_path(snapshot: &Snapshot, doc: &Document, reference: &Reference, path: &str) -> Option<String> {
+pub(crate) fn created_path(snapshot: &Snapshot, doc: &Document, reference: &Reference, path: &str) -> Option<String> {
     let base = if reference.link && path.starts_with('/') {
         ""
     } else if reference.link || path.starts_with("./") || path.starts_with("../") {

@@ -2,6 +2,7 @@
 //! function from a snapshot and plain inputs (byte offsets, query strings) to plain values; the
 //! LSP and CLI layers convert.
 
+pub(crate) mod adr_actions;
 pub mod adrs;
 pub(crate) mod cancel;
 pub(crate) mod change;

@@ -123,11 +123,10 @@ async fn new_adr(backend: &Backend, arguments: &[Value]) -> Result<Option<Value>
     }
     let template = match argument["template"].as_str() {
         None => None,
-        Some("nygard") => Some(AdrTemplate::Nygard),
-        Some("madr") => Some(AdrTemplate::Madr),
-        Some("tot") => Some(AdrTemplate::TreeOfThoughts),
-        Some("aiwg") => Some(AdrTemplate::Aiwg),
-        Some(other) => return Err(Error::invalid_params(format!("unknown ADR template {other}"))),
+        Some(name) => Some(
+            AdrTemplate::from_name(name)
+                .ok_or_else(|| Error::invalid_params(format!("unknown ADR template {name}")))?,
+        ),
     };
     let near: Option<lsp::Uri> = argument["uri"].as_str().and_then(|s| s.parse().ok());
     let support = backend.support();

@@ -5,6 +5,8 @@
 
 use tower_lsp_server::ls_types as lsp;
 
+use crate::analysis::adr_actions::{self, NewAdrDefaults};
+use crate::analysis::code_actions::ActionKind;
 use crate::analysis::{Cancel, Cancelled, code_actions, completion, definition, hover, links, references, symbols};
 use crate::lsp::capabilities::ClientSupport;
 use crate::lsp::world::{DocView, TargetIndexes, World};
@@ -203,24 +205,33 @@ pub fn workspace_symbols(
     Ok(Some(lsp::WorkspaceSymbolResponse::Flat(out)))
 }
 
-/// Quick fixes from the fixes the document's diagnostics carry, where the editor asks.
+/// Quick fixes from the fixes the document's diagnostics carry, and the ADR lifecycle actions
+/// at the range (`analysis::adr_actions`), of the kinds the editor asks for.
 pub(crate) fn code_actions(
     world: &World,
     context: &RequestContext,
     params: lsp::CodeActionParams,
 ) -> Option<lsp::CodeActionResponse> {
-    let wants_quickfix =
-        params.context.only.as_ref().is_none_or(|only| {
-            only.iter().any(|kind| lsp::CodeActionKind::QUICKFIX.as_str().starts_with(kind.as_str()))
-        });
-    if !wants_quickfix {
-        return None;
-    }
+    let wants = |kind: lsp::CodeActionKind| {
+        params.context.only.as_ref().is_none_or(|only| only.iter().any(|k| kind.as_str().starts_with(k.as_str())))
+    };
     let (view, diagnostics) = publish::core_diagnostics(world, &params.text_document.uri, true)?;
     let range = from_proto::text_range(&view.line_index, params.range, world.encoding);
+    let mut actions = Vec::new();
+    if wants(lsp::CodeActionKind::QUICKFIX) || wants(lsp::CodeActionKind::REFACTOR_REWRITE) {
+        let today = crate::loader::today_utc();
+        let defaults = NewAdrDefaults { template: world.settings.adr_template.value, today: &today };
+        let snapshot = &world.folders[view.folder].snapshot;
+        actions = code_actions::code_actions(&diagnostics, range);
+        actions.extend(adr_actions::adr_actions(snapshot, view.id, &view.text, range, &defaults));
+    }
     let mut targets = TargetIndexes::new(world);
-    let actions = code_actions::code_actions(&diagnostics, range)
+    let actions = actions
         .iter()
+        .filter(|action| match action.kind {
+            ActionKind::QuickFix => wants(lsp::CodeActionKind::QUICKFIX),
+            ActionKind::Refactor => wants(lsp::CodeActionKind::REFACTOR_REWRITE),
+        })
         .filter_map(|action| {
             to_proto::code_action(&mut targets, view.folder, &view.line_index, action, context.support.edits)
         })
@@ -253,6 +264,8 @@ pub(crate) fn new_adr(
         .map(|place| place.folder)
         .or_else(|| world.folders.iter().position(|f| !f.loose))?;
     let snapshot = &world.folders[folder].snapshot;
+    // An explicit template, else the user's setting, else the workspace's own (in the core).
+    let template = template.or(world.settings.adr_template.value);
     let (path, text) = crate::analysis::adrs::new_adr(snapshot, title, template, today);
     let changes = crate::analysis::ChangeSet::create(crate::analysis::FilePath::workspace(path.clone()), text);
     let mut targets = TargetIndexes::new(world);

@@ -12,6 +12,7 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 
 use crate::analysis::{Code, Severity};
+use crate::model::adr::AdrTemplate;
 
 /// Where a value came from.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -70,6 +71,8 @@ pub(crate) struct Settings {
     pub(crate) pull_diagnostics: Setting<bool>,
     /// Show an ADR's title and status after each mention of its ID.
     pub(crate) inlay_hints: Setting<bool>,
+    /// The template of a new ADR when the workspace's ADRs do not decide it; `None` for "auto".
+    pub(crate) adr_template: Setting<Option<AdrTemplate>>,
 }
 
 impl Default for Settings {
@@ -81,6 +84,7 @@ impl Default for Settings {
             diagnostics_delay: Setting { value: DEFAULT_DIAGNOSTICS_DELAY, source: Source::Default },
             pull_diagnostics: Setting::default(),
             inlay_hints: Setting { value: true, source: Source::Default },
+            adr_template: Setting::default(),
         }
     }
 }
@@ -89,7 +93,8 @@ const DEFAULT_DIAGNOSTICS_DELAY: Duration = Duration::from_millis(100);
 const MAX_DIAGNOSTICS_DELAY_MS: u64 = 5_000;
 
 /// The keys of the `aiwg` section, as the README documents them.
-const KEYS: [&str; 6] = ["aiwgRoot", "exclude", "diagnostics", "diagnosticsDelayMs", "pullDiagnostics", "inlayHints"];
+const KEYS: [&str; 7] =
+    ["aiwgRoot", "exclude", "diagnostics", "diagnosticsDelayMs", "pullDiagnostics", "inlayHints", "adrTemplate"];
 
 /// The raw sections settings are resolved from, kept so that a change to one layer resolves
 /// again with the other.
@@ -181,6 +186,11 @@ impl Resolved {
                     .as_bool()
                     .map(|v| self.settings.inlay_hints = Setting { value: v, source })
                     .ok_or_else(|| format!("expected true or false, not {}", type_name(value))),
+                "adrTemplate" => value
+                    .as_str()
+                    .and_then(|name| if name == "auto" { Some(None) } else { AdrTemplate::from_name(name).map(Some) })
+                    .map(|v| self.settings.adr_template = Setting { value: v, source })
+                    .ok_or_else(|| format!("expected auto, aiwg, tot, madr or nygard, not {value}")),
                 _ => {
                     self.warnings.push(format!("unknown setting aiwg.{key} (known: {})", KEYS.join(", ")));
                     continue;
@@ -337,7 +347,7 @@ mod tests {
         assert_eq!(
             resolved.warnings,
             [
-                "unknown setting aiwg.colour (known: aiwgRoot, exclude, diagnostics, diagnosticsDelayMs, pullDiagnostics, inlayHints)",
+                "unknown setting aiwg.colour (known: aiwgRoot, exclude, diagnostics, diagnosticsDelayMs, pullDiagnostics, inlayHints, adrTemplate)",
                 "ignoring aiwg.exclude: expected a list of globs, not a string",
             ]
         );

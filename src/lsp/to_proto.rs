@@ -5,7 +5,7 @@
 
 use tower_lsp_server::ls_types as lsp;
 
-use crate::analysis::code_actions::CodeAction;
+use crate::analysis::code_actions::{ActionKind, CodeAction};
 use crate::analysis::completion::{CompletionItem, CompletionKind};
 use crate::analysis::navigation::{Location, NavigationTarget, Spot};
 use crate::analysis::symbols::{DocumentSymbol, WorkspaceSymbol};
@@ -284,8 +284,11 @@ pub(crate) fn code_action(
     let edit = workspace_edit(targets, folder, &action.changes, support)?;
     Some(lsp::CodeAction {
         title: action.title.clone(),
-        kind: Some(lsp::CodeActionKind::QUICKFIX),
-        diagnostics: Some(vec![diagnostic(index, &action.diagnostic, encoding)]),
+        kind: Some(match action.kind {
+            ActionKind::QuickFix => lsp::CodeActionKind::QUICKFIX,
+            ActionKind::Refactor => lsp::CodeActionKind::REFACTOR_REWRITE,
+        }),
+        diagnostics: action.diagnostic.as_ref().map(|d| vec![diagnostic(index, d, encoding)]),
         edit: Some(edit),
         is_preferred: action.preferred.then_some(true),
         ..Default::default()

@@ -56,6 +56,18 @@ pub(crate) enum AdrTemplate {
 }
 
 impl AdrTemplate {
+    /// The template a setting or argument names: `aiwg` (adr-template), `tot` (adr-with-tot),
+    /// `madr` or `nygard`, or the template files' own names.
+    pub(crate) fn from_name(name: &str) -> Option<AdrTemplate> {
+        Some(match name.trim().to_ascii_lowercase().as_str() {
+            "aiwg" | "adr-template" => AdrTemplate::Aiwg,
+            "tot" | "tree-of-thoughts" | "adr-with-tot" => AdrTemplate::TreeOfThoughts,
+            "madr" => AdrTemplate::Madr,
+            "nygard" | "lightweight" => AdrTemplate::Nygard,
+            _ => return None,
+        })
+    }
+
     /// The template's top-level sections in its canonical order (aiwg-format §4.1), each with
     /// the guidance a new section starts with.
     pub(crate) fn sections(self) -> &'static [(&'static str, &'static str)] {

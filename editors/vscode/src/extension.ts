@@ -112,6 +112,7 @@ function serverSettings(): Record<string, unknown> {
     diagnostics: user<Record<string, string>>('diagnostics') ?? {},
     diagnosticsDelayMs: user<number>('diagnosticsDelayMs') ?? 100,
     inlayHints: user<boolean>('inlayHints') ?? true,
+    adrTemplate: user<string>('adrTemplate') ?? 'auto',
     // VS Code pulls diagnostics (textDocument/diagnostic); asking for pull makes the server stop
     // pushing, so each diagnostic shows once.
     pullDiagnostics: true,
