@@ -483,6 +483,41 @@ fn marking_an_adr_superseded_is_a_refactor_that_edits_both_records() {
 }
 
 #[test]
+fn an_adr_title_carries_a_code_lens_with_its_lifecycle_and_references() {
+    const OLDER: &str = "# ADR-003: Use Memcached\n\n**Status**: Superseded by ADR-007\n";
+    const NEWER: &str = "# ADR-007: Use Redis\n\n**Status**: Accepted\n**Supersedes**: ADR-003\n";
+    let (_dir, root) = workspace(&[
+        (".aiwg/architecture/decisions/ADR-003-memcached.md", OLDER),
+        (".aiwg/architecture/decisions/ADR-007-redis.md", NEWER),
+        ("docs/notes.md", "# Notes\n\nCaching follows ADR-007.\n"),
+    ]);
+    let mut session = Session::start(&root, json!({}), capabilities());
+    let newer = ".aiwg/architecture/decisions/ADR-007-redis.md";
+    session.open_text(newer, NEWER);
+    session.next_diagnostics(newer);
+    let uri = session.uri(newer);
+    let lenses = session.request("textDocument/codeLens", json!({"textDocument": {"uri": uri}}));
+    assert_eq!(
+        lenses["result"],
+        json!([{
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 20}},
+            "command": {
+                "title": "Accepted · supersedes ADR-003 · 2 references",
+                "command": "aiwg.showReferences",
+                "arguments": [uri, {"line": 0, "character": 0}]
+            }
+        }])
+    );
+    // What the lens opens: the title's references, the same two.
+    let references = session.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}, "context": {"includeDeclaration": false}}),
+    );
+    assert_eq!(references["result"].as_array().map(Vec::len), Some(2), "{references}");
+    session.shutdown();
+}
+
+#[test]
 fn adr_snippets_are_snippets_only_for_clients_that_take_them() {
     const ADR: &str = "# ADR-002: Queue\n\n**Status**: Proposed\n\n";
     let (_dir, root) = workspace(&[(".aiwg/architecture/decisions/ADR-002-queue.md", ADR)]);

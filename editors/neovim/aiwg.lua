@@ -12,6 +12,23 @@ local settings = {
   diagnosticsDelayMs = 100,
 }
 
+-- Run by the code lens above an ADR's title (enable lenses with vim.lsp.codelens.refresh()):
+-- the document's references in the quickfix list.
+vim.lsp.commands['aiwg.showReferences'] = function(command, ctx)
+  local uri, position = command.arguments[1], command.arguments[2]
+  local client = vim.lsp.get_client_by_id(ctx.client_id)
+  local params = { textDocument = { uri = uri }, position = position, context = { includeDeclaration = false } }
+  vim.lsp.buf_request(vim.uri_to_bufnr(uri), 'textDocument/references', params, function(_, result)
+    if result and client then
+      vim.fn.setqflist({}, ' ', {
+        title = 'aiwg references',
+        items = vim.lsp.util.locations_to_items(result, client.offset_encoding),
+      })
+      vim.cmd('copen')
+    end
+  end)
+end
+
 local cmd = { 'aiwg-lsp' }            -- or an absolute path to the binary
 local filetypes = { 'markdown' }
 local root_markers = { '.aiwg', '.git' }

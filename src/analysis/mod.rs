@@ -16,6 +16,7 @@ pub(crate) mod fixture;
 pub mod folding;
 pub mod hover;
 pub mod inlay;
+pub mod lenses;
 pub mod links;
 pub mod navigation;
 pub mod references;

@@ -21,9 +21,9 @@ pub fn references(snapshot: &Snapshot, doc: DocId, offset: usize, include_declar
             },
             None => Vec::new(),
         },
-        // A document's title stands for the document: its backlinks, anchored ones included.
+        // A document's title stands for the document.
         Some(CursorTarget::Heading { heading, .. }) if is_title(&document.facts, heading) => {
-            backlinks(snapshot, document.root, &document.path, |_| true)
+            document_backlinks(snapshot, doc)
         }
         Some(CursorTarget::Heading { heading, .. }) => section_backlinks(snapshot, doc, heading),
         Some(CursorTarget::IdMention { mention, .. }) => id_locations(snapshot, &mention.id.key, include_declaration),
@@ -32,6 +32,24 @@ pub fn references(snapshot: &Snapshot, doc: DocId, offset: usize, include_declar
         }
         None => backlinks(snapshot, document.root, &document.path, |_| true),
     };
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Everything that points at a document from elsewhere: references to its file (anchored ones
+/// included) and mentions of the IDs it declares as its own (file name, title, ID metadata; not a
+/// register's entries), in
+/// order and once each. What a title's references list and an ADR's code lens count.
+pub(crate) fn document_backlinks(snapshot: &Snapshot, doc: DocId) -> Vec<Location> {
+    let document = snapshot.doc(doc);
+    let mut out = backlinks(snapshot, document.root, &document.path, |_| true);
+    let own_ids =
+        document.facts.declared_ids.iter().filter(|d| d.source != crate::model::IdDeclarationSource::Register);
+    for declaration in own_ids {
+        let mentions = id_locations(snapshot, &declaration.id.key, false);
+        out.extend(mentions.into_iter().filter(|l| !(l.root == document.root && l.path == document.path)));
+    }
     out.sort();
     out.dedup();
     out

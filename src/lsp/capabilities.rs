@@ -91,6 +91,7 @@ pub(crate) fn server_capabilities(encoding: PositionEncoding, support: &ClientSu
         }),
         document_symbol_provider: Some(lsp::OneOf::Left(true)),
         inlay_hint_provider: Some(lsp::OneOf::Left(true)),
+        code_lens_provider: Some(lsp::CodeLensOptions { resolve_provider: Some(false) }),
         folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
         workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
         code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {

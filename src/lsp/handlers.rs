@@ -109,6 +109,38 @@ pub fn inlay_hints(world: &World, _: &RequestContext, params: lsp::InlayHintPara
     )
 }
 
+/// An ADR's lifecycle and reference count above its title. The command is the client's to run
+/// (`aiwg.showReferences` with the document and the title's position: the VS Code extension
+/// opens the references list there, and the Neovim setup asks for `textDocument/references`);
+/// the server does not advertise it, so no client forwards it back.
+pub fn code_lenses(world: &World, _: &RequestContext, params: lsp::CodeLensParams) -> Option<Vec<lsp::CodeLens>> {
+    let view = world.doc(&params.text_document.uri)?;
+    let lenses = crate::analysis::lenses::code_lenses(&world.folders[view.folder].snapshot, view.id);
+    Some(
+        lenses
+            .into_iter()
+            .map(|lens| {
+                let at = to_proto::position(&view.line_index, lens.references_at, world.encoding);
+                lsp::CodeLens {
+                    range: to_proto::range(&view.line_index, lens.range, world.encoding),
+                    command: Some(lsp::Command {
+                        title: lens.title,
+                        command: SHOW_REFERENCES.to_string(),
+                        arguments: Some(vec![
+                            serde_json::json!(params.text_document.uri.as_str()),
+                            serde_json::json!(at),
+                        ]),
+                    }),
+                    data: None,
+                }
+            })
+            .collect(),
+    )
+}
+
+/// The client-side command a code lens runs to list a document's references.
+pub(crate) const SHOW_REFERENCES: &str = "aiwg.showReferences";
+
 pub fn folding_ranges(
     world: &World,
     _: &RequestContext,

@@ -351,6 +351,10 @@ impl LanguageServer for Backend {
         self.read("foldingRange", |world, context| handlers::folding_ranges(world, context, params)).await
     }
 
+    async fn code_lens(&self, params: lsp::CodeLensParams) -> Result<Option<Vec<lsp::CodeLens>>> {
+        self.read("codeLens", |world, context| handlers::code_lenses(world, context, params)).await
+    }
+
     async fn inlay_hint(&self, params: lsp::InlayHintParams) -> Result<Option<Vec<lsp::InlayHint>>> {
         self.read("inlayHint", |world, context| handlers::inlay_hints(world, context, params)).await
     }

@@ -28,6 +28,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await stopClient();
       await startClient(context);
     }),
+    // Run by the code lens above an ADR's title: the references list at that position.
+    vscode.commands.registerCommand(
+      'aiwg.showReferences',
+      async (uri: string, position: { line: number; character: number }) => {
+        await vscode.commands.executeCommand(
+          'editor.action.findReferences',
+          vscode.Uri.parse(uri),
+          new vscode.Position(position.line, position.character),
+        );
+      },
+    ),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       // Everything else in the section reaches the running server through
       // `synchronize.configurationSection`; only a new binary needs a restart.
