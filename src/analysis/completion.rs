@@ -104,12 +104,46 @@ pub fn completion_on(
     if let Some(start) = typed_status_start(snapshot.doc(doc), before) {
         return status_items(&before[start..], TextRange::new(start, offset));
     }
+    if let Some(start) = relation_word_start(before) {
+        // `**Supersedes**: ` or `Related: ADR-001, A`: the project's ADRs, from whatever was typed.
+        let typed = &before[start..];
+        let word = if "ADR-".starts_with(&typed.to_ascii_uppercase()) { "ADR-" } else { typed };
+        let items = id_items(snapshot, word, TextRange::new(start, offset));
+        if !items.is_empty() {
+            return items;
+        }
+    }
     if let Some(items) = crate::analysis::snippets::adr_snippet_items(snapshot, snapshot.doc(doc), text, offset, today)
     {
         return items;
     }
     let word_start = before.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '-').len();
     id_items(snapshot, &before[word_start..], TextRange::new(word_start, offset))
+}
+
+/// Words after which a line names other ADRs (aiwg-format §4.3: `**Supersedes**: ADR-004`,
+/// a status `Superseded by ADR-012`, `- **Related ADRs**: ADR-RF-001, …`).
+const RELATION_WORDS: &[&str] = &["supersedes", "superseded by", "superseded-by", "replaces", "replaced by", "related"];
+
+/// Where the ID being typed after a relation word starts, when only IDs, separators and
+/// emphasis follow the word on the line (`**Supersedes**: ADR-003, ` → the cursor).
+fn relation_word_start(before: &str) -> Option<usize> {
+    let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+    let line = before[line_start..].to_ascii_lowercase();
+    let word_end = RELATION_WORDS.iter().filter_map(|word| line.rfind(word).map(|at| at + word.len())).max()?;
+    let after = &line[word_end..];
+    // `Related ADRs:` / `Related Decisions:` keep a word before the colon.
+    let after = after.strip_prefix(" adrs").or_else(|| after.strip_prefix(" decisions")).unwrap_or(after);
+    if !after.bytes().all(|b| b.is_ascii_alphanumeric() || b"-*:, ".contains(&b)) || !after.contains([':', ' ']) {
+        return None;
+    }
+    let typed = after.len() - after.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '-').len();
+    // What comes between the word and the ID being typed must be IDs already listed.
+    let listed = after[..after.len() - typed].split([',', ' ', '*', ':']).filter(|t| !t.is_empty());
+    let word = &after[after.len() - typed..];
+    let names_adr = word.starts_with("adr-") || "adr-".starts_with(word);
+    let only_ids = listed.into_iter().all(|t| t == "and" || parse_id(&t.to_ascii_uppercase()).is_some());
+    (names_adr && only_ids).then(|| before.len() - typed)
 }
 
 /// After `## ` in an ADR: the sections of the ADR's template that it lacks, in the template's
@@ -540,8 +574,12 @@ fn id_items(snapshot: &Snapshot, word: &str, replace: TextRange) -> Vec<Completi
             if docs.len() > 1 {
                 notes.push(format!("Declared by {} documents.", docs.len()));
             }
+            let title = first.facts.title.clone().unwrap_or_else(|| first.path.clone());
             CompletionItem {
-                detail: Some(first.facts.title.clone().unwrap_or_else(|| first.path.clone())),
+                detail: Some(match first.facts.status() {
+                    Some(status) => format!("{title} · {status}"),
+                    None => title,
+                }),
                 documentation: (!notes.is_empty()).then(|| notes.join("\n\n")),
                 kind: CompletionKind::Id,
                 insert_text: label.clone(),
@@ -765,6 +803,51 @@ mod tests {
         // Mid-line, or with text after the cursor, no snippet is offered.
         let mid_line = fixture.replace("            $0\n", "            We chose $0\n");
         assert_eq!(snippets_at(&mid_line), "");
+    }
+
+    #[test]
+    fn adr_ids_after_relation_words() {
+        let workspace = r#"
+            //- /.aiwg/architecture/decisions/ADR-003-memcached.md
+            # ADR-003: Use Memcached
+
+            **Status**: Accepted
+            //- /.aiwg/architecture/decisions/ADR-007-redis.md
+            # ADR-007: Use Redis
+
+            **Status**: Proposed
+            CURSOR_LINE
+            "#;
+        for line in ["**Supersedes**: $0", "Superseded by A$0", "- **Related ADRs**: ADR-003, $0", "Related: AD$0"] {
+            let fixture = Fixture::parse(&workspace.replace("CURSOR_LINE", line));
+            let (doc, offset) = fixture.cursor.unwrap();
+            let items = completion(&fixture.snapshot, doc, fixture.text(doc), offset);
+            let shown: Vec<String> = items
+                .iter()
+                .map(|i| {
+                    format!(
+                        "{} — {} replaces {:?}",
+                        i.label,
+                        i.detail.as_deref().unwrap_or(""),
+                        i.replace.slice(fixture.text(doc))
+                    )
+                })
+                .collect();
+            let typed = line.trim_end_matches("$0").rsplit([' ']).next().unwrap_or("");
+            assert_eq!(
+                shown,
+                [
+                    format!("ADR-003 — ADR-003: Use Memcached · Accepted replaces {typed:?}"),
+                    format!("ADR-007 — ADR-007: Use Redis · Proposed replaces {typed:?}"),
+                    format!("ADR-008 — next free number replaces {typed:?}"),
+                ],
+                "after {line:?}"
+            );
+        }
+        // Prose after the word is not a list of IDs.
+        let prose = Fixture::parse(&workspace.replace("CURSOR_LINE", "This supersedes the cache we $0"));
+        let (doc, offset) = prose.cursor.unwrap();
+        assert!(completion(&prose.snapshot, doc, prose.text(doc), offset).iter().all(|i| i.kind != CompletionKind::Id));
     }
 
     #[test]
@@ -1002,7 +1085,7 @@ mod tests {
             &format!("{fixture}See ADR-$0\n"),
             10,
             expect![[r#"
-                0000 Id ADR-001 — ADR-001: Use PostgreSQL [Status: Accepted  Store tasks in PostgreSQL 16.] replaces "ADR-"
+                0000 Id ADR-001 — ADR-001: Use PostgreSQL · Accepted [Status: Accepted  Store tasks in PostgreSQL 16.] replaces "ADR-"
                 0001 Id ADR-005 — ADR-005: Server-sent events replaces "ADR-"
                 0002 Id ADR-006 — next free number replaces "ADR-"
             "#]],
