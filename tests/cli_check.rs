@@ -181,6 +181,7 @@ fn adr_list_shows_the_demo_supersession_chain() {
             "\"ADR-003\" \"Accepted\" [\"ADR-001\"] []",
             "\"ADR-004\" \"Proposed\" [] []",
             "\"ADR-005\" \"Accepted\" [] []",
+            "\"ADR-006\" \"Proposed\" [] []",
         ]
     "#]]
     .assert_debug_eq(&summary);
@@ -205,6 +206,53 @@ fn adr_list_of_the_release_names_its_decision_and_its_templates() {
         assert!(table.lines().any(|l| l.contains("(template)") && l.ends_with(template)), "{template}:\n{table}");
     }
     assert!(table.ends_with("1 ADR, 3 templates\n"), "{table}");
+
+    // Each record read in its own layout.
+    let output = Command::new(env!("CARGO_BIN_EXE_aiwg-lsp"))
+        .args(["adr", "list", "--format", "json"])
+        .arg(&corpus)
+        .output()
+        .expect("the binary runs");
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).expect("a JSON list");
+    let layouts: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            let file = r["path"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+            format!("{file} {} {} {:?}", r["id"], r["layout"], r["status"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        layouts,
+        [
+            r#"ADR-001-database-selection.md "ADR-001" "nygard" "ACCEPTED""#,
+            r#"adr-jwt-vs-session-complete.md "ADR-003" "nygard" "Accepted""#,
+            r#"adr-with-tot.md "" "tree-of-thoughts" "[Proposed | Accepted | Rejected | Deprecated | Superseded]""#,
+            r#"adr-template.md "" "aiwg" "Proposed | Accepted | Rejected | Superseded by ADR-XXX""#,
+        ]
+    );
+}
+
+#[test]
+fn the_release_s_tree_of_thoughts_template_miscounts_its_worked_row() {
+    let corpus = support::corpus_dir();
+    let output = Command::new(env!("CARGO_BIN_EXE_aiwg-lsp"))
+        .args(["check", "--format", "json"])
+        .arg(&corpus)
+        .output()
+        .expect("the binary runs");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("a JSON report");
+    let scoring: Vec<String> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "adr-scoring")
+        .map(|d| format!("{}:{} {} {}", d["path"].as_str().unwrap(), d["range"]["start"]["line"], d["severity"], d["message"]))
+        .collect();
+    // 8×0.30 + 7×0.25 + 6×0.20 + 9×0.15 + 5×0.10 = 7.2, 72 out of 100; the template says 71.
+    assert_eq!(
+        scoring,
+        [r#"agentic/code/frameworks/sdlc-complete/templates/architecture/adr-with-tot.md:124 "info" "Option 1's total is 71, but its weighted scores sum to 72""#]
+    );
 }
 
 #[test]

@@ -264,4 +264,25 @@ mod tests {
         );
         assert_eq!(parse("docs/notes.md", "# Notes\n"), "not an ADR");
     }
+
+    #[test]
+    fn aiwg_phases_and_the_worked_example_layout() {
+        let phased = "# ADR-012: Event Bus\n\n## Metadata\n\n- **ADR ID**: ADR-012\n- **Status**: Accepted\n\
+                      - **Date**: 2026-11-30\n\n## Phase 1: Core Decision (ESSENTIAL)\n\n### Status\n\n\
+                      **Supersedes**: ADR-004\n\n### Context\n\nx\n\n<details>\n\n## Phase 2: Decision & Alternatives\n\n\
+                      ### Decision\n\ny\n\n#### Alternative 1: Polling\n\n</details>\n\n\
+                      ## Phase 3: Impact & Implementation\n\n### Consequences\n\nz\n";
+        assert_eq!(
+            parse(".aiwg/architecture/adrs/ADR-012-event-bus.md", phased),
+            r#"ADR-012 Some("Accepted") Some(Accepted) Aiwg supersedes [ADR-004] superseded-by [] missing []"#
+        );
+        let worked = "# Architecture Decision Record: JWT vs Server-Side Sessions\n\n## Document Metadata\n\n\
+                      **ADR ID**: ADR-003\n**Date**: 2026-01-15\n**Status**: Accepted\n**Supersedes**: None\n\
+                      **Superseded By**: None\n\n## Title\n\nJWT\n\n## Status\n\n**Accepted** on 2026-01-15\n\n\
+                      ## Context\n\nx\n\n## Decision\n\ny\n\n## Rationale\n\nr\n\n## Consequences\n\nz\n";
+        assert_eq!(
+            parse(".aiwg/architecture/decisions/adr-jwt-vs-session.md", worked),
+            r#"ADR-003 Some("Accepted") Some(Accepted) Nygard supersedes [] superseded-by [] missing []"#
+        );
+    }
 }
