@@ -246,12 +246,22 @@ fn the_release_s_tree_of_thoughts_template_miscounts_its_worked_row() {
         .expect("diagnostics")
         .iter()
         .filter(|d| d["code"] == "adr-scoring")
-        .map(|d| format!("{}:{} {} {}", d["path"].as_str().unwrap(), d["range"]["start"]["line"], d["severity"], d["message"]))
+        .map(|d| {
+            format!(
+                "{}:{} {} {}",
+                d["path"].as_str().unwrap(),
+                d["range"]["start"]["line"],
+                d["severity"],
+                d["message"]
+            )
+        })
         .collect();
     // 8×0.30 + 7×0.25 + 6×0.20 + 9×0.15 + 5×0.10 = 7.2, 72 out of 100; the template says 71.
     assert_eq!(
         scoring,
-        [r#"agentic/code/frameworks/sdlc-complete/templates/architecture/adr-with-tot.md:124 "info" "Option 1's total is 71, but its weighted scores sum to 72""#]
+        [
+            r#"agentic/code/frameworks/sdlc-complete/templates/architecture/adr-with-tot.md:124 "info" "Option 1's total is 71, but its weighted scores sum to 72""#
+        ]
     );
 }
 

@@ -90,7 +90,7 @@ pub(crate) fn adr_actions(
             .filter(|(_, other)| !std::ptr::eq(*other, doc) && same_project(snapshot, doc, other))
             .filter_map(|(_, other)| Some((adr::adr(&other.facts)?.id?, other)))
             .filter(|(key, _)| key.category == own_id.category && key.number > own_id.number)
-            .filter(|(key, _)| !own.superseded_by.iter().any(|(k, _)| k == key))
+            .filter(|(key, _)| !own.superseded_by.iter().any(|(k, _)| k == *key))
             .collect();
         successors.sort_by_key(|(key, _)| std::cmp::Reverse(key.number));
         for (_, newer) in successors.into_iter().take(MAX_SUCCESSORS) {
@@ -98,7 +98,7 @@ pub(crate) fn adr_actions(
                 && let Some(newer_id) = newer_adr.id
             {
                 let mut changes = mark_superseded(doc, own, newer_id);
-                if !newer_adr.supersedes.iter().any(|(k, _)| *k == own_id) {
+                if !newer_adr.supersedes.iter().any(|(k, _)| k == own_id) {
                     changes.extend(add_supersedes(newer, own_id));
                 }
                 let title = newer.facts.title.as_deref().unwrap_or(&newer.path);
@@ -120,8 +120,8 @@ fn supersede(newer: &Document, newer_id: &IdKey, older: &Document) -> Option<Cod
     let own = adr::adr(&newer.facts)?;
     let older_adr = adr::adr(&older.facts)?;
     let older_id = older_adr.id?;
-    let says_superseded = older_adr.superseded_by.iter().any(|(k, _)| *k == newer_id);
-    let says_supersedes = own.supersedes.iter().any(|(k, _)| *k == older_id);
+    let says_superseded = older_adr.superseded_by.iter().any(|(k, _)| k == newer_id);
+    let says_supersedes = own.supersedes.iter().any(|(k, _)| k == older_id);
     if says_superseded && says_supersedes {
         return None;
     }

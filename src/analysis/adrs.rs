@@ -15,8 +15,12 @@ pub struct AdrRow {
     /// As written (`ACCEPTED (Non-Negotiable)`), or empty.
     pub status: String,
     pub date: String,
+    /// As written (`Ana, Ben`), or empty.
+    pub deciders: String,
     pub supersedes: Vec<String>,
     pub superseded_by: Vec<String>,
+    /// ADRs it names as related.
+    pub related: Vec<String>,
     /// `aiwg`, `tree-of-thoughts`, `madr` or `nygard`.
     pub layout: &'static str,
     /// A template or worked example rather than a decision.
@@ -30,7 +34,7 @@ pub fn adr_list(snapshot: &Snapshot) -> Vec<AdrRow> {
         .workspace_documents()
         .filter_map(|(_, doc)| {
             let adr = adr::adr(&doc.facts).or_else(|| adr::adr_template(&doc.facts, &doc.path))?;
-            let ids = |list: &[(&crate::model::IdKey, crate::text::TextRange)]| {
+            let ids = |list: &[(crate::model::IdKey, crate::text::TextRange)]| {
                 let mut ids: Vec<String> = list.iter().map(|(key, _)| key.to_string()).collect();
                 ids.dedup();
                 ids
@@ -39,7 +43,9 @@ pub fn adr_list(snapshot: &Snapshot) -> Vec<AdrRow> {
                 id: adr.id.map(ToString::to_string).unwrap_or_default(),
                 title: doc.facts.title.clone().unwrap_or_default(),
                 status: adr.status_value.map(|(value, _)| value.to_string()).unwrap_or_default(),
-                date: doc.facts.meta("Date").or_else(|| doc.facts.meta("Decision Date")).unwrap_or("").to_string(),
+                date: adr.date.unwrap_or("").to_string(),
+                deciders: adr.deciders.unwrap_or("").to_string(),
+                related: adr.related.iter().map(ToString::to_string).collect(),
                 supersedes: ids(&adr.supersedes),
                 superseded_by: ids(&adr.superseded_by),
                 layout: match adr.template {

@@ -216,10 +216,11 @@ fn adr_diagnostics(snapshot: &Snapshot, doc: &Document, with_fixes: bool, out: &
             .filter(|other| other.facts.kind == crate::model::ArtifactKind::Adr)
             .collect()
     };
-    for &(older, range) in &adr.supersedes {
+    for (older, range) in &adr.supersedes {
+        let range = *range;
         for other in other_adrs(older) {
             let Some(other_adr) = adr::adr(&other.facts) else { continue };
-            if !other_adr.superseded_by.iter().any(|(k, _)| *k == own) {
+            if !other_adr.superseded_by.iter().any(|(k, _)| k == own) {
                 let status = other_adr.status_value.map_or("no status".to_string(), |(v, _)| format!("status `{v}`"));
                 out.push(Diagnostic {
                     range,
@@ -239,10 +240,11 @@ fn adr_diagnostics(snapshot: &Snapshot, doc: &Document, with_fixes: bool, out: &
             }
         }
     }
-    for &(newer, range) in &adr.superseded_by {
+    for (newer, range) in &adr.superseded_by {
+        let range = *range;
         for other in other_adrs(newer) {
             let Some(other_adr) = adr::adr(&other.facts) else { continue };
-            if !other_adr.supersedes.iter().any(|(k, _)| *k == own) {
+            if !other_adr.supersedes.iter().any(|(k, _)| k == own) {
                 out.push(Diagnostic {
                     range,
                     severity: Severity::Warning,

@@ -26,7 +26,7 @@ pub fn code_lenses(snapshot: &Snapshot, doc_id: DocId) -> Vec<CodeLens> {
         Some((value, _)) => parts.push(value.to_string()),
         None => parts.push("no status".to_string()),
     }
-    let ids = |list: &[(&crate::model::IdKey, TextRange)]| {
+    let ids = |list: &[(crate::model::IdKey, TextRange)]| {
         let mut ids: Vec<String> = list.iter().map(|(k, _)| k.to_string()).collect();
         ids.dedup();
         ids.join(", ")

@@ -209,7 +209,8 @@ pub fn run_adr_list(path: &Path, aiwg_root: Option<&Path>, format: AdrFormat, ou
                 .map(|r| {
                     serde_json::json!({
                         "id": r.id, "title": r.title, "status": r.status, "date": r.date,
-                        "supersedes": r.supersedes, "superseded_by": r.superseded_by,
+                        "deciders": r.deciders, "supersedes": r.supersedes,
+                        "superseded_by": r.superseded_by, "related": r.related,
                         "layout": r.layout, "template": r.template, "path": r.path,
                     })
                 })

@@ -138,10 +138,17 @@ pub(crate) struct Adr<'a> {
     /// The status value as written, and where; `None` when the ADR states none.
     pub(crate) status_value: Option<(&'a str, TextRange)>,
     pub(crate) status: Option<AdrStatus>,
-    /// IDs this ADR says it supersedes, with where each is written.
-    pub(crate) supersedes: Vec<(&'a IdKey, TextRange)>,
+    /// IDs this ADR says it supersedes, with where each is written: metadata and status
+    /// mentions, and the file names of qualified `@supersedes @path` references.
+    pub(crate) supersedes: Vec<(IdKey, TextRange)>,
     /// IDs this ADR says supersede it.
-    pub(crate) superseded_by: Vec<(&'a IdKey, TextRange)>,
+    pub(crate) superseded_by: Vec<(IdKey, TextRange)>,
+    /// When it was decided (`Date`, `Decision Date`, `Created`), as written.
+    pub(crate) date: Option<&'a str>,
+    /// Who decides (`Deciders`, `Decision Makers`, `Author(s)`), as written.
+    pub(crate) deciders: Option<&'a str>,
+    /// ADRs named as related (`Related ADRs`, `Related Decisions`, `Related`), without repeats.
+    pub(crate) related: Vec<IdKey>,
     pub(crate) template: AdrTemplate,
     /// Required sections the document lacks, by name, in canonical order (`Status` when no
     /// status is stated, `Reasoning` when `reasoning_required: true` asks for one).
@@ -174,12 +181,29 @@ fn read(facts: &DocFacts) -> Adr<'_> {
     for mention in facts.id_mentions.iter().filter(|m| m.id.key.prefix == "ADR") {
         let Some(relation) = mention.relation.as_deref() else { continue };
         let relation = relation.to_ascii_lowercase();
-        let entry = (&mention.id.key, mention.range);
+        let entry = (mention.id.key.clone(), mention.range);
         match relation.as_str() {
             "supersedes" | "replaces" => supersedes.push(entry),
             "superseded by" | "superseded-by" | "superseded_by" | "replaced by" => superseded_by.push(entry),
             "status" | "current status" if status == Some(AdrStatus::Superseded) => superseded_by.push(entry),
             _ => {}
+        }
+    }
+
+    // `@supersedes @.aiwg/architecture/decisions/ADR-003-x.md` (rules/qualified-references.md).
+    for reference in &facts.references {
+        let list = match reference.qualifier {
+            Some("supersedes") => &mut supersedes,
+            Some("superseded-by") => &mut superseded_by,
+            _ => continue,
+        };
+        let stem = reference.path.rsplit('/').next().unwrap_or(&reference.path).to_ascii_uppercase();
+        if let Some((range, id)) = crate::model::find_ids(&stem).into_iter().next()
+            && range.start == 0
+            && id.key.prefix == "ADR"
+            && !list.iter().any(|(k, _)| *k == id.key)
+        {
+            list.push((id.key, reference.range));
         }
     }
 
@@ -214,7 +238,17 @@ fn read(facts: &DocFacts) -> Adr<'_> {
     if facts.meta("reasoning_required").is_some_and(|v| v.trim().eq_ignore_ascii_case("true")) && !has(&["reasoning"]) {
         missing_sections.insert(0, "Reasoning");
     }
-    Adr { id, status_value, status, supersedes, superseded_by, template, missing_sections }
+    let first_meta = |keys: &[&str]| keys.iter().find_map(|k| facts.meta(k)).filter(|v| !v.trim().is_empty());
+    let date = first_meta(&["Date", "Decision Date", "Created"]);
+    let deciders = first_meta(&["Deciders", "Decision Makers", "Author(s)", "Authors", "Author"]);
+    let mut related: Vec<IdKey> = Vec::new();
+    for mention in facts.id_mentions.iter().filter(|m| m.id.key.prefix == "ADR") {
+        let is_related = mention.relation.as_deref().is_some_and(|r| r.to_ascii_lowercase().starts_with("related"));
+        if is_related && !related.contains(&mention.id.key) {
+            related.push(mention.id.key.clone());
+        }
+    }
+    Adr { id, status_value, status, supersedes, superseded_by, date, deciders, related, template, missing_sections }
 }
 
 #[cfg(test)]
@@ -224,7 +258,7 @@ mod tests {
     fn parse(path: &str, text: &str) -> String {
         let facts = crate::syntax::facts_from_text(path, text);
         let Some(adr) = adr(&facts) else { return "not an ADR".to_string() };
-        let ids = |list: &[(&IdKey, TextRange)]| list.iter().map(|(k, _)| k.to_string()).collect::<Vec<_>>().join(",");
+        let ids = |list: &[(IdKey, TextRange)]| list.iter().map(|(k, _)| k.to_string()).collect::<Vec<_>>().join(",");
         format!(
             "{} {:?} {:?} {:?} supersedes [{}] superseded-by [{}] missing {:?}",
             adr.id.map(|k| k.to_string()).unwrap_or_default(),
@@ -263,6 +297,19 @@ mod tests {
             r#"ADR-012 None None Nygard supersedes [] superseded-by [] missing ["Context", "Decision", "Consequences", "Status"]"#
         );
         assert_eq!(parse("docs/notes.md", "# Notes\n"), "not an ADR");
+    }
+
+    #[test]
+    fn qualified_supersession_related_decisions_date_and_deciders() {
+        let text = "# ADR-009: Streams\n\n## Metadata\n\n- **Status**: Accepted\n- **Created**: 2026-10-01\n\
+                    - **Decision Makers**: Ana, Ben\n- **Related ADRs**: ADR-RF-001 (Agents), ADR-004\n\n\
+                    ## Context\n\n@supersedes @.aiwg/architecture/decisions/ADR-008-queues.md\n\n## Decision\n\n## Consequences\n";
+        let facts = crate::syntax::facts_from_text(".aiwg/architecture/decisions/ADR-009-streams.md", text);
+        let adr = adr(&facts).unwrap();
+        let keys = |list: &[IdKey]| list.iter().map(ToString::to_string).collect::<Vec<_>>();
+        assert_eq!(adr.supersedes.iter().map(|(k, _)| k.to_string()).collect::<Vec<_>>(), ["ADR-008"]);
+        assert_eq!(keys(&adr.related), ["ADR-RF-001", "ADR-004"]);
+        assert_eq!((adr.date, adr.deciders), (Some("2026-10-01"), Some("Ana, Ben")));
     }
 
     #[test]
