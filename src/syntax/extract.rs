@@ -74,7 +74,13 @@ pub fn facts(path: &str, text: &str, outline: &Outline) -> DocFacts {
         });
     let summary = summary(&lines, &headings, &contexts, &metadata);
     let generated = crate::model::origin::generated_sections(path, text);
-    let trade_study = if matches!(kind, ArtifactKind::Adr | ArtifactKind::Template) {
+    // ADRs, and the templates of ADRs (their worked numbers are what authors copy).
+    let adr_like = kind == ArtifactKind::Adr
+        || (kind == ArtifactKind::Template && {
+            let file = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+            file.contains("adr") || file.contains("decision")
+        });
+    let trade_study = if adr_like {
         let tot = metadata.iter().any(|m| m.key == "template_id" && m.value.trim() == "adr-with-tot");
         crate::syntax::trade_study::read(text, outline, &headings, tot).map(Box::new)
     } else {
