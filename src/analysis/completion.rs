@@ -26,6 +26,8 @@ use crate::workspace::{DocId, Document, Snapshot};
 
 /// Clients truncate long lists anyway; ranking decides which 100 are worth sending.
 const MAX_PATH_ITEMS: usize = 100;
+/// "Superseded by ADR-N" items a status completion lists, newest ADRs first.
+const MAX_SUCCESSOR_ITEMS: usize = 20;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum CompletionKind {
@@ -102,7 +104,7 @@ pub fn completion_on(
         return items;
     }
     if let Some(start) = typed_status_start(snapshot.doc(doc), before) {
-        return status_items(&before[start..], TextRange::new(start, offset));
+        return status_items(snapshot, snapshot.doc(doc), &before[start..], TextRange::new(start, offset));
     }
     if let Some(start) = relation_word_start(before) {
         // `**Supersedes**: ` or `Related: ADR-001, A`: the project's ADRs, from whatever was typed.
@@ -258,18 +260,38 @@ fn typed_status_start(doc: &Document, before: &str) -> Option<usize> {
 }
 
 /// The lifecycle's status values (aiwg-format §4.2) that start with what was typed.
-fn status_items(typed: &str, replace: TextRange) -> Vec<CompletionItem> {
+fn status_items(snapshot: &Snapshot, doc: &Document, typed: &str, replace: TextRange) -> Vec<CompletionItem> {
     let typed = typed.to_ascii_lowercase();
-    crate::model::adr::STATUS_VALUES
-        .iter()
-        .filter(|value| value.to_ascii_lowercase().starts_with(&typed))
+    let mut values: Vec<(String, String)> =
+        crate::model::adr::STATUS_VALUES.iter().map(|v| (v.to_string(), "ADR status".to_string())).collect();
+    // "Superseded by" completes to each ADR of the project, newest first, with its title.
+    let own = crate::model::adr::adr(&doc.facts).and_then(|a| a.id.cloned());
+    let project = snapshot.roots().project_dir(doc.root, &doc.path);
+    let mut successors: Vec<(&IdKey, &Document)> = snapshot
+        .workspace_documents()
+        .filter(|(_, other)| other.root == doc.root && snapshot.roots().project_dir(other.root, &other.path) == project)
+        .filter_map(|(_, other)| Some((crate::model::adr::adr(&other.facts)?.id?, other)))
+        .filter(|(key, _)| Some(*key) != own.as_ref())
+        .collect();
+    successors.sort_by(|a, b| b.0.cmp(a.0));
+    for (key, other) in successors.into_iter().take(MAX_SUCCESSOR_ITEMS) {
+        let title = other.facts.title.clone().unwrap_or_else(|| other.path.clone());
+        let detail = match other.facts.status() {
+            Some(status) => format!("{title} · {status}"),
+            None => title,
+        };
+        values.push((format!("Superseded by {key}"), detail));
+    }
+    values
+        .into_iter()
+        .filter(|(value, _)| value.to_ascii_lowercase().starts_with(&typed))
         .enumerate()
-        .map(|(position, value)| CompletionItem {
-            label: value.to_string(),
+        .map(|(position, (value, detail))| CompletionItem {
+            label: value.clone(),
             kind: CompletionKind::Status,
-            detail: Some("ADR status".to_string()),
+            detail: Some(detail),
             documentation: None,
-            insert_text: value.to_string(),
+            insert_text: value,
             replace,
             sort_text: format!("{position:04}"),
             filter_text: None,
@@ -877,6 +899,17 @@ mod tests {
             5,
             expect![[r#"
             0000 Status Superseded by ADR- — ADR status replaces "sup"
+        "#]],
+        );
+        check(
+            "//- /.aiwg/architecture/decisions/ADR-003-memcached.md\n# ADR-003: Use Memcached\n\n**Status**: Superseded by ADR-007\n\
+             //- /.aiwg/architecture/decisions/ADR-009-nats.md\n# ADR-009: Use NATS\n\n**Status**: Proposed\n\
+             //- /.aiwg/architecture/decisions/ADR-007-cache.md\n# ADR-007: Cache\n\n**Status**: Superseded$0\n",
+            5,
+            expect![[r#"
+            0000 Status Superseded by ADR- — ADR status replaces "Superseded"
+            0001 Status Superseded by ADR-009 — ADR-009: Use NATS · Proposed replaces "Superseded"
+            0002 Status Superseded by ADR-003 — ADR-003: Use Memcached · Superseded by ADR-007 replaces "Superseded"
         "#]],
         );
         check(&adr("Status: Accepted and$0"), 5, expect![[r#""#]]);
