@@ -205,6 +205,30 @@ fn adr_diagnostics(snapshot: &Snapshot, doc: &Document, with_fixes: bool, out: &
             fixes: Vec::new(),
         });
     }
+    // A supersession naming an ADR the project does not have (written as an ID: a qualified
+    // `@supersedes @path` to a missing file is already a broken reference). This replaces the
+    // `unknown-id` report of that mention, so that it is said once.
+    let written_as_id = |range: TextRange| doc.facts.id_mentions.iter().any(|m| m.range == range);
+    let relations = adr
+        .supersedes
+        .iter()
+        .map(|e| (e, "supersedes"))
+        .chain(adr.superseded_by.iter().map(|e| (e, "is superseded by")));
+    for ((key, range), relation) in relations {
+        let declared = snapshot.declaring(key).iter().any(|&id| {
+            let other = snapshot.doc(id);
+            !std::ptr::eq(other, doc) && same_project(snapshot, doc, other)
+        });
+        if !declared && written_as_id(*range) {
+            out.push(Diagnostic {
+                range: *range,
+                severity: Severity::Warning,
+                code: Code::AdrSupersession,
+                message: format!("this ADR {relation} {key}, but no document of the project declares {key}"),
+                fixes: Vec::new(),
+            });
+        }
+    }
     let Some(own) = adr.id else { return };
     // The other side of each supersession, among the ADRs of the same project.
     let other_adrs = |key: &crate::model::IdKey| -> Vec<&Document> {
@@ -713,8 +737,19 @@ fn id_diagnostics(snapshot: &Snapshot, doc_id: DocId, framework: bool, out: &mut
     if framework {
         return; // Framework sources cite example IDs (`UC-001`, `ADR-005`) by design.
     }
+    // Supersession mentions of an ADR are `adr_diagnostics`' to report.
+    let supersession_ranges: Vec<TextRange> = if origin::is_template_path(&doc.path) {
+        Vec::new()
+    } else {
+        adr::adr(&doc.facts)
+            .map(|a| a.supersedes.iter().chain(&a.superseded_by).map(|(_, range)| *range).collect())
+            .unwrap_or_default()
+    };
     for mention in &doc.facts.id_mentions {
-        if mention.context.is_code() || doc.is_framework_at(mention.range.start) {
+        if mention.context.is_code()
+            || doc.is_framework_at(mention.range.start)
+            || supersession_ranges.contains(&mention.range)
+        {
             continue;
         }
         // Each project (the nearest folder holding `.aiwg/`) is its own ID space.
@@ -1116,7 +1151,7 @@ mod tests {
             "#,
             expect![[r##"
                 .aiwg/architecture/decisions/ADR-002-tokens.md:1:1 warning[adr-section] "# ADR-002: Tokens": this ADR has no `Context`, `Decision`, `Consequences` sections (an ADR states its Context, Decision, Consequences and Status)
-                .aiwg/architecture/decisions/ADR-002-tokens.md:4:17 warning[unknown-id] "ADR-001": no document declares ADR-001 (`Supersedes`)
+                .aiwg/architecture/decisions/ADR-002-tokens.md:4:17 warning[adr-supersession] "ADR-001": this ADR supersedes ADR-001, but no document of the project declares ADR-001
                 .aiwg/architecture/decisions/ADR-002-tokens.md:6:32 info[unknown-id] "UC-042": no document declares UC-042
                 .aiwg/requirements/use-cases/UC-001-create-task-v2.md:1:3 warning[duplicate-id] "UC-001": UC-001 is also declared by `.aiwg/requirements/use-cases/UC-001-create-task.md`
                 .aiwg/requirements/use-cases/UC-001-create-task.md:1:3 warning[duplicate-id] "UC-001": UC-001 is also declared by `.aiwg/requirements/use-cases/UC-001-create-task-v2.md`
@@ -1219,6 +1254,34 @@ mod tests {
                 .aiwg/architecture/decisions/ADR-007-redis.md:3:13 warning[adr-status] "Pending review": `Pending review` is not an ADR status: Proposed, Accepted, Rejected, Deprecated or Superseded by ADR-…
                 .aiwg/architecture/decisions/ADR-007-redis.md:4:17 warning[adr-supersession] "ADR-003": ADR-003 does not say it is superseded by ADR-007 (`.aiwg/architecture/decisions/ADR-003-memcached.md` has status `Accepted`)
             "##]],
+        );
+    }
+
+    #[test]
+    fn a_missing_successor_is_a_supersession_problem_reported_once() {
+        check(
+            r#"
+            //- /.aiwg/architecture/decisions/ADR-003-memcached.md
+            # ADR-003: Use Memcached
+
+            **Status**: Superseded by ADR-009
+            **Supersedes**: ADR-001
+
+            ## Context
+
+            ## Decision
+
+            ## Consequences
+            //- /docs/notes.md
+            # Notes
+
+            **Related**: ADR-009
+            "#,
+            expect![[r#"
+                .aiwg/architecture/decisions/ADR-003-memcached.md:3:27 warning[adr-supersession] "ADR-009": this ADR is superseded by ADR-009, but no document of the project declares ADR-009
+                .aiwg/architecture/decisions/ADR-003-memcached.md:4:17 warning[adr-supersession] "ADR-001": this ADR supersedes ADR-001, but no document of the project declares ADR-001
+                docs/notes.md:3:14 warning[unknown-id] "ADR-009": no document declares ADR-009 (`Related`)
+            "#]],
         );
     }
 
