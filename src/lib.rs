@@ -8,15 +8,21 @@
 //! - [`resolve`]: the `@`-reference resolver (project root, aiwg root, deploy map, IDs);
 //! - [`workspace`]: the immutable snapshot of all documents and its indexes;
 //! - [`analysis`]: features over a snapshot, one module each (diagnostics first);
+//! - [`agent`]: drafting a section with an aiwg agent: sections, agents, prompts, the offline
+//!   drafter, and the edit and provenance record a draft becomes;
 //! - [`loader`]: the disk: walking a workspace, reading files, finding the aiwg root;
+//! - [`exec`]: running an agent program (no shell, a timeout, bounded output, killed on cancel);
 //! - [`cli`]: `aiwg-lsp check` and its renderers;
 //! - [`lsp`]: the language server over stdio.
 //!
 //! Everything above `loader` is pure and synchronous: it takes values and returns values.
-//! `loader`, `cli` and `lsp` are the edges: the disk, the terminal and the protocol.
+//! `loader`, `exec`, `cli` and `lsp` are the edges: the disk, programs, the terminal and the
+//! protocol.
 
+pub mod agent;
 pub mod analysis;
 pub mod cli;
+pub mod exec;
 pub mod loader;
 pub mod lsp;
 pub mod model;

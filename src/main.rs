@@ -40,12 +40,41 @@ enum Command {
         #[arg(long = "exclude")]
         excludes: Vec<String>,
     },
-    /// Print every reference and its resolution as JSON lines (a debugging aid).
     /// Architecture decision records: list them with status and supersession
     Adr {
         #[command(subcommand)]
         command: AdrCommand,
     },
+    /// Draft an empty or missing section of a document, offline or with an aiwg agent
+    Draft {
+        /// The document
+        path: PathBuf,
+        /// The section's heading text ("Context")
+        #[arg(long)]
+        section: String,
+        /// builtin (offline), claude, codex, cursor, droid, or command (the program after `--`)
+        #[arg(long, default_value = "builtin")]
+        backend: String,
+        #[arg(long)]
+        aiwg_root: Option<PathBuf>,
+        /// Write the draft into the document and its provenance record (else print it)
+        #[arg(long)]
+        write: bool,
+        /// Seconds before the agent is stopped
+        #[arg(long, default_value_t = 300)]
+        timeout: u64,
+        /// Most bytes of agent output accepted
+        #[arg(long, default_value_t = 256 * 1024)]
+        max_output: usize,
+        /// Bytes of prompt (the agent's instructions and the document always go in)
+        #[arg(long, default_value_t = aiwg_lsp::agent::prompt::DEFAULT_BUDGET)]
+        prompt_budget: usize,
+        /// The command backend's program and arguments ({agent}, {agentFile}, {section},
+        /// {document}, {promptFile} are substituted)
+        #[arg(last = true)]
+        command: Vec<String>,
+    },
+    /// Print every reference and its resolution as JSON lines (a debugging aid).
     #[command(hide = true)]
     DumpRefs {
         #[arg(default_value = ".")]
@@ -77,7 +106,7 @@ enum AdrCommand {
         path: PathBuf,
         #[arg(long)]
         aiwg_root: Option<PathBuf>,
-        /// The template (default: the one the project's ADRs follow, else nygard)
+        /// The template (default: the one the project's ADRs follow, else aiwg's adr-template)
         #[arg(long, value_enum)]
         template: Option<cli::AdrTemplateArg>,
     },
@@ -164,6 +193,22 @@ fn main() -> ExitCode {
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
             ExitCode::from(cli::run_adr_new(&title, &path, aiwg_root.as_deref(), template, &mut out))
+        }
+        Command::Draft { path, section, backend, aiwg_root, write, timeout, max_output, prompt_budget, command } => {
+            let args = cli::DraftArgs {
+                path,
+                section,
+                backend,
+                command,
+                aiwg_root,
+                write,
+                timeout: std::time::Duration::from_secs(timeout),
+                max_output,
+                prompt_budget,
+            };
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            ExitCode::from(cli::run_draft(&args, &mut out))
         }
         Command::DumpRefs { path, aiwg_root } => {
             let stdout = std::io::stdout();

@@ -26,6 +26,9 @@ pub struct CheckArgs {
 }
 
 /// Exit statuses of `check`.
+mod draft;
+pub use draft::{DraftArgs, run_draft};
+
 pub mod exit {
     pub(crate) const CLEAN: u8 = 0;
     pub const ERRORS: u8 = 1;

@@ -574,10 +574,20 @@ pub(crate) fn load_workspace_with_progress(
     LoadedWorkspace { aiwg_root, input: SnapshotInput { roots, documents }, skipped, digests }
 }
 
-/// Today's date, `YYYY-MM-DD` in UTC (Howard Hinnant's days-to-civil algorithm).
+/// Today's date, `YYYY-MM-DD` in UTC.
 pub(crate) fn today_utc() -> String {
-    let days =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() / 86_400) as i64;
+    now_utc()[..10].to_string()
+}
+
+/// The current time in UTC as RFC 3339 (`2026-12-01T20:14:26Z`), as provenance records write it.
+pub(crate) fn now_utc() -> String {
+    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (days, time) = (seconds / 86_400, seconds % 86_400);
+    format!("{}T{:02}:{:02}:{:02}Z", civil_date(days as i64), time / 3600, time % 3600 / 60, time % 60)
+}
+
+/// The date `days` after 1970-01-01 (Howard Hinnant's days-to-civil algorithm).
+fn civil_date(days: i64) -> String {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let day_of_era = z.rem_euclid(146_097);

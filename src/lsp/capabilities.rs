@@ -95,7 +95,11 @@ pub(crate) fn server_capabilities(encoding: PositionEncoding, support: &ClientSu
         folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
         workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
         code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
-            code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX, lsp::CodeActionKind::REFACTOR_REWRITE]),
+            code_action_kinds: Some(vec![
+                lsp::CodeActionKind::QUICKFIX,
+                lsp::CodeActionKind::REFACTOR_REWRITE,
+                lsp::CodeActionKind::new("refactor.rewrite.draft"),
+            ]),
             ..Default::default()
         })),
         execute_command_provider: Some(lsp::ExecuteCommandOptions {

@@ -30,6 +30,7 @@ pub(crate) const COMMANDS: &[Command] = &[
     Command { name: FIX_ALL, test_only: false },
     Command { name: REINDEX, test_only: false },
     Command { name: NEW_ADR, test_only: false },
+    Command { name: crate::lsp::draft::DRAFT_SECTION, test_only: false },
     Command { name: TEST_COUNTDOWN, test_only: true },
     Command { name: TEST_PANIC_HOST, test_only: true },
 ];
@@ -56,6 +57,7 @@ pub(crate) async fn execute(backend: &Backend, params: lsp::ExecuteCommandParams
     match command.name {
         FIX_ALL => fix_all(backend, &params.arguments).await,
         NEW_ADR => new_adr(backend, &params.arguments).await,
+        crate::lsp::draft::DRAFT_SECTION => crate::lsp::draft::draft_section(backend, &params.arguments, token).await,
         REINDEX => {
             backend.send(ClientChange::Reindex);
             Ok(None)

@@ -258,7 +258,7 @@ pub(crate) fn code_actions(
         actions.extend(adr_actions::adr_actions(snapshot, view.id, &view.text, range, &defaults));
     }
     let mut targets = TargetIndexes::new(world);
-    let actions = actions
+    let mut actions: Vec<lsp::CodeActionOrCommand> = actions
         .iter()
         .filter(|action| match action.kind {
             ActionKind::QuickFix => wants(lsp::CodeActionKind::QUICKFIX),
@@ -269,6 +269,9 @@ pub(crate) fn code_actions(
         })
         .map(lsp::CodeActionOrCommand::CodeAction)
         .collect();
+    if wants(lsp::CodeActionKind::new("refactor.rewrite.draft")) {
+        actions.extend(crate::lsp::draft::draft_actions(world, &view, &params.text_document.uri, params.range));
+    }
     Some(actions)
 }
 

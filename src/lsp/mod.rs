@@ -19,6 +19,7 @@
 
 mod capabilities;
 mod commands;
+mod draft;
 mod from_proto;
 mod handlers;
 mod host;

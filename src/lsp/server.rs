@@ -105,6 +105,11 @@ impl Backend {
         self.support.get().copied().unwrap_or_default()
     }
 
+    /// The settings in force now.
+    pub(crate) fn settings(&self) -> crate::lsp::settings::Settings {
+        self.world.load().settings.clone()
+    }
+
     /// Runs `f` on the current world on a blocking thread. A panic becomes an error response;
     /// a cancelled request (the future dropped by `$/cancelRequest`) sets the context's flag.
     pub(crate) async fn read<T, F>(&self, what: &'static str, f: F) -> Result<T>

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
+use crate::agent::backend::Backend;
 use crate::analysis::{Code, Severity};
 use crate::model::adr::AdrTemplate;
 
@@ -73,6 +74,7 @@ pub(crate) struct Settings {
     pub(crate) inlay_hints: Setting<bool>,
     /// The template of a new ADR when the workspace's ADRs do not decide it; `None` for "auto".
     pub(crate) adr_template: Setting<Option<AdrTemplate>>,
+    pub(crate) agent: AgentSettings,
 }
 
 impl Default for Settings {
@@ -85,6 +87,7 @@ impl Default for Settings {
             pull_diagnostics: Setting::default(),
             inlay_hints: Setting { value: true, source: Source::Default },
             adr_template: Setting::default(),
+            agent: AgentSettings::default(),
         }
     }
 }
@@ -93,8 +96,46 @@ const DEFAULT_DIAGNOSTICS_DELAY: Duration = Duration::from_millis(100);
 const MAX_DIAGNOSTICS_DELAY_MS: u64 = 5_000;
 
 /// The keys of the `aiwg` section, as the README documents them.
-const KEYS: [&str; 7] =
-    ["aiwgRoot", "exclude", "diagnostics", "diagnosticsDelayMs", "pullDiagnostics", "inlayHints", "adrTemplate"];
+const KEYS: [&str; 8] = [
+    "aiwgRoot",
+    "exclude",
+    "diagnostics",
+    "diagnosticsDelayMs",
+    "pullDiagnostics",
+    "inlayHints",
+    "adrTemplate",
+    "agent",
+];
+
+/// The keys of `aiwg.agent`.
+const AGENT_KEYS: [&str; 6] = ["backend", "command", "timeoutSeconds", "maxOutputBytes", "promptBudgetBytes", "agents"];
+
+/// How sections are drafted (`aiwg.agent`). `backend` and `command` choose a program to run, so
+/// they are taken only from a trusted source ([`Source::is_trusted`]): a workspace layer never
+/// sets them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct AgentSettings {
+    pub(crate) backend: Setting<Backend>,
+    pub(crate) command: Setting<Vec<String>>,
+    pub(crate) timeout: Duration,
+    pub(crate) max_output: usize,
+    pub(crate) prompt_budget: usize,
+    /// Artifact kind (`adr`, `test`…) → agent basename.
+    pub(crate) agents: HashMap<String, String>,
+}
+
+impl Default for AgentSettings {
+    fn default() -> Self {
+        AgentSettings {
+            backend: Setting::default(),
+            command: Setting::default(),
+            timeout: Duration::from_secs(300),
+            max_output: 256 * 1024,
+            prompt_budget: crate::agent::prompt::DEFAULT_BUDGET,
+            agents: HashMap::new(),
+        }
+    }
+}
 
 /// The raw sections settings are resolved from, kept so that a change to one layer resolves
 /// again with the other.
@@ -191,6 +232,13 @@ impl Resolved {
                     .and_then(|name| if name == "auto" { Some(None) } else { AdrTemplate::from_name(name).map(Some) })
                     .map(|v| self.settings.adr_template = Setting { value: v, source })
                     .ok_or_else(|| format!("expected auto, aiwg, tot, madr or nygard, not {value}")),
+                "agent" => match value.as_object() {
+                    Some(agent) => {
+                        self.apply_agent(agent, source);
+                        Ok(())
+                    }
+                    None => Err(format!("expected an object, not {}", type_name(value))),
+                },
                 _ => {
                     self.warnings.push(format!("unknown setting aiwg.{key} (known: {})", KEYS.join(", ")));
                     continue;
@@ -198,6 +246,84 @@ impl Resolved {
             };
             if let Err(why) = outcome {
                 self.warnings.push(format!("ignoring aiwg.{key}: {why}"));
+            }
+        }
+    }
+}
+
+impl Resolved {
+    /// `aiwg.agent`. A backend or command from workspace configuration is kept with its source,
+    /// which makes features ignore it, and the user is told.
+    fn apply_agent(&mut self, section: &Map<String, Value>, source: Source) {
+        for (key, value) in section {
+            if value.is_null() {
+                continue;
+            }
+            if !source.is_trusted() && (key == "backend" || key == "command") {
+                // Never from the workspace; the same value repeated from the user's own settings
+                // (VS Code sends both layers merged) needs no warning.
+                let same = match key.as_str() {
+                    "backend" => value.as_str() == Some(self.settings.agent.backend.value.name()),
+                    _ => value.as_array().is_some_and(|items| {
+                        items.iter().map(Value::as_str).collect::<Vec<_>>()
+                            == self.settings.agent.command.value.iter().map(|s| Some(s.as_str())).collect::<Vec<_>>()
+                    }),
+                };
+                if !same {
+                    self.warnings.push(format!(
+                        "aiwg.agent.{key} from workspace settings is ignored: an agent program is taken only from your \
+                         own editor or user settings"
+                    ));
+                }
+                continue;
+            }
+            let positive = |value: &Value| {
+                value.as_u64().filter(|n| *n > 0).ok_or_else(|| format!("expected a positive number, not {value}"))
+            };
+            let outcome: Result<(), String> = match key.as_str() {
+                "backend" => value
+                    .as_str()
+                    .and_then(Backend::from_name)
+                    .map(|b| self.settings.agent.backend = Setting { value: b, source })
+                    .ok_or_else(|| format!("expected one of {}, not {value}", Backend::NAMES.join(", "))),
+                "command" => match value
+                    .as_array()
+                    .map(|items| items.iter().map(|i| i.as_str().map(str::to_string)).collect::<Option<Vec<_>>>())
+                {
+                    Some(Some(argv)) if !argv.is_empty() => {
+                        self.settings.agent.command = Setting { value: argv, source };
+                        Ok(())
+                    }
+                    _ => Err("expected a non-empty list of strings (the program, then its arguments)".to_string()),
+                },
+                "timeoutSeconds" => {
+                    positive(value).map(|n| self.settings.agent.timeout = Duration::from_secs(n.min(3600)))
+                }
+                "maxOutputBytes" => positive(value).map(|n| self.settings.agent.max_output = n.min(16 << 20) as usize),
+                "promptBudgetBytes" => {
+                    positive(value).map(|n| self.settings.agent.prompt_budget = n.min(4 << 20) as usize)
+                }
+                "agents" => match value.as_object() {
+                    Some(map) => {
+                        for (kind, agent) in map {
+                            match agent.as_str() {
+                                Some(name) if crate::agent::roster::KINDS.contains(&kind.as_str()) => {
+                                    self.settings.agent.agents.insert(kind.clone(), name.to_string());
+                                }
+                                _ => self.warnings.push(format!(
+                                    "ignoring aiwg.agent.agents.{kind}: kinds are {} and agents are names",
+                                    crate::agent::roster::KINDS.join(", ")
+                                )),
+                            }
+                        }
+                        Ok(())
+                    }
+                    None => Err(format!("expected an object of kind → agent, not {}", type_name(value))),
+                },
+                _ => Err(format!("unknown key (known: {})", AGENT_KEYS.join(", "))),
+            };
+            if let Err(why) = outcome {
+                self.warnings.push(format!("ignoring aiwg.agent.{key}: {why}"));
             }
         }
     }
@@ -347,7 +473,7 @@ mod tests {
         assert_eq!(
             resolved.warnings,
             [
-                "unknown setting aiwg.colour (known: aiwgRoot, exclude, diagnostics, diagnosticsDelayMs, pullDiagnostics, inlayHints, adrTemplate)",
+                "unknown setting aiwg.colour (known: aiwgRoot, exclude, diagnostics, diagnosticsDelayMs, pullDiagnostics, inlayHints, adrTemplate, agent)",
                 "ignoring aiwg.exclude: expected a list of globs, not a string",
             ]
         );

@@ -101,7 +101,7 @@ impl World {
 
     /// The text of a file of a folder, within the size limit and inside its root (links
     /// resolved), for converting positions.
-    fn read(&self, folder: usize, root: RootKind, path: &str) -> Option<String> {
+    pub(crate) fn read(&self, folder: usize, root: RootKind, path: &str) -> Option<String> {
         let folder = self.folders.get(folder)?;
         let base = match root {
             RootKind::Workspace => &folder.root,
