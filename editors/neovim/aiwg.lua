@@ -10,6 +10,9 @@ local settings = {
   exclude = {},          -- globs not to index, e.g. { 'dist/**' }
   diagnostics = {},      -- e.g. { ['no-aiwg-root'] = 'off', ['unknown-id'] = 'hint' }
   diagnosticsDelayMs = 100,
+  -- Drafting sections: 'builtin' (offline) by default; set a CLI here, in your own config only.
+  -- agent = { backend = 'claude' },
+  -- agent = { backend = 'command', command = { 'my-agent', '--prompt-file', '{promptFile}' } },
 }
 
 -- Run by the code lens above an ADR's title (enable lenses with vim.lsp.codelens.refresh()):

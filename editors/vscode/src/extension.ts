@@ -124,6 +124,15 @@ function serverSettings(): Record<string, unknown> {
     diagnosticsDelayMs: user<number>('diagnosticsDelayMs') ?? 100,
     inlayHints: user<boolean>('inlayHints') ?? true,
     adrTemplate: user<string>('adrTemplate') ?? 'auto',
+    // Drafting: the backend and command choose a program, so only user-level values are sent.
+    agent: {
+      backend: user<string>('agent.backend') ?? 'builtin',
+      command: user<string[]>('agent.command') ?? null,
+      timeoutSeconds: user<number>('agent.timeoutSeconds') ?? 300,
+      maxOutputBytes: user<number>('agent.maxOutputBytes') ?? 262144,
+      promptBudgetBytes: user<number>('agent.promptBudgetBytes') ?? 65536,
+      agents: user<Record<string, string>>('agent.agents') ?? {},
+    },
     // VS Code pulls diagnostics (textDocument/diagnostic); asking for pull makes the server stop
     // pushing, so each diagnostic shows once.
     pullDiagnostics: true,
