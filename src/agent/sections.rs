@@ -94,11 +94,12 @@ pub fn find_section(facts: &DocFacts, text: &str, name: &str) -> Option<DraftSec
 }
 
 /// From the end of the heading's line to the end of its section, without trailing blank lines.
+/// `None` when the heading does not fit `text` (facts of another version of it).
 fn body_of(text: &str, heading: &Heading) -> Option<TextRange> {
-    let line_end = text[heading.range.end..].find('\n').map_or(text.len(), |i| heading.range.end + i + 1);
+    let line_end = text.get(heading.range.end..)?.find('\n').map_or(text.len(), |i| heading.range.end + i + 1);
     let end = heading.section.end.max(line_end).min(text.len());
     let start = line_end.min(end);
-    let trimmed_end = start + text[start..end].trim_end().len();
+    let trimmed_end = start + text.get(start..end)?.trim_end().len();
     Some(TextRange::new(start, trimmed_end.max(start)))
 }
 

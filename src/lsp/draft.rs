@@ -34,8 +34,9 @@ pub(crate) fn draft_actions(
         return Vec::new();
     }
     let range = from_proto::text_range(&view.line_index, range, world.encoding);
-    let facts = crate::syntax::facts_from_text(&doc.path, &view.text);
-    let offers = drafting::offers_at(&facts, &view.text, range);
+    // The world publishes an open document's text and its facts together, so they agree; code
+    // actions are asked on every cursor move and must not re-read the document.
+    let offers = drafting::offers_at(&doc.facts, &view.text, range);
     if offers.is_empty() {
         return Vec::new();
     }
