@@ -33,6 +33,7 @@ fn project() -> (tempfile::TempDir, PathBuf) {
             ".aiwg/requirements/use-cases/UC-001-login.md",
             "# UC-001: Log in\n\nA user signs in with SSO; the session survives node restarts.\n",
         ),
+        ("docs/notes.md", "# Notes\n\nSessions: @.aiwg/architecture/decisions/ADR-004-sessions.md\n"),
         (
             ".claude/agents/architecture-designer.md",
             "---\nname: Architecture Designer\nmodel: opus\n---\n\n# Architecture Designer\n\nYou design architectures and write ADRs.\n",
@@ -135,6 +136,17 @@ fn a_configured_agent_drafts_one_section_with_a_provenance_record() {
     ] {
         assert!(record.lines().any(|l| l == line), "the record lacks {line:?}:\n{record}");
     }
+
+    // Hover shows the record at once, before the editor has saved anything.
+    let notes = "# Notes\n\nSessions: @.aiwg/architecture/decisions/ADR-004-sessions.md\n";
+    session.open_text("docs/notes.md", notes);
+    let hover = session.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": session.uri("docs/notes.md")}, "position": {"line": 2, "character": 14}}),
+    );
+    let shown = hover["result"]["contents"]["value"].as_str().unwrap_or_default();
+    assert!(shown.contains(&format!("Provenance (`{record_path}`)")), "{shown}");
+    assert!(shown.contains("architecture-designer"), "{shown}");
     session.shutdown();
 }
 

@@ -106,13 +106,18 @@ fn draft(args: &DraftArgs, out: &mut dyn Write) -> Result<(), String> {
             max_output: args.max_output,
         };
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+        let program = command.argv[0].clone();
+        let cwd = command.cwd.clone();
         let result = runtime.block_on(crate::exec::run(command, std::future::pending()));
         if wants_file {
             let _ = std::fs::remove_file(&prompt_file);
         }
         let output = result.map_err(|e| e.to_string())?;
-        let origin =
-            DraftOrigin::Agent { name: agent.name.clone(), backend: backend.name().to_string(), version: None };
+        let version = match backend {
+            Backend::Command | Backend::Builtin => None,
+            _ => runtime.block_on(crate::exec::version(&program, cwd)),
+        };
+        let origin = DraftOrigin::Agent { name: agent.name.clone(), backend: backend.name().to_string(), version };
         (crate::exec::draft_of(&output.stdout), prompt.sources, origin)
     };
     if !args.write {

@@ -160,6 +160,22 @@ pub async fn run(
     Ok(AgentOutput { stdout, stderr })
 }
 
+/// What `program --version` prints first, for the provenance record of a draft; `None` when it
+/// says nothing within a few seconds. Only for the platform CLIs, whose `--version` is known to
+/// be harmless.
+pub async fn version(program: &str, cwd: PathBuf) -> Option<String> {
+    let command = AgentCommand {
+        argv: vec![program.to_string(), "--version".to_string()],
+        cwd,
+        stdin: String::new(),
+        timeout: Duration::from_secs(5),
+        max_output: 4096,
+    };
+    let output = run(command, std::future::pending()).await.ok()?;
+    let first = output.stdout.lines().map(str::trim).find(|l| !l.is_empty())?;
+    Some(first.chars().take(80).collect())
+}
+
 /// Kills the process group the child leads (its helpers too).
 fn kill_group(group: Option<u32>) {
     #[cfg(unix)]

@@ -13,7 +13,8 @@ use tracing::{info, warn};
 
 use crate::agent::backend::{self, Backend, Placeholders};
 use crate::agent::{self as drafting, DraftOrigin, DraftTimes};
-use crate::analysis::{Cancel, FilePath};
+use crate::analysis::{Cancel, FileChange, FilePath};
+use crate::lsp::host::ClientChange;
 use crate::lsp::server::Backend as Server;
 use crate::lsp::world::{DocView, TargetIndexes, World};
 use crate::lsp::{from_proto, to_proto};
@@ -152,16 +153,25 @@ pub(crate) async fn draft_section(
             );
             Some(applied.map(|applied| {
                 let mut targets = TargetIndexes::new(world);
+                let record_text = applied.changes.changes.iter().find_map(|change| match change {
+                    FileChange::Create { file, content } if file.path == applied.record_path => Some(content.clone()),
+                    FileChange::Edit { file, edits } if file.path == applied.record_path => {
+                        edits.first().map(|e| e.new_text.clone())
+                    }
+                    _ => None,
+                });
+                let record_uri = world.uri(view.folder, RootKind::Workspace, &applied.record_path);
                 (
                     to_proto::workspace_edit(&mut targets, view.folder, &applied.changes, context.support.edits),
                     applied.record_path,
+                    record_uri.zip(record_text),
                 )
             }))
         })
         .await?;
-    let (edit, record) = match edits {
-        Some(Ok((Some(edit), record))) => (edit, record),
-        Some(Ok((None, _))) | None => {
+    let (edit, record, record_file) = match edits {
+        Some(Ok((Some(edit), record, record_file))) => (edit, record, record_file),
+        Some(Ok((None, _, _))) | None => {
             progress.end("The document is no longer open or indexed".into()).await;
             return Err(Error::invalid_params("the document is no longer open or indexed; nothing was changed"));
         }
@@ -174,6 +184,10 @@ pub(crate) async fn draft_section(
     match server.client().apply_edit(edit).await {
         Ok(answer) if answer.applied => {
             info!("drafted {} of {}; provenance in {record}", plan.section, uri.as_str());
+            // Hover shows the record at once, before the editor saves it.
+            if let Some((record_uri, text)) = record_file {
+                server.send(ClientChange::Written { uri: record_uri, text });
+            }
             Ok(Some(json!({"applied": true, "section": plan.section, "record": record})))
         }
         Ok(answer) => Ok(Some(json!({"applied": false, "reason": answer.failure_reason.unwrap_or_default()}))),
@@ -311,7 +325,11 @@ async fn run_plan(
     if !output.stderr.trim().is_empty() {
         info!("{} wrote on stderr: {}", argv[0], output.stderr.trim());
     }
+    let version = match plan.backend {
+        Backend::Command | Backend::Builtin => None,
+        _ => crate::exec::version(&argv[0], plan.project_dir.clone()).await,
+    };
     let origin =
-        DraftOrigin::Agent { name: plan.agent.name.clone(), backend: plan.backend.name().to_string(), version: None };
+        DraftOrigin::Agent { name: plan.agent.name.clone(), backend: plan.backend.name().to_string(), version };
     Ok((crate::exec::draft_of(&output.stdout), prompt.sources.clone(), origin))
 }

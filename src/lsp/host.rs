@@ -62,6 +62,12 @@ pub(crate) enum ClientChange {
         uri: lsp::Uri,
     },
     Watched(Vec<lsp::FileEvent>),
+    /// A file the server itself had the editor write (a draft's provenance record), with its
+    /// text: indexed at once, before the editor saves it or a watcher reports it.
+    Written {
+        uri: lsp::Uri,
+        text: String,
+    },
     /// The `aiwg` section of `workspace/configuration` (or pushed by `didChangeConfiguration`).
     Configuration(serde_json::Value),
     /// Index every folder again (the `aiwg.reindex` command).
@@ -319,6 +325,7 @@ impl Host {
             ClientChange::Save { uri } => self.saved(&uri),
             ClientChange::Close { uri } => self.close_document(&uri),
             ClientChange::Watched(events) => self.watched(events),
+            ClientChange::Written { uri, text } => self.written(&uri, &text),
             ClientChange::Configuration(value) => {
                 self.raw_settings.configuration = Some(value);
                 let before = self.settings.clone();
@@ -660,6 +667,25 @@ impl Host {
             folder.snapshot = Arc::new(folder.snapshot.with_document(Arc::new(doc)));
         }
         self.emit(Event::Refresh(vec![uri.clone()]));
+    }
+
+    /// Indexes a file the editor was asked to write, from the text asked for; the disk's
+    /// version replaces it when the editor saves it. An open document keeps the editor's text.
+    fn written(&mut self, uri: &lsp::Uri, text: &str) {
+        let Some(place) = self.place_of(uri) else { return };
+        if place.root != RootKind::Workspace || self.open.contains_key(uri) {
+            return;
+        }
+        let Some(folder) = self.folders.get_mut(place.folder) else { return };
+        if folder.loose {
+            return;
+        }
+        let Some(doc) = document_from_text(&place.path, place.root, text) else { return };
+        Arc::make_mut(&mut folder.files).insert(place.path.clone());
+        folder.snapshot = Arc::new(folder.snapshot.with_document(Arc::new(doc)));
+        folder.relist();
+        let root = folder.root.clone();
+        self.refresh_folder(&root);
     }
 
     /// Watched-file events: deletions apply at once; created and changed paths go to the disk
