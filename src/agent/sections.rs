@@ -32,28 +32,41 @@ impl DraftSection {
 /// Every section of `text` (whose facts are `facts`) that can be drafted, in document order, then
 /// the missing ADR sections in their template's order.
 pub fn draftable_sections(facts: &DocFacts, text: &str) -> Vec<DraftSection> {
-    let mut out: Vec<DraftSection> = facts
-        .headings
-        .iter()
-        .enumerate()
-        .filter(|(i, h)| h.level >= 2 || *i > 0)
-        .filter_map(|(_, heading)| {
-            let body = body_of(text, heading)?;
-            let content = body.slice(text);
-            is_guidance_only(content).then(|| DraftSection {
-                name: heading.text.clone(),
-                level: heading.level,
-                heading: Some(heading.range),
-                body,
-                guidance: content.trim().to_string(),
-            })
-        })
-        .collect();
+    let mut out: Vec<DraftSection> =
+        facts.headings.iter().enumerate().filter_map(|(i, heading)| present_section(i, heading, text)).collect();
     // A section under a guidance-only parent is drafted with it.
-    let parents: Vec<TextRange> = out.iter().map(|s| TextRange::new(s.body.start, s.body.end)).collect();
+    let parents: Vec<TextRange> = out.iter().map(|s| s.body).collect();
     out.retain(|s| !parents.iter().any(|p| s.heading.is_some_and(|h| p.start <= h.start && h.end <= p.end)));
-    if let Some(record) = adr::adr(facts) {
-        for name in record.missing_sections.iter().filter(|n| **n != "Status") {
+    out.extend(missing_sections(facts, text));
+    out
+}
+
+/// The section under `heading` (the `index`-th heading), when it can be drafted: not the
+/// title, and its body empty or guidance only.
+fn present_section(index: usize, heading: &Heading, text: &str) -> Option<DraftSection> {
+    if heading.level < 2 && index == 0 {
+        return None;
+    }
+    let body = body_of(text, heading)?;
+    let content = body.slice(text);
+    is_guidance_only(content).then(|| DraftSection {
+        name: heading.text.clone(),
+        level: heading.level,
+        heading: Some(heading.range),
+        body,
+        guidance: content.trim().to_string(),
+    })
+}
+
+/// The required sections an ADR lacks (not its Status, which is a line), each at the place its
+/// template gives it.
+fn missing_sections(facts: &DocFacts, text: &str) -> Vec<DraftSection> {
+    let Some(record) = adr::adr(facts) else { return Vec::new() };
+    record
+        .missing_sections
+        .iter()
+        .filter(|n| **n != "Status")
+        .map(|name| {
             let guidance = record
                 .template
                 .sections()
@@ -61,36 +74,47 @@ pub fn draftable_sections(facts: &DocFacts, text: &str) -> Vec<DraftSection> {
                 .chain(adr::AdrTemplate::Nygard.sections())
                 .find(|(section, _)| section == name)
                 .map_or("", |(_, g)| *g);
-            out.push(DraftSection {
+            DraftSection {
                 name: name.to_string(),
                 level: 2,
                 heading: None,
                 body: TextRange::empty(insertion_point(facts, text, record.template, name)),
                 guidance: guidance.to_string(),
-            });
-        }
-    }
-    out
-}
-
-/// The sections to offer drafting for at `range`: those whose heading it touches, and the
-/// missing ones when it touches the title (where `adr-section` reports them).
-pub fn offers_at(facts: &DocFacts, text: &str, range: TextRange) -> Vec<DraftSection> {
-    let touches = |r: TextRange| r.start <= range.end && range.start <= r.end;
-    let title = facts.headings.first().map(|h| h.range);
-    draftable_sections(facts, text)
-        .into_iter()
-        .filter(|s| match s.heading {
-            Some(heading) => touches(heading),
-            None => title.is_some_and(touches),
+            }
         })
         .collect()
 }
 
-/// The draftable section named `name` (ignoring case and surrounding blanks), as `text` is now.
+/// The sections to offer drafting for at `range`: the one whose heading it touches, and the
+/// missing ones when it touches the title (where `adr-section` reports them). Only those
+/// sections are read: code actions are asked on every cursor move.
+pub fn offers_at(facts: &DocFacts, text: &str, range: TextRange) -> Vec<DraftSection> {
+    let touches = |r: TextRange| r.start <= range.end && range.start <= r.end;
+    let mut out: Vec<DraftSection> = facts
+        .headings
+        .iter()
+        .enumerate()
+        .filter(|(_, heading)| touches(heading.range))
+        .filter_map(|(i, heading)| present_section(i, heading, text))
+        .collect();
+    if facts.headings.first().is_some_and(|title| touches(title.range)) {
+        out.extend(missing_sections(facts, text));
+    }
+    out
+}
+
+/// The draftable section named `name` (ignoring case and surrounding blanks), as `text` is now:
+/// the first heading of that name whose section can be drafted (a subsection too), else a
+/// missing ADR section of that name.
 pub fn find_section(facts: &DocFacts, text: &str, name: &str) -> Option<DraftSection> {
     let wanted = name.trim();
-    draftable_sections(facts, text).into_iter().find(|s| s.name.eq_ignore_ascii_case(wanted))
+    facts
+        .headings
+        .iter()
+        .enumerate()
+        .filter(|(_, heading)| heading.text.eq_ignore_ascii_case(wanted))
+        .find_map(|(i, heading)| present_section(i, heading, text))
+        .or_else(|| missing_sections(facts, text).into_iter().find(|s| s.name.eq_ignore_ascii_case(wanted)))
 }
 
 /// From the end of the heading's line to the end of its section, without trailing blank lines.

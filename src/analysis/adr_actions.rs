@@ -6,6 +6,7 @@
 use crate::analysis::adrs::{AdrLayout, adr_text};
 use crate::analysis::change::{ChangeSet, FilePath};
 use crate::analysis::code_actions::{ActionKind, CodeAction};
+use crate::analysis::diagnostics::same_project;
 use crate::model::{IdKey, RefContext, adr, parse_id};
 use crate::resolve::{Resolution, RootKind};
 use crate::text::TextRange;
@@ -187,10 +188,6 @@ fn project_adrs<'a>(snapshot: &'a Snapshot, doc: &Document, key: &IdKey) -> Vec<
         .filter(|other| !std::ptr::eq(*other, doc) && same_project(snapshot, doc, other))
         .filter(|other| other.facts.kind == crate::model::ArtifactKind::Adr)
         .collect()
-}
-
-fn same_project(snapshot: &Snapshot, a: &Document, b: &Document) -> bool {
-    a.root == b.root && snapshot.roots().project_dir(a.root, &a.path) == snapshot.roots().project_dir(b.root, &b.path)
 }
 
 /// The title written after an ID (`ADR-009: Event sourcing`, `ADR-009 (Event sourcing)`,

@@ -728,7 +728,7 @@ fn title_from_name(path: &str) -> String {
 
 /// Whether two documents belong to the same project: the nearest folder holding `.aiwg/`, so
 /// that a nested project (a fixture project inside a repository) is its own ID space.
-fn same_project(snapshot: &Snapshot, a: &Document, b: &Document) -> bool {
+pub(crate) fn same_project(snapshot: &Snapshot, a: &Document, b: &Document) -> bool {
     a.root == b.root && snapshot.roots().project_dir(a.root, &a.path) == snapshot.roots().project_dir(b.root, &b.path)
 }
 
