@@ -1,19 +1,35 @@
--- aiwg-lsp for Neovim.
+-- aiwg-lsp for Neovim 0.8 and later.
 --
--- Drop this file into ~/.config/nvim/plugin/ (or `require` it from init.lua). On Neovim 0.11+
--- it registers the server with vim.lsp.config/vim.lsp.enable; on 0.10 it starts the server
--- itself from a FileType autocmd. Adjust `settings` below; the same table is sent as
--- initializationOptions and answered to workspace/configuration requests.
+-- Copy this file to ~/.config/nvim/plugin/aiwg.lua (or `dofile` it from init.lua) and edit
+-- `settings`. On Neovim 0.11+ it registers the server with vim.lsp.config/vim.lsp.enable; on
+-- 0.8 to 0.10 it starts the server itself from a FileType autocmd with vim.lsp.start. Neovim
+-- 0.7 has no vim.lsp.start: this file says so once and does nothing.
+--
+-- The same `settings` table is sent as initializationOptions and answers the server's
+-- workspace/configuration requests; it is your own configuration, so the server trusts it.
 
 local settings = {
   -- aiwgRoot = vim.fn.expand('~/.local/share/ai-writing-guide'), -- default: auto-detected
-  exclude = {},          -- globs not to index, e.g. { 'dist/**' }
-  diagnostics = {},      -- e.g. { ['no-aiwg-root'] = 'off', ['unknown-id'] = 'hint' }
+  exclude = {},                   -- globs not to index, e.g. { 'dist/**' }
+  -- An empty Lua table is sent as a JSON list: vim.empty_dict() sends an object.
+  diagnostics = vim.empty_dict(), -- e.g. { ['no-aiwg-root'] = 'off', ['unknown-id'] = 'hint' }
   diagnosticsDelayMs = 100,
   -- Drafting sections: 'builtin' (offline) by default; set a CLI here, in your own config only.
   -- agent = { backend = 'claude' },
   -- agent = { backend = 'command', command = { 'my-agent', '--prompt-file', '{promptFile}' } },
 }
+
+local cmd = { 'aiwg-lsp' }            -- or an absolute path to the binary
+local root_markers = { '.aiwg', '.git' }
+
+-- Markdown, and aiwg's provenance records (`*.prov.yaml`), not every YAML file.
+local function wanted(bufnr)
+  local filetype = vim.bo[bufnr].filetype
+  if filetype == 'markdown' then
+    return true
+  end
+  return filetype == 'yaml' and vim.api.nvim_buf_get_name(bufnr):match('%.prov%.ya?ml$') ~= nil
+end
 
 -- Run by the code lens above an ADR's title (enable lenses with vim.lsp.codelens.refresh()):
 -- the document's references in the quickfix list.
@@ -32,16 +48,16 @@ vim.lsp.commands['aiwg.showReferences'] = function(command, ctx)
   end)
 end
 
-local cmd = { 'aiwg-lsp' }            -- or an absolute path to the binary
-local filetypes = { 'markdown' }
-local root_markers = { '.aiwg', '.git' }
-
 if vim.lsp.config and vim.lsp.enable then
   -- Neovim 0.11 and later.
   vim.lsp.config('aiwg', {
     cmd = cmd,
-    filetypes = filetypes,
-    root_markers = root_markers,
+    filetypes = { 'markdown', 'yaml' },
+    root_dir = function(bufnr, on_dir)
+      if wanted(bufnr) then
+        on_dir(vim.fs.root(bufnr, root_markers) or vim.fs.dirname(vim.api.nvim_buf_get_name(bufnr)))
+      end
+    end,
     init_options = { aiwg = settings },
     settings = { aiwg = settings },
   })
@@ -49,23 +65,30 @@ if vim.lsp.config and vim.lsp.enable then
   return
 end
 
--- Neovim 0.10: no vim.lsp.config yet, so start (or reuse) a client per root by hand.
+if not vim.lsp.start then
+  vim.notify('aiwg-lsp: this setup needs Neovim 0.8 or later', vim.log.levels.WARN)
+  return
+end
+
+-- Neovim 0.8 to 0.10: start (or reuse) a client per root by hand.
+local function root_of(bufnr)
+  local dir = vim.fs.dirname(vim.api.nvim_buf_get_name(bufnr))
+  local marker = vim.fs.find(root_markers, { path = dir, upward = true })[1]
+  -- Neither `.aiwg/` nor `.git` above the file: its own folder is the workspace.
+  return marker and vim.fs.dirname(marker) or dir
+end
+
 vim.api.nvim_create_autocmd('FileType', {
   group = vim.api.nvim_create_augroup('aiwg_lsp', { clear = true }),
-  pattern = filetypes,
+  pattern = { 'markdown', 'yaml' },
   callback = function(args)
-    if vim.bo[args.buf].buftype ~= '' then
+    if vim.bo[args.buf].buftype ~= '' or not wanted(args.buf) then
       return
-    end
-    local root = vim.fs.root(args.buf, root_markers)
-    if not root then
-      -- Neither `.aiwg/` nor `.git` above the file: treat its own folder as the workspace.
-      root = vim.fs.dirname(vim.api.nvim_buf_get_name(args.buf))
     end
     vim.lsp.start({
       name = 'aiwg',
       cmd = cmd,
-      root_dir = root,
+      root_dir = root_of(args.buf),
       init_options = { aiwg = settings },
       settings = { aiwg = settings },
     }, { bufnr = args.buf })
