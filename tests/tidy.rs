@@ -200,3 +200,35 @@ fn every_format_citation_names_a_section_of_the_format_notes() {
     assert!(cited > 20, "the code cites the format notes");
     assert!(missing.is_empty(), "citations of sections docs/aiwg-format.md lacks: {missing:#?}");
 }
+
+/// The VS Code extension's settings schema declares every server setting (an object setting by
+/// its keys: `aiwg.agent.backend`), every diagnostic code, and nothing the server does not know
+/// besides its own client-side `aiwg.server.path` and `aiwg.trace.server`.
+#[test]
+fn the_vscode_settings_schema_matches_the_server() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/vscode/package.json");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(manifest).expect("package.json")).expect("JSON");
+    let properties = manifest["contributes"]["configuration"]["properties"].as_object().expect("properties");
+    let declared: std::collections::BTreeSet<String> = properties
+        .keys()
+        .filter(|k| !["aiwg.server.path", "aiwg.trace.server"].contains(&k.as_str()))
+        .map(|k| k.trim_start_matches("aiwg.").to_string())
+        .collect();
+    let mut expected: std::collections::BTreeSet<String> = aiwg_lsp::lsp::settings::KEYS
+        .iter()
+        .filter(|k| **k != "agent" && **k != "pullDiagnostics")
+        .map(|k| k.to_string())
+        .collect();
+    expected.extend(aiwg_lsp::lsp::settings::AGENT_KEYS.iter().map(|k| format!("agent.{k}")));
+    assert_eq!(declared, expected, "pullDiagnostics is set by the extension itself, not a user setting");
+    let codes: std::collections::BTreeSet<&str> = properties["aiwg.diagnostics"]["properties"]
+        .as_object()
+        .expect("one property per code")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let server_codes: std::collections::BTreeSet<&str> =
+        aiwg_lsp::analysis::Code::ALL.iter().map(|c| c.as_str()).collect();
+    assert_eq!(codes, server_codes);
+}

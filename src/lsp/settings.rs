@@ -96,7 +96,7 @@ const DEFAULT_DIAGNOSTICS_DELAY: Duration = Duration::from_millis(100);
 const MAX_DIAGNOSTICS_DELAY_MS: u64 = 5_000;
 
 /// The keys of the `aiwg` section, as the README documents them.
-const KEYS: [&str; 8] = [
+pub const KEYS: [&str; 8] = [
     "aiwgRoot",
     "exclude",
     "diagnostics",
@@ -108,7 +108,8 @@ const KEYS: [&str; 8] = [
 ];
 
 /// The keys of `aiwg.agent`.
-const AGENT_KEYS: [&str; 6] = ["backend", "command", "timeoutSeconds", "maxOutputBytes", "promptBudgetBytes", "agents"];
+pub const AGENT_KEYS: [&str; 6] =
+    ["backend", "command", "timeoutSeconds", "maxOutputBytes", "promptBudgetBytes", "agents"];
 
 /// How sections are drafted (`aiwg.agent`). `backend` and `command` choose a program to run, so
 /// they are taken only from a trusted source ([`Source::is_trusted`]): a workspace layer never
