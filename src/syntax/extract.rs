@@ -808,17 +808,27 @@ fn id_mentions(
 fn summary(lines: &Lines<'_>, headings: &[Heading], contexts: &Contexts<'_>, metadata: &[MetaEntry]) -> Option<String> {
     let from = headings.iter().find(|h| h.level == 1).map_or(0, |h| lines.index_of(h.range.end) + 1);
     let mut paragraph: Vec<&str> = Vec::new();
+    // An indented line after a list item continues the item: a fragment, not a summary
+    // ("implemented in `src/auth/session.ts`.").
+    let mut in_list_item = false;
     for i in from..lines.len().min(from + 200) {
         let (start, line) = lines.get(i);
         let trimmed = line.trim();
+        let is_list_item = trimmed.starts_with(['-', '*', '+'])
+            || trimmed.starts_with(|c: char| c.is_ascii_digit() && trimmed.contains(". "));
+        if is_list_item {
+            in_list_item = true;
+        } else if !trimmed.is_empty() && !line.starts_with([' ', '\t']) {
+            in_list_item = false;
+        }
         let is_heading = headings.iter().any(|h| h.range.touches(start) && h.range.start <= start);
         let is_meta = metadata.iter().any(|m| lines.index_of(m.range.start) == i);
         let is_prose = !trimmed.is_empty()
             && !is_heading
             && !is_meta
+            && !in_list_item
             && !contexts.is_fenced_or_front_matter(start)
-            && !trimmed.starts_with(['#', '|', '<', '>', '-', '*', '+', '!', '[', '`', '~', '='])
-            && !trimmed.starts_with(|c: char| c.is_ascii_digit() && trimmed.contains(". "));
+            && !trimmed.starts_with(['#', '|', '<', '>', '!', '[', '`', '~', '=']);
         if is_prose {
             paragraph.push(trimmed);
         } else if !paragraph.is_empty() {
@@ -868,6 +878,14 @@ mod tests {
     fn check(path: &str, text: &str, expect: Expect) {
         let facts = crate::syntax::facts_from_text(path, text);
         expect.assert_eq(&facts.render(text));
+    }
+
+    #[test]
+    fn a_summary_is_a_paragraph_not_a_list_items_continuation() {
+        let text = "# Threat Model\n\n**Owner**: Ana\n\n## STRIDE\n\n- **Control**: token rotation (ADR-002);\n  \
+                    implemented in `src/auth/session.ts`.\n\nEvery boundary is reviewed each quarter.\n";
+        let facts = crate::syntax::facts_from_text(".aiwg/security/threat-model.md", text);
+        assert_eq!(facts.summary.as_deref(), Some("Every boundary is reviewed each quarter."));
     }
 
     #[test]
