@@ -1,6 +1,7 @@
 //! Folding ranges of a markdown document: each heading's section, the front matter or the `---`
-//! block after the title, and `<details>` blocks (aiwg's adr-template wraps its phases 2 and 3
-//! in them, aiwg-format §4.1).
+//! block after the title, `<details>` blocks (aiwg's adr-template wraps its phases 2 and 3 in
+//! them, aiwg-format §4.1), and fenced code blocks and tables of more than one line, as the
+//! bulk scanner's outline finds them.
 
 use crate::model::DocFacts;
 use crate::text::TextRange;
@@ -10,6 +11,8 @@ pub enum FoldKind {
     Section,
     Metadata,
     Details,
+    Code,
+    Table,
 }
 
 /// Every fold of a document, as byte ranges from the first line's start to the last line's end
@@ -64,6 +67,20 @@ pub fn folding_ranges(facts: &DocFacts, text: &str) -> Vec<(TextRange, FoldKind)
             folds.push((TextRange::new(open, start + line.trim_end().len()), FoldKind::Details));
         }
     }
+    // Fences and tables: the outline is the scanner's (fast enough per request, and the same as
+    // tree-sitter's by the differential contract).
+    let outline = crate::syntax::scan::outline(text);
+    let fences_and_tables = outline
+        .fenced_code
+        .iter()
+        .map(|f| (f.range, FoldKind::Code))
+        .chain(outline.tables.iter().map(|t| (*t, FoldKind::Table)));
+    for (range, kind) in fences_and_tables {
+        let trimmed_end = range.start + range.slice(text).trim_end().len();
+        if range.slice(text).trim_end().contains('\n') {
+            folds.push((TextRange::new(range.start, trimmed_end), kind));
+        }
+    }
     // The `---` closing a block after the title makes its last line a setext heading: no section.
     let blocks: Vec<TextRange> = folds.iter().filter(|(_, k)| *k == FoldKind::Metadata).map(|(r, _)| *r).collect();
     folds.retain(|(range, kind)| {
@@ -80,25 +97,25 @@ mod tests {
     #[test]
     fn sections_metadata_blocks_and_details() {
         let text = "# ADR-001: X\n\n---\ntemplate_id: adr-with-tot\n---\n\n## Context\n\nWhy.\n\n\
-                    <details>\n<summary>Phase 2</summary>\n\n### Decision\n\nThis.\n</details>\n\n## Empty\n";
+                    <details>\n<summary>Phase 2</summary>\n\n### Decision\n\nThis.\n</details>\n\n## Empty\n\n\
+                    ```yaml\na: 1\n```\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\n`one line`\n";
         let facts = crate::syntax::facts_from_text(".aiwg/architecture/decisions/ADR-001-x.md", text);
         let folds: Vec<String> =
             folding_ranges(&facts, text).iter().map(|(r, k)| format!("{k:?} {:?}", r.slice(text))).collect();
-        // Many rules and details tags stay linear and never panic.
-        let many = "---\n<details>\n# x\n".repeat(20_000);
-        let facts = crate::syntax::facts_from_text("docs/many.md", &many);
-        assert!(!folding_ranges(&facts, &many).is_empty());
         // Many rules and details tags stay linear and never panic.
         let many = "---\n<details>\n# x\n".repeat(20_000);
         let many_facts = crate::syntax::facts_from_text("docs/many.md", &many);
         assert!(!folding_ranges(&many_facts, &many).is_empty());
         expect_test::expect![[r####"
             [
-                "Section \"# ADR-001: X\\n\\n---\\ntemplate_id: adr-with-tot\\n---\\n\\n## Context\\n\\nWhy.\\n\\n<details>\\n<summary>Phase 2</summary>\\n\\n### Decision\\n\\nThis.\\n</details>\\n\\n## Empty\"",
+                "Section \"# ADR-001: X\\n\\n---\\ntemplate_id: adr-with-tot\\n---\\n\\n## Context\\n\\nWhy.\\n\\n<details>\\n<summary>Phase 2</summary>\\n\\n### Decision\\n\\nThis.\\n</details>\\n\\n## Empty\\n\\n```yaml\\na: 1\\n```\\n\\n| A | B |\\n|---|---|\\n| 1 | 2 |\\n\\n`one line`\"",
                 "Metadata \"---\\ntemplate_id: adr-with-tot\\n---\"",
                 "Section \"## Context\\n\\nWhy.\\n\\n<details>\\n<summary>Phase 2</summary>\\n\\n### Decision\\n\\nThis.\\n</details>\"",
                 "Details \"<details>\\n<summary>Phase 2</summary>\\n\\n### Decision\\n\\nThis.\\n</details>\"",
                 "Section \"### Decision\\n\\nThis.\\n</details>\"",
+                "Section \"## Empty\\n\\n```yaml\\na: 1\\n```\\n\\n| A | B |\\n|---|---|\\n| 1 | 2 |\\n\\n`one line`\"",
+                "Code \"```yaml\\na: 1\\n```\"",
+                "Table \"| A | B |\\n|---|---|\\n| 1 | 2 |\"",
             ]
         "####]].assert_debug_eq(&folds);
     }

@@ -163,9 +163,11 @@ pub fn folding_ranges(
                     end_character: None,
                     // Every fold is a region; `imports` would make some editors fold metadata on open.
                     kind: match kind {
-                        FoldKind::Metadata | FoldKind::Section | FoldKind::Details => {
-                            Some(lsp::FoldingRangeKind::Region)
-                        }
+                        FoldKind::Metadata
+                        | FoldKind::Section
+                        | FoldKind::Details
+                        | FoldKind::Code
+                        | FoldKind::Table => Some(lsp::FoldingRangeKind::Region),
                     },
                     collapsed_text: None,
                 }
