@@ -1,7 +1,7 @@
 //! Folding ranges of a markdown document: each heading's section, the front matter or the `---`
 //! block after the title, `<details>` blocks (aiwg's adr-template wraps its phases 2 and 3 in
-//! them, aiwg-format §4.1), and fenced code blocks and tables of more than one line, as the
-//! bulk scanner's outline finds them.
+//! them, aiwg-format §4.1), fenced code blocks and tables of more than one line, as the bulk
+//! scanner's outline finds them, and list items that go on over several lines.
 
 use crate::model::DocFacts;
 use crate::text::TextRange;
@@ -13,6 +13,7 @@ pub enum FoldKind {
     Details,
     Code,
     Table,
+    List,
 }
 
 /// Every fold of a document, as byte ranges from the first line's start to the last line's end
@@ -81,6 +82,7 @@ pub fn folding_ranges(facts: &DocFacts, text: &str) -> Vec<(TextRange, FoldKind)
             folds.push((TextRange::new(range.start, trimmed_end), kind));
         }
     }
+    list_item_folds(text, &outline.fenced_code, &mut folds);
     // The `---` closing a block after the title makes its last line a setext heading: no section.
     let blocks: Vec<TextRange> = folds.iter().filter(|(_, k)| *k == FoldKind::Metadata).map(|(r, _)| *r).collect();
     folds.retain(|(range, kind)| {
@@ -88,6 +90,55 @@ pub fn folding_ranges(facts: &DocFacts, text: &str) -> Vec<(TextRange, FoldKind)
     });
     folds.sort_by_key(|(range, _)| (range.start, std::cmp::Reverse(range.end)));
     folds
+}
+
+/// A list item whose text goes on over more lines (continuations, nested items): from its
+/// marker to its last non-blank line. Items end at a line indented no deeper than their marker.
+fn list_item_folds(text: &str, fences: &[crate::syntax::outline::FencedCode], folds: &mut Vec<(TextRange, FoldKind)>) {
+    let in_fence = |offset: usize| fences.iter().any(|f| f.range.start <= offset && offset < f.range.end);
+    // Open items: (indent of the marker, start offset, end of the last non-blank line so far).
+    let mut open: Vec<(usize, usize, usize)> = Vec::new();
+    let close =
+        |open: &mut Vec<(usize, usize, usize)>, deeper_than: Option<usize>, folds: &mut Vec<(TextRange, FoldKind)>| {
+            while let Some(&(indent, start, end)) = open.last() {
+                if deeper_than.is_some_and(|limit| indent < limit) {
+                    break;
+                }
+                open.pop();
+                if text.get(start..end).is_some_and(|item| item.contains('\n')) {
+                    folds.push((TextRange::new(start, end), FoldKind::List));
+                }
+            }
+        };
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let content = line.trim_end();
+        if content.trim().is_empty() {
+            continue;
+        }
+        let indent = content.len() - content.trim_start().len();
+        let body = content.trim_start();
+        let digits = body.bytes().take_while(u8::is_ascii_digit).count();
+        let is_item = !in_fence(start + indent)
+            && (body.starts_with("- ")
+                || body.starts_with("* ")
+                || body.starts_with("+ ")
+                || (digits > 0 && (body[digits..].starts_with(". ") || body[digits..].starts_with(") "))));
+        if is_item {
+            // A new item closes the open items at its indent or deeper.
+            close(&mut open, Some(indent), folds);
+            open.push((indent, start + indent, start + content.len()));
+        } else if open.last().is_some_and(|&(item_indent, _, _)| indent > item_indent) || in_fence(start) {
+            for item in open.iter_mut().filter(|(item_indent, _, _)| indent > *item_indent || in_fence(start)) {
+                item.2 = start + content.len();
+            }
+        } else {
+            close(&mut open, None, folds);
+        }
+    }
+    close(&mut open, None, folds);
 }
 
 #[cfg(test)]
@@ -98,7 +149,8 @@ mod tests {
     fn sections_metadata_blocks_and_details() {
         let text = "# ADR-001: X\n\n---\ntemplate_id: adr-with-tot\n---\n\n## Context\n\nWhy.\n\n\
                     <details>\n<summary>Phase 2</summary>\n\n### Decision\n\nThis.\n</details>\n\n## Empty\n\n\
-                    ```yaml\na: 1\n```\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\n`one line`\n";
+                    ```yaml\na: 1\n```\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\n`one line`\n\n\
+                    - one\n- two\n  goes on\n  - nested\n    more\n- three\n";
         let facts = crate::syntax::facts_from_text(".aiwg/architecture/decisions/ADR-001-x.md", text);
         let folds: Vec<String> =
             folding_ranges(&facts, text).iter().map(|(r, k)| format!("{k:?} {:?}", r.slice(text))).collect();
@@ -108,14 +160,16 @@ mod tests {
         assert!(!folding_ranges(&many_facts, &many).is_empty());
         expect_test::expect![[r####"
             [
-                "Section \"# ADR-001: X\\n\\n---\\ntemplate_id: adr-with-tot\\n---\\n\\n## Context\\n\\nWhy.\\n\\n<details>\\n<summary>Phase 2</summary>\\n\\n### Decision\\n\\nThis.\\n</details>\\n\\n## Empty\\n\\n```yaml\\na: 1\\n```\\n\\n| A | B |\\n|---|---|\\n| 1 | 2 |\\n\\n`one line`\"",
+                "Section \"# ADR-001: X\\n\\n---\\ntemplate_id: adr-with-tot\\n---\\n\\n## Context\\n\\nWhy.\\n\\n<details>\\n<summary>Phase 2</summary>\\n\\n### Decision\\n\\nThis.\\n</details>\\n\\n## Empty\\n\\n```yaml\\na: 1\\n```\\n\\n| A | B |\\n|---|---|\\n| 1 | 2 |\\n\\n`one line`\\n\\n- one\\n- two\\n  goes on\\n  - nested\\n    more\\n- three\"",
                 "Metadata \"---\\ntemplate_id: adr-with-tot\\n---\"",
                 "Section \"## Context\\n\\nWhy.\\n\\n<details>\\n<summary>Phase 2</summary>\\n\\n### Decision\\n\\nThis.\\n</details>\"",
                 "Details \"<details>\\n<summary>Phase 2</summary>\\n\\n### Decision\\n\\nThis.\\n</details>\"",
                 "Section \"### Decision\\n\\nThis.\\n</details>\"",
-                "Section \"## Empty\\n\\n```yaml\\na: 1\\n```\\n\\n| A | B |\\n|---|---|\\n| 1 | 2 |\\n\\n`one line`\"",
+                "Section \"## Empty\\n\\n```yaml\\na: 1\\n```\\n\\n| A | B |\\n|---|---|\\n| 1 | 2 |\\n\\n`one line`\\n\\n- one\\n- two\\n  goes on\\n  - nested\\n    more\\n- three\"",
                 "Code \"```yaml\\na: 1\\n```\"",
                 "Table \"| A | B |\\n|---|---|\\n| 1 | 2 |\"",
+                "List \"- two\\n  goes on\\n  - nested\\n    more\"",
+                "List \"- nested\\n    more\"",
             ]
         "####]].assert_debug_eq(&folds);
     }

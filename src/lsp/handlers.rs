@@ -167,7 +167,8 @@ pub fn folding_ranges(
                         | FoldKind::Section
                         | FoldKind::Details
                         | FoldKind::Code
-                        | FoldKind::Table => Some(lsp::FoldingRangeKind::Region),
+                        | FoldKind::Table
+                        | FoldKind::List => Some(lsp::FoldingRangeKind::Region),
                     },
                     collapsed_text: None,
                 }
