@@ -78,7 +78,7 @@ fn draft(args: &DraftArgs, out: &mut dyn Write) -> Result<(), String> {
         }
         let prompt = drafting::build_prompt(&snapshot, doc_id, &text, &section, &agent, &read, args.prompt_budget);
         let project_dir = root.join(snapshot.roots().project_dir(doc.root, &doc.path));
-        let prompt_file = project_dir.join(".aiwg/working/aiwg-lsp").join(format!("prompt-{}.md", std::process::id()));
+        let prompt_file = crate::exec::prompt_file_in(&project_dir);
         let agent_file = agent
             .definition
             .as_ref()
@@ -94,10 +94,6 @@ fn draft(args: &DraftArgs, out: &mut dyn Write) -> Result<(), String> {
         let argv = backend::argv(backend, &args.command, &values, &prompt.text)
             .ok_or("the command backend needs the program after `--`: aiwg-lsp draft PATH --section S --backend command -- PROGRAM ARGS…")?;
         let wants_file = backend == Backend::Command && backend::wants_prompt_file(&args.command);
-        if wants_file {
-            std::fs::create_dir_all(prompt_file.parent().unwrap_or(&project_dir)).map_err(|e| e.to_string())?;
-            std::fs::write(&prompt_file, &prompt.text).map_err(|e| e.to_string())?;
-        }
         let command = crate::exec::AgentCommand {
             argv,
             cwd: project_dir,
@@ -106,19 +102,16 @@ fn draft(args: &DraftArgs, out: &mut dyn Write) -> Result<(), String> {
             max_output: args.max_output,
         };
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
-        let program = command.argv[0].clone();
-        let cwd = command.cwd.clone();
-        let result = runtime.block_on(crate::exec::run(command, std::future::pending()));
-        if wants_file {
-            let _ = std::fs::remove_file(&prompt_file);
-        }
-        let output = result.map_err(|e| e.to_string())?;
-        let version = match backend {
-            Backend::Command | Backend::Builtin => None,
-            _ => runtime.block_on(crate::exec::version(&program, cwd)),
-        };
+        let ask_version = !matches!(backend, Backend::Command | Backend::Builtin);
+        let run = crate::exec::run_drafting(
+            command,
+            wants_file.then_some(prompt_file.as_path()),
+            ask_version,
+            std::future::pending(),
+        );
+        let (draft, version) = runtime.block_on(run)?;
         let origin = DraftOrigin::Agent { name: agent.name.clone(), backend: backend.name().to_string(), version };
-        (crate::exec::draft_of(&output.stdout), prompt.sources, origin)
+        (draft, prompt.sources, origin)
     };
     if !args.write {
         return writeln!(out, "{}", draft.trim_end()).map_err(|e| e.to_string());

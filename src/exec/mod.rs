@@ -160,6 +160,39 @@ pub async fn run(
     Ok(AgentOutput { stdout, stderr })
 }
 
+/// Where a `{promptFile}` placeholder's file goes: inside the project, under
+/// `.aiwg/working/aiwg-lsp/` (which aiwg's auto-provenance skips), one per server process.
+pub fn prompt_file_in(project_dir: &std::path::Path) -> PathBuf {
+    project_dir.join(".aiwg/working/aiwg-lsp").join(format!("prompt-{}.md", std::process::id()))
+}
+
+/// A whole draft run, as both the server and `aiwg-lsp draft` do it: the prompt written to
+/// `prompt_file` first when the command names it (and removed after), the program run, and its
+/// version asked when `ask_version` (the platform CLIs). Returns the draft and the version.
+pub async fn run_drafting(
+    command: AgentCommand,
+    prompt_file: Option<&std::path::Path>,
+    ask_version: bool,
+    cancel: impl std::future::Future<Output = ()>,
+) -> Result<(String, Option<String>), String> {
+    if let Some(file) = prompt_file {
+        let written =
+            file.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(file, &command.stdin));
+        written.map_err(|e| format!("could not write the prompt file: {e}"))?;
+    }
+    let (program, cwd) = (command.argv.first().cloned().unwrap_or_default(), command.cwd.clone());
+    let result = run(command, cancel).await;
+    if let Some(file) = prompt_file {
+        let _ = std::fs::remove_file(file);
+    }
+    let output = result.map_err(|e| e.to_string())?;
+    if !output.stderr.trim().is_empty() {
+        tracing::info!("{program} wrote on stderr: {}", output.stderr.trim());
+    }
+    let version = if ask_version { version(&program, cwd).await } else { None };
+    Ok((draft_of(&output.stdout), version))
+}
+
 /// What `program --version` prints first, for the provenance record of a draft; `None` when it
 /// says nothing within a few seconds. Only for the platform CLIs, whose `--version` is known to
 /// be harmless.

@@ -255,7 +255,7 @@ fn plan(world: &World, uri: &lsp::Uri, section: &str, offline: bool) -> Result<P
     let document =
         world.file_path(view.folder, doc.root, &doc.path).map(|p| p.display().to_string()).unwrap_or_default();
     // Inside the project (aiwg's auto-provenance skips `.aiwg/working/`), removed after the run.
-    let prompt_file = project_dir.join(".aiwg/working/aiwg-lsp").join(format!("prompt-{}.md", std::process::id()));
+    let prompt_file = crate::exec::prompt_file_in(&project_dir);
     let values = Placeholders {
         agent: &agent.name,
         agent_file: &agent_file,
@@ -295,12 +295,6 @@ async fn run_plan(
     }
     let (Some(argv), Some(prompt)) = (&plan.argv, &plan.prompt) else { return Err("nothing to run".to_string()) };
     let settings = server.settings();
-    if let Some(file) = &plan.prompt_file {
-        if let Some(dir) = file.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| format!("could not write the prompt file: {e}"))?;
-        }
-        std::fs::write(file, &prompt.text).map_err(|e| format!("could not write the prompt file: {e}"))?;
-    }
     let command = crate::exec::AgentCommand {
         argv: argv.clone(),
         cwd: plan.project_dir.clone(),
@@ -317,19 +311,10 @@ async fn run_plan(
         }
     };
     info!("running {} for {} (folder {})", argv[0], plan.section, plan.folder);
-    let result = crate::exec::run(command, cancelled).await;
-    if let Some(file) = &plan.prompt_file {
-        let _ = std::fs::remove_file(file);
-    }
-    let output = result.map_err(|e| e.to_string())?;
-    if !output.stderr.trim().is_empty() {
-        info!("{} wrote on stderr: {}", argv[0], output.stderr.trim());
-    }
-    let version = match plan.backend {
-        Backend::Command | Backend::Builtin => None,
-        _ => crate::exec::version(&argv[0], plan.project_dir.clone()).await,
-    };
+    let ask_version = !matches!(plan.backend, Backend::Command | Backend::Builtin);
+    let (draft, version) =
+        crate::exec::run_drafting(command, plan.prompt_file.as_deref(), ask_version, cancelled).await?;
     let origin =
         DraftOrigin::Agent { name: plan.agent.name.clone(), backend: plan.backend.name().to_string(), version };
-    Ok((crate::exec::draft_of(&output.stdout), prompt.sources.clone(), origin))
+    Ok((draft, prompt.sources.clone(), origin))
 }
