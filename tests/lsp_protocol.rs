@@ -615,3 +615,48 @@ fn folding_ranges_cover_sections_and_details() {
     assert_eq!(lines, [(0, 12), (4, 12), (8, 12)], "{folds}");
     session.shutdown();
 }
+
+#[test]
+fn semantic_tokens_classify_references_and_ids_in_the_negotiated_encoding() {
+    // The `é` is two UTF-8 bytes and one UTF-16 unit: the tokens after it move with the encoding.
+    const NOTES: &str = "# Notes\n\nCafé @implements @docs/a.md, @docs/gone.md and ADR-007.\n";
+    let (_dir, root) = workspace(&[
+        (".aiwg/architecture/decisions/ADR-007-redis.md", "# ADR-007: Use Redis\n\n**Status**: Accepted\n"),
+        ("docs/a.md", "# A\n"),
+        ("docs/notes.md", NOTES),
+    ]);
+    for (encodings, width) in [(json!(["utf-16"]), 1), (json!(["utf-8", "utf-16"]), 2)] {
+        let mut caps = capabilities();
+        caps["general"] = json!({"positionEncodings": encodings});
+        let mut session = Session::spawn(&root, json!({}));
+        let init = session.initialize(caps, json!({"aiwg": {}}), true);
+        session.notify("initialized", json!({}));
+        let legend = &init["result"]["capabilities"]["semanticTokensProvider"]["legend"];
+        assert_eq!(legend["tokenTypes"], json!(["namespace", "enumMember", "decorator", "typeParameter"]));
+        assert_eq!(
+            legend["tokenModifiers"],
+            json!(["declaration", "deprecated", "defaultLibrary", "broken", "ambiguous"])
+        );
+        session.open_text("docs/notes.md", NOTES);
+        let uri = session.uri("docs/notes.md");
+        let full = session.request("textDocument/semanticTokens/full", json!({"textDocument": {"uri": uri}}));
+        // (deltaLine, deltaStart, length, type, modifiers) per token.
+        let data: Vec<u64> = full["result"]["data"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+        let at = 4 + width; // "Café" then a space
+        assert_eq!(
+            data,
+            [
+                2, at, 11, 2, 0, // @implements: decorator
+                0, 12, 10, 0, 0, // @docs/a.md: resolved reference
+                0, 12, 13, 0, 8, // @docs/gone.md: broken
+                0, 18, 7, 1, 0, // ADR-007: a known ID
+            ],
+            "{full}"
+        );
+        let range = json!({"start": {"line": 2, "character": 0}, "end": {"line": 2, "character": at + 12}});
+        let part =
+            session.request("textDocument/semanticTokens/range", json!({"textDocument": {"uri": uri}, "range": range}));
+        assert_eq!(part["result"]["data"], json!([2, at, 11, 2, 0]), "{part}");
+        session.shutdown();
+    }
+}

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use aiwg_lsp::analysis::{completion, definition, diagnostics, hover, links, references, symbols};
 use aiwg_lsp::resolve::{PathSet, RootKind, Roots};
 use aiwg_lsp::syntax::{extract, scan, tree};
-use aiwg_lsp::text::{LineCol, LineIndex, PositionEncoding};
+use aiwg_lsp::text::{LineCol, LineIndex, PositionEncoding, TextRange};
 use aiwg_lsp::workspace::{Snapshot, SnapshotInput, document_from_text};
 
 /// SplitMix64, so every run tries the same documents and a failure names its seed.
@@ -145,6 +145,14 @@ fn random_documents_never_panic_anywhere_in_the_core() {
                 let _ = diagnostics(&snapshot, id);
                 let _ = links::document_links(&snapshot, id);
                 let _ = symbols::document_symbols(&snapshot, id);
+                let _ = aiwg_lsp::analysis::folding::folding_ranges(&snapshot.doc(id).facts, text);
+                let _ = aiwg_lsp::analysis::lenses::code_lenses(&snapshot, id);
+                for range in [TextRange::new(0, text.len()), TextRange::new(text.len() / 3, text.len() / 2)] {
+                    let tokens = aiwg_lsp::analysis::highlight::semantic_tokens(&snapshot, id, text, range);
+                    assert!(tokens.windows(2).all(|w| w[0].range.end <= w[1].range.start), "{tokens:?}");
+                    assert!(tokens.iter().all(|t| !t.range.slice(text).contains('\n')), "{tokens:?}");
+                    let _ = aiwg_lsp::analysis::inlay::adr_hints(&snapshot, id, range);
+                }
                 for offset in 0..=text.len() + 1 {
                     let _ = hover::hover(&snapshot, id, offset);
                     let _ = definition::definition(&snapshot, id, offset);

@@ -19,6 +19,14 @@ local settings = {
   -- agent = { backend = 'command', command = { 'my-agent', '--prompt-file', '{promptFile}' } },
 }
 
+-- What the setup turns on in each buffer the server attaches to (each needs the Neovim version
+-- noted; older ones skip it). Semantic highlighting (0.9+) is on whenever the server is.
+local features = {
+  inlay_hints = true, -- 0.10+: an ADR's title and status after each mention of its ID
+  code_lens = true,   -- 0.8+: status and reference counts above titles (run with vim.lsp.codelens.run())
+  folding = true,     -- 0.11+: folds from the server (sections, metadata, fences, tables, lists)
+}
+
 local cmd = { 'aiwg-lsp' }            -- or an absolute path to the binary
 local root_markers = { '.aiwg', '.git' }
 
@@ -48,6 +56,36 @@ vim.lsp.commands['aiwg.showReferences'] = function(command, ctx)
   end)
 end
 
+local function on_attach(_, bufnr)
+  -- Colours for the server's own token modifiers, unless the colour scheme sets them.
+  for group, link in pairs({
+    ['@lsp.mod.broken'] = 'DiagnosticError',
+    ['@lsp.mod.ambiguous'] = 'DiagnosticWarn',
+    ['@lsp.type.typeParameter.markdown'] = 'Todo',
+  }) do
+    vim.api.nvim_set_hl(0, group, { link = link, default = true })
+  end
+  if features.inlay_hints and vim.lsp.inlay_hint and vim.lsp.inlay_hint.enable then
+    pcall(vim.lsp.inlay_hint.enable, true, { bufnr = bufnr })
+  end
+  if features.code_lens and vim.lsp.codelens then
+    vim.lsp.codelens.refresh()
+    vim.api.nvim_create_autocmd({ 'BufEnter', 'InsertLeave', 'BufWritePost' }, {
+      group = vim.api.nvim_create_augroup('aiwg_lsp_lens_' .. bufnr, { clear = true }),
+      buffer = bufnr,
+      callback = function() vim.lsp.codelens.refresh() end,
+    })
+  end
+  if features.folding and vim.lsp.foldexpr then
+    local win = vim.fn.bufwinid(bufnr)
+    if win ~= -1 then
+      vim.wo[win][0].foldmethod = 'expr'
+      vim.wo[win][0].foldexpr = 'v:lua.vim.lsp.foldexpr()'
+      vim.wo[win][0].foldlevel = 99 -- folds exist, nothing is folded on open
+    end
+  end
+end
+
 if vim.lsp.config and vim.lsp.enable then
   -- Neovim 0.11 and later.
   vim.lsp.config('aiwg', {
@@ -60,6 +98,7 @@ if vim.lsp.config and vim.lsp.enable then
     end,
     init_options = { aiwg = settings },
     settings = { aiwg = settings },
+    on_attach = on_attach,
   })
   vim.lsp.enable('aiwg')
   return
@@ -91,6 +130,7 @@ vim.api.nvim_create_autocmd('FileType', {
       root_dir = root_of(args.buf),
       init_options = { aiwg = settings },
       settings = { aiwg = settings },
+      on_attach = on_attach,
     }, { bufnr = args.buf })
   end,
 })

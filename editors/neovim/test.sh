@@ -91,6 +91,38 @@ local completion = request(adr, 'textDocument/completion', { textDocument = { ur
 local items = completion and (completion.items or completion) or {}
 check(#items > 0, 'completion after @ offers paths (' .. #items .. ' items)')
 
+if vim.lsp.semantic_tokens then -- 0.9+
+  local broken = position_of(adr, '@.aiwg/security/token-rotation-runbook.md', 2)
+  local token
+  vim.wait(10000, function()
+    for _, t in ipairs(vim.lsp.semantic_tokens.get_at_pos(adr, broken.line, broken.character) or {}) do
+      if t.type == 'namespace' then token = t end
+    end
+    return token ~= nil
+  end, 100)
+  check(token ~= nil and token.modifiers.broken == true, 'semantic tokens: the broken reference is a broken namespace token')
+end
+local folds = request(adr, 'textDocument/foldingRange', { textDocument = { uri = uri } }) or {}
+check(#folds > 3, 'folding ranges (' .. #folds .. ')')
+vim.wait(10000, function() return #vim.lsp.codelens.get(adr) > 0 end, 100)
+local lenses = vim.lsp.codelens.get(adr)
+check(#lenses > 0 and lenses[1].command and lenses[1].command.title:find('Accepted', 1, true) ~= nil,
+  'the code lens above the title shows the status (' .. (lenses[1] and lenses[1].command and lenses[1].command.title or 'none') .. ')')
+if vim.lsp.foldexpr then
+  check(vim.wo.foldmethod == 'expr', 'the setup folds by the server on 0.11+')
+end
+
+vim.cmd('edit ' .. vim.fn.fnameescape(demo .. '/.aiwg/architecture/software-architecture-doc.md'))
+local sad = vim.api.nvim_get_current_buf()
+vim.wait(20000, function() return attached(sad) end, 50)
+if vim.lsp.inlay_hint and vim.lsp.inlay_hint.is_enabled then -- 0.10+
+  local ok, enabled = pcall(vim.lsp.inlay_hint.is_enabled, { bufnr = sad })
+  check(ok and enabled, 'the setup turns inlay hints on')
+end
+local hints = request(sad, 'textDocument/inlayHint', { textDocument = { uri = vim.uri_from_bufnr(sad) },
+  range = { start = { line = 0, character = 0 }, ['end'] = { line = vim.api.nvim_buf_line_count(sad), character = 0 } } }) or {}
+check(#hints > 0, 'inlay hints after ADR mentions (' .. #hints .. ')')
+
 vim.cmd('edit ' .. vim.fn.fnameescape(demo .. '/.aiwg/research/provenance/records/uc-001-create-task.prov.yaml'))
 local record = vim.api.nvim_get_current_buf()
 vim.wait(20000, function() return diagnostic(record, 'stale-provenance') ~= nil end, 100)

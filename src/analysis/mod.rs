@@ -14,6 +14,7 @@ pub mod diagnostics;
 #[cfg(test)]
 pub(crate) mod fixture;
 pub mod folding;
+pub mod highlight;
 pub mod hover;
 pub mod inlay;
 pub mod lenses;

@@ -91,6 +91,14 @@ pub(crate) fn server_capabilities(encoding: PositionEncoding, support: &ClientSu
         }),
         document_symbol_provider: Some(lsp::OneOf::Left(true)),
         inlay_hint_provider: Some(lsp::OneOf::Left(true)),
+        semantic_tokens_provider: Some(lsp::SemanticTokensServerCapabilities::SemanticTokensOptions(
+            lsp::SemanticTokensOptions {
+                legend: to_proto::semantic_token_legend(),
+                range: Some(true),
+                full: Some(lsp::SemanticTokensFullOptions::Bool(true)),
+                work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
+            },
+        )),
         code_lens_provider: Some(lsp::CodeLensOptions { resolve_provider: Some(false) }),
         folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
         workspace_symbol_provider: Some(lsp::OneOf::Left(true)),

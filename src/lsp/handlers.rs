@@ -109,6 +109,33 @@ pub fn inlay_hints(world: &World, _: &RequestContext, params: lsp::InlayHintPara
     )
 }
 
+pub fn semantic_tokens_full(
+    world: &World,
+    _: &RequestContext,
+    params: lsp::SemanticTokensParams,
+) -> Option<lsp::SemanticTokensResult> {
+    let view = world.doc(&params.text_document.uri)?;
+    let data = semantic_tokens(world, &view, crate::text::TextRange::new(0, view.text.len()));
+    Some(lsp::SemanticTokensResult::Tokens(lsp::SemanticTokens { result_id: None, data }))
+}
+
+pub fn semantic_tokens_range(
+    world: &World,
+    _: &RequestContext,
+    params: lsp::SemanticTokensRangeParams,
+) -> Option<lsp::SemanticTokensRangeResult> {
+    let view = world.doc(&params.text_document.uri)?;
+    let range = from_proto::text_range(&view.line_index, params.range, world.encoding);
+    let data = semantic_tokens(world, &view, range);
+    Some(lsp::SemanticTokensRangeResult::Tokens(lsp::SemanticTokens { result_id: None, data }))
+}
+
+fn semantic_tokens(world: &World, view: &DocView, range: crate::text::TextRange) -> Vec<lsp::SemanticToken> {
+    let snapshot = &world.folders[view.folder].snapshot;
+    let tokens = crate::analysis::highlight::semantic_tokens(snapshot, view.id, &view.text, range);
+    to_proto::semantic_tokens(&view.line_index, &tokens, world.encoding)
+}
+
 /// An ADR's lifecycle and reference count above its title. The command is the client's to run
 /// (`aiwg.showReferences` with the document and the title's position: the VS Code extension
 /// opens the references list there, and the Neovim setup asks for `textDocument/references`);

@@ -360,6 +360,21 @@ impl LanguageServer for Backend {
         self.read("codeLens", |world, context| handlers::code_lenses(world, context, params)).await
     }
 
+    async fn semantic_tokens_full(
+        &self,
+        params: lsp::SemanticTokensParams,
+    ) -> Result<Option<lsp::SemanticTokensResult>> {
+        self.read("semanticTokens/full", |world, context| handlers::semantic_tokens_full(world, context, params)).await
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: lsp::SemanticTokensRangeParams,
+    ) -> Result<Option<lsp::SemanticTokensRangeResult>> {
+        self.read("semanticTokens/range", |world, context| handlers::semantic_tokens_range(world, context, params))
+            .await
+    }
+
     async fn inlay_hint(&self, params: lsp::InlayHintParams) -> Result<Option<Vec<lsp::InlayHint>>> {
         self.read("inlayHint", |world, context| handlers::inlay_hints(world, context, params)).await
     }

@@ -7,6 +7,7 @@ use tower_lsp_server::ls_types as lsp;
 
 use crate::analysis::code_actions::{ActionKind, CodeAction};
 use crate::analysis::completion::{CompletionItem, CompletionKind};
+use crate::analysis::highlight::{Token, TokenKind, TokenModifier};
 use crate::analysis::navigation::{Location, NavigationTarget, Spot};
 use crate::analysis::symbols::{DocumentSymbol, WorkspaceSymbol};
 use crate::analysis::{ChangeSet, FileChange};
@@ -30,6 +31,68 @@ pub(crate) fn position(index: &LineIndex, offset: usize, encoding: PositionEncod
 
 pub(crate) fn range(index: &LineIndex, range: TextRange, encoding: PositionEncoding) -> lsp::Range {
     lsp::Range { start: position(index, range.start, encoding), end: position(index, range.end, encoding) }
+}
+
+/// Token types in legend order: standard types, so default themes colour them. A reference is
+/// like an import (`namespace`), an ID a named constant (`enumMember`), a qualifier an annotation
+/// (`decorator`), a placeholder a parameter to fill in (`typeParameter`).
+const TOKEN_TYPES: [(TokenKind, lsp::SemanticTokenType); 4] = [
+    (TokenKind::Reference, lsp::SemanticTokenType::NAMESPACE),
+    (TokenKind::Id, lsp::SemanticTokenType::ENUM_MEMBER),
+    (TokenKind::Qualifier, lsp::SemanticTokenType::DECORATOR),
+    (TokenKind::Placeholder, lsp::SemanticTokenType::TYPE_PARAMETER),
+];
+
+/// Modifier names in legend order (bit `i` of the LSP mask is entry `i`). `deprecated` is
+/// struck through by Neovim and VS Code; `broken` and `ambiguous` are ours (the VS Code
+/// extension maps them to scopes; `editors/neovim/aiwg.lua` links them to highlight groups).
+const TOKEN_MODIFIERS: [(TokenModifier, &str); 5] = [
+    (TokenModifier::Declaration, "declaration"),
+    (TokenModifier::Deprecated, "deprecated"),
+    (TokenModifier::Framework, "defaultLibrary"),
+    (TokenModifier::Broken, "broken"),
+    (TokenModifier::Ambiguous, "ambiguous"),
+];
+
+pub(crate) fn semantic_token_legend() -> lsp::SemanticTokensLegend {
+    lsp::SemanticTokensLegend {
+        token_types: TOKEN_TYPES.iter().map(|(_, t)| t.clone()).collect(),
+        token_modifiers: TOKEN_MODIFIERS.iter().map(|(_, m)| lsp::SemanticTokenModifier::new(m)).collect(),
+    }
+}
+
+/// Tokens (sorted, not overlapping, single-line) in the LSP's relative encoding.
+pub(crate) fn semantic_tokens(
+    index: &LineIndex,
+    tokens: &[Token],
+    encoding: PositionEncoding,
+) -> Vec<lsp::SemanticToken> {
+    let mut out = Vec::with_capacity(tokens.len());
+    let (mut line, mut col) = (0, 0);
+    for token in tokens {
+        let start = index.line_col(token.range.start, encoding);
+        let end = index.line_col(token.range.end, encoding);
+        if end.line != start.line || end.col <= start.col {
+            continue;
+        }
+        let token_type = TOKEN_TYPES.iter().position(|(kind, _)| *kind == token.kind).unwrap_or(0) as u32;
+        let modifiers = TOKEN_MODIFIERS
+            .iter()
+            .enumerate()
+            .filter(|(_, (modifier, _))| token.has(*modifier))
+            .fold(0u32, |mask, (bit, _)| mask | 1 << bit);
+        let delta_line = start.line - line;
+        let delta_start = if delta_line == 0 { start.col - col } else { start.col };
+        out.push(lsp::SemanticToken {
+            delta_line,
+            delta_start,
+            length: end.col - start.col,
+            token_type,
+            token_modifiers_bitset: modifiers,
+        });
+        (line, col) = (start.line, start.col);
+    }
+    out
 }
 
 pub(crate) fn severity(severity: Severity) -> lsp::DiagnosticSeverity {

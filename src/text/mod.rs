@@ -8,4 +8,4 @@ mod line_index;
 mod range;
 
 pub use line_index::{LineCol, LineIndex, PositionEncoding};
-pub(crate) use range::TextRange;
+pub use range::TextRange;

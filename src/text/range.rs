@@ -6,7 +6,7 @@ use std::fmt;
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct TextRange {
     pub start: usize,
-    pub(crate) end: usize,
+    pub end: usize,
 }
 
 impl TextRange {
@@ -39,7 +39,7 @@ impl TextRange {
 
     /// The text this range covers, or `""` when it does not fall on character boundaries of
     /// `text` (a stale range must never panic).
-    pub(crate) fn slice(self, text: &str) -> &str {
+    pub fn slice(self, text: &str) -> &str {
         text.get(self.start..self.end).unwrap_or("")
     }
 }
