@@ -213,3 +213,98 @@ fn pull_diagnostics_when_the_client_asks_for_them() {
     );
     session.shutdown();
 }
+
+/// The diagnostics a `workspace/diagnostic` report holds for one document, and its kind.
+fn workspace_item<'a>(report: &'a Value, uri: &str) -> Option<&'a Value> {
+    report["result"]["items"].as_array()?.iter().find(|item| item["uri"] == uri)
+}
+
+fn mentions_runbook(diagnostics: &Value) -> bool {
+    diagnostics.as_array().is_some_and(|items| {
+        items.iter().any(|d| d["message"].as_str().is_some_and(|m| m.contains("token-rotation-runbook")))
+    })
+}
+
+#[test]
+fn workspace_diagnostics_are_pulled_and_answered_again_when_something_changes() {
+    let (_dir, root, settings) = demo_copy();
+    let mut capabilities = capabilities();
+    capabilities["textDocument"]["diagnostic"] = json!({"dynamicRegistration": false});
+    let mut options = settings.clone();
+    options["pullDiagnostics"] = json!(true);
+    let mut session = Session::spawn(&root, settings);
+    let init = session.initialize(capabilities, json!({"aiwg": options}), true);
+    assert_eq!(init["result"]["capabilities"]["diagnosticProvider"]["workspaceDiagnostics"], true, "{init}");
+    session.notify("initialized", json!({}));
+    session.wait_for("the end of indexing", |m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end");
+
+    // Nothing is open: the closed ADR's broken reference is reported all the same.
+    let first = session.request("workspace/diagnostic", json!({"previousResultIds": []}));
+    let adr = session.uri(ADR_002);
+    let item = workspace_item(&first, &adr).unwrap_or_else(|| panic!("the ADR's problems: {first}"));
+    assert_eq!(item["kind"], "full");
+    assert!(mentions_runbook(&item["items"]), "{item}");
+    assert_eq!(item["version"], Value::Null, "a closed file has no version");
+
+    // The client hands back what it holds; the answer comes once the runbook exists.
+    let held: Vec<Value> = first["result"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| json!({"uri": item["uri"], "value": item["resultId"]}))
+        .collect();
+    let id = session.send_request("workspace/diagnostic", json!({"previousResultIds": held}));
+    let runbook = ".aiwg/security/token-rotation-runbook.md";
+    std::fs::write(root.join(runbook), "# Token rotation runbook\n").unwrap();
+    session.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": session.uri(runbook), "type": 1}]}));
+    let second = session.response(id, "workspace/diagnostic");
+    let item = workspace_item(&second, &adr).unwrap_or_else(|| panic!("the ADR again: {second}"));
+    assert_eq!(item["kind"], "full", "{item}");
+    assert!(!mentions_runbook(&item["items"]), "{item}");
+    let unchanged = second["result"]["items"].as_array().unwrap().iter().filter(|i| i["kind"] == "unchanged").count();
+    assert!(unchanged > 0, "the other documents are unchanged: {second}");
+    session.shutdown();
+}
+
+#[test]
+fn with_workspace_diagnostics_closed_documents_problems_are_pushed() {
+    let (_dir, root, mut settings) = demo_copy();
+    settings["workspaceDiagnostics"] = json!(true);
+    let mut session = Session::start(&root, settings, capabilities());
+    let adr = session.uri(ADR_002);
+    let is_adr = |m: &Value| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == adr;
+    let pushed = session.wait_for("the closed ADR's problems", is_adr);
+    assert!(mentions_runbook(&pushed["params"]["diagnostics"]), "{pushed}");
+
+    // Opened and edited, the editor's text decides; closed unsaved, the file's problems return.
+    let text = session.open(ADR_002);
+    let fixed = text.replace("@.aiwg/security/token-rotation-runbook.md", "@.aiwg/security/threat-model.md");
+    session.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": adr, "version": 2}, "contentChanges": [{"text": fixed}]}),
+    );
+    let edited = session.wait_for_new("the edited ADR's problems", |m| is_adr(m) && m["params"]["version"] == 2);
+    assert!(!mentions_runbook(&edited["params"]["diagnostics"]), "{edited}");
+    session.notify("textDocument/didClose", json!({"textDocument": {"uri": adr}}));
+    let closed = session.wait_for_new("the closed file's problems", is_adr);
+    assert!(mentions_runbook(&closed["params"]["diagnostics"]), "{closed}");
+    session.shutdown();
+}
+
+#[test]
+fn status_notifications_only_for_clients_that_ask() {
+    let (_dir, root, settings) = demo_copy();
+    let mut asking = capabilities();
+    asking["experimental"] = json!({"aiwgStatus": true});
+    let mut session = Session::start(&root, settings.clone(), asking);
+    let ready = session.wait_for("the ready status", |m| m["method"] == "aiwg/status" && m["params"]["state"] == "ready");
+    let documents = ready["params"]["documents"].as_u64().unwrap();
+    assert!(documents > 20, "the demo's documents: {ready}");
+    session.shutdown();
+
+    let mut session = Session::start(&root, settings, capabilities());
+    session.wait_for("the end of indexing", |m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end");
+    session.request("workspace/symbol", json!({"query": ""}));
+    assert!(!session.seen.iter().any(|m| m["method"] == "aiwg/status"), "no status for a client that did not ask");
+    session.shutdown();
+}

@@ -25,6 +25,9 @@ pub(crate) struct ClientSupport {
     pub(crate) show_document: bool,
     /// Completion items may be snippets (`completionItem.snippetSupport`).
     pub(crate) snippets: bool,
+    /// The client shows the server's state from `aiwg/status` notifications
+    /// (`experimental.aiwgStatus`; the VS Code extension's status bar item).
+    pub(crate) status_notifications: bool,
 }
 
 impl ClientSupport {
@@ -56,6 +59,12 @@ impl ClientSupport {
                 .and_then(|t| t.completion.as_ref())
                 .and_then(|c| c.completion_item.as_ref())
                 .and_then(|i| i.snippet_support)
+                .unwrap_or(false),
+            status_notifications: caps
+                .experimental
+                .as_ref()
+                .and_then(|e| e.get("aiwgStatus"))
+                .and_then(serde_json::Value::as_bool)
                 .unwrap_or(false),
             show_document: caps.window.as_ref().and_then(|w| w.show_document.as_ref()).is_some_and(|s| s.support),
             edits: EditSupport {
@@ -118,7 +127,7 @@ pub(crate) fn server_capabilities(encoding: PositionEncoding, support: &ClientSu
             lsp::DiagnosticServerCapabilities::Options(lsp::DiagnosticOptions {
                 identifier: Some("aiwg".into()),
                 inter_file_dependencies: true,
-                workspace_diagnostics: false,
+                workspace_diagnostics: true,
                 ..Default::default()
             })
         }),

@@ -339,6 +339,58 @@ pub(crate) fn new_adr(
     Some((path, uri, edit))
 }
 
+/// Every document's problems for a client that pulls them: a full report for each document
+/// with problems whose result differs from the one the client holds (`previous`), an empty one
+/// for each document the client holds problems for that has none now, and "unchanged" for the
+/// rest the client holds. `None` when the client already holds exactly this.
+pub(crate) fn workspace_diagnostics(
+    world: &World,
+    context: &RequestContext,
+    previous: &std::collections::HashMap<lsp::Uri, String>,
+) -> Result<Option<lsp::WorkspaceDiagnosticReport>, Cancelled> {
+    let reports = publish::workspace_reports(world, &context.cancel, &|uri| previous.contains_key(uri))?;
+    let mut changed = previous.is_empty();
+    let reported: std::collections::HashSet<&lsp::Uri> = reports.iter().map(|r| &r.uri).collect();
+    // Documents gone from the workspace (deleted, excluded): their problems go too, once.
+    let none = publish::fingerprint(&[]);
+    let gone: Vec<publish::DocumentReport> = previous
+        .iter()
+        .filter(|(uri, id)| !reported.contains(uri) && **id != format!("{none:016x}"))
+        .map(|(uri, _)| publish::DocumentReport {
+            uri: uri.clone(),
+            version: None,
+            items: Vec::new(),
+            fingerprint: none,
+        })
+        .collect();
+    let items: Vec<lsp::WorkspaceDocumentDiagnosticReport> = reports
+        .into_iter()
+        .chain(gone)
+        .map(|report| {
+            let result_id = format!("{:016x}", report.fingerprint);
+            let version = report.version.map(i64::from);
+            if previous.get(&report.uri) == Some(&result_id) {
+                lsp::WorkspaceDocumentDiagnosticReport::Unchanged(lsp::WorkspaceUnchangedDocumentDiagnosticReport {
+                    uri: report.uri,
+                    version,
+                    unchanged_document_diagnostic_report: lsp::UnchangedDocumentDiagnosticReport { result_id },
+                })
+            } else {
+                changed = true;
+                lsp::WorkspaceDocumentDiagnosticReport::Full(lsp::WorkspaceFullDocumentDiagnosticReport {
+                    uri: report.uri,
+                    version,
+                    full_document_diagnostic_report: lsp::FullDocumentDiagnosticReport {
+                        result_id: Some(result_id),
+                        items: report.items,
+                    },
+                })
+            }
+        })
+        .collect();
+    Ok(changed.then_some(lsp::WorkspaceDiagnosticReport { items }))
+}
+
 pub(crate) fn pull_diagnostics(
     world: &World,
     _: &RequestContext,

@@ -890,9 +890,8 @@ impl Host {
             .filter(|(_, o)| o.place.as_ref().map(|p| p.folder) == index)
             .map(|(u, _)| u.clone())
             .collect();
-        if !uris.is_empty() {
-            self.emit(Event::Refresh(uris));
-        }
+        // Sent even with no document open: closed documents' problems may have changed.
+        self.emit(Event::Refresh(uris));
     }
 
     /// Queues an event for after the next publish.

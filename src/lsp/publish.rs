@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use arc_swap::ArcSwap;
@@ -11,10 +12,11 @@ use tower_lsp_server::Client;
 use tower_lsp_server::ls_types as lsp;
 use tracing::error;
 
-use crate::analysis::{self, diagnostics};
+use crate::analysis::{self, Cancel, Cancelled, diagnostics};
 use crate::lsp::host::panic_message;
 use crate::lsp::to_proto;
 use crate::lsp::world::World;
+use crate::text::LineIndex;
 
 #[derive(Clone)]
 pub(crate) struct Publisher {
@@ -22,11 +24,93 @@ pub(crate) struct Publisher {
     world: Arc<ArcSwap<World>>,
     /// A counter per document; a scheduled publication only goes out if it is still the latest.
     generations: Arc<Mutex<HashMap<lsp::Uri, u64>>>,
+    /// With `workspaceDiagnostics`: the fingerprint of what was last pushed for each closed
+    /// document with problems, [`OPEN_IN_EDITOR`] for a document whose problems `schedule`
+    /// pushes.
+    pushed: Arc<Mutex<HashMap<lsp::Uri, u64>>>,
+    /// Like `generations`, for the workspace-wide pass.
+    workspace_generation: Arc<AtomicU64>,
 }
+
+/// Marks an open document in `Publisher::pushed`: when it closes, its problems are pushed again.
+const OPEN_IN_EDITOR: u64 = u64::MAX;
 
 impl Publisher {
     pub(crate) fn new(client: Client, world: Arc<ArcSwap<World>>) -> Publisher {
-        Publisher { client, world, generations: Arc::default() }
+        Publisher {
+            client,
+            world,
+            generations: Arc::default(),
+            pushed: Arc::default(),
+            workspace_generation: Arc::default(),
+        }
+    }
+
+    /// With the `workspaceDiagnostics` setting, pushes the problems of every closed document
+    /// whose problems changed, once the workspace has been quiet for a moment; clears what was
+    /// pushed when the setting goes off or the document goes away. Open documents are
+    /// `schedule`'s.
+    pub(crate) fn schedule_workspace(&self) {
+        let wanted = self.world.load().settings.workspace_diagnostics.value;
+        if !wanted && self.pushed.lock().unwrap_or_else(|e| e.into_inner()).is_empty() {
+            return;
+        }
+        let generation = self.workspace_generation.fetch_add(1, Ordering::SeqCst) + 1;
+        let this = self.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(crate::lsp::server::WORKSPACE_QUIET).await;
+            if this.workspace_generation.load(Ordering::SeqCst) != generation {
+                return;
+            }
+            let world = this.world.load_full();
+            let held: std::collections::HashSet<lsp::Uri> =
+                this.pushed.lock().unwrap_or_else(|e| e.into_inner()).keys().cloned().collect();
+            let computing = Arc::clone(&world);
+            let computed = tokio::task::spawn_blocking(move || {
+                std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    if !computing.settings.workspace_diagnostics.value {
+                        return Vec::new();
+                    }
+                    workspace_reports(&computing, &Cancel::default(), &|uri| held.contains(uri)).unwrap_or_default()
+                }))
+            })
+            .await;
+            let reports = match computed {
+                Ok(Ok(reports)) => reports,
+                Ok(Err(panic)) => {
+                    error!("workspace diagnostics panicked: {}", panic_message(&panic));
+                    return;
+                }
+                Err(_) => return,
+            };
+            if this.workspace_generation.load(Ordering::SeqCst) != generation {
+                return; // A newer pass will push.
+            }
+            let mut sends = Vec::new();
+            {
+                let mut pushed = this.pushed.lock().unwrap_or_else(|e| e.into_inner());
+                let mut reported = std::collections::HashSet::new();
+                for report in reports {
+                    reported.insert(report.uri.clone());
+                    if world.open.contains_key(&report.uri) {
+                        pushed.insert(report.uri, OPEN_IN_EDITOR);
+                    } else if pushed.get(&report.uri) != Some(&report.fingerprint) {
+                        pushed.insert(report.uri.clone(), report.fingerprint);
+                        sends.push((report.uri, report.items));
+                    }
+                }
+                pushed.retain(|uri, fingerprint| {
+                    let keep = reported.contains(uri);
+                    if !keep && *fingerprint != OPEN_IN_EDITOR && !world.open.contains_key(uri) {
+                        sends.push((uri.clone(), Vec::new()));
+                    }
+                    keep
+                });
+            }
+            for (uri, items) in sends {
+                this.client.publish_diagnostics(uri, items, None).await;
+            }
+        });
     }
 
     /// Publishes a document's diagnostics after the configured delay, unless another change
@@ -53,11 +137,15 @@ impl Publisher {
             }
             let snapshot = this.world.load_full();
             let Some(version) = snapshot.open.get(&uri).map(|o| o.version) else {
-                // Closed: clear what we published.
+                // Closed: clear what we published, unless every document's problems are pushed
+                // (then the workspace pass pushes the closed file's).
                 this.generations.lock().unwrap_or_else(|e| e.into_inner()).remove(&uri);
-                this.client.publish_diagnostics(uri, Vec::new(), None).await;
+                if !snapshot.settings.workspace_diagnostics.value {
+                    this.client.publish_diagnostics(uri, Vec::new(), None).await;
+                }
                 return;
             };
+            let push_all = snapshot.settings.workspace_diagnostics.value;
             let target = uri.clone();
             let computed = tokio::task::spawn_blocking(move || {
                 std::panic::catch_unwind(AssertUnwindSafe(|| document_diagnostics(&snapshot, &target)))
@@ -74,6 +162,11 @@ impl Publisher {
             };
             let still_current = this.world.load().open.get(&uri).map(|o| o.version) == Some(version);
             if still_current && this.is_latest(&uri, generation) {
+                if push_all {
+                    // What the client shows is now the editor's text: push the file's own
+                    // problems when it closes.
+                    this.pushed.lock().unwrap_or_else(|e| e.into_inner()).insert(uri.clone(), OPEN_IN_EDITOR);
+                }
                 this.client.publish_diagnostics(uri, diagnostics, Some(version)).await;
             }
         });
@@ -123,12 +216,74 @@ const MAX_PUBLISHED_DIAGNOSTICS: usize = 2_000;
 
 /// A document's diagnostics as the client receives them; `None` while its folder is indexing.
 pub(crate) fn document_diagnostics(world: &World, uri: &lsp::Uri) -> Option<Vec<lsp::Diagnostic>> {
-    let (view, mut found) = core_diagnostics(world, uri, false)?;
+    let (view, found) = core_diagnostics(world, uri, false)?;
+    Some(published(&view.line_index, found, world))
+}
+
+fn published(line_index: &LineIndex, mut found: Vec<analysis::Diagnostic>, world: &World) -> Vec<lsp::Diagnostic> {
     if found.len() > MAX_PUBLISHED_DIAGNOSTICS {
         // Most severe first, then in document order, as they were.
         found.sort_by_key(|d| (d.severity, d.range.start));
         found.truncate(MAX_PUBLISHED_DIAGNOSTICS);
         found.sort_by_key(|d| (d.range.start, d.range.end, d.code));
     }
-    Some(found.iter().map(|d| to_proto::diagnostic(&view.line_index, d, world.encoding)).collect())
+    found.iter().map(|d| to_proto::diagnostic(line_index, d, world.encoding)).collect()
+}
+
+/// One workspace document's diagnostics, for `workspace/diagnostic` and for pushing every
+/// document's problems.
+pub(crate) struct DocumentReport {
+    pub(crate) uri: lsp::Uri,
+    /// The open document's version; `None` for a closed file.
+    pub(crate) version: Option<i32>,
+    pub(crate) items: Vec<lsp::Diagnostic>,
+    /// Equal for equal `items` (within one server process): what the client sends back as its
+    /// previous result, and what decides whether to push again.
+    pub(crate) fingerprint: u64,
+}
+
+/// The diagnostics of every document of every indexed folder, as [`document_diagnostics`]
+/// gives them one by one; documents without any are left out unless `keep` wants them (a
+/// client holds earlier problems for them, which must be cleared). Files are read only for
+/// documents with problems, to convert positions.
+pub(crate) fn workspace_reports(
+    world: &World,
+    cancel: &Cancel,
+    keep: &dyn Fn(&lsp::Uri) -> bool,
+) -> Result<Vec<DocumentReport>, Cancelled> {
+    let mut reports = Vec::new();
+    for (index, folder) in world.folders.iter().enumerate() {
+        if !folder.indexed || folder.loose {
+            continue;
+        }
+        for (id, doc) in folder.snapshot.workspace_documents() {
+            cancel.check()?;
+            let Some(uri) = world.uri(index, doc.root, &doc.path) else { continue };
+            let found = analysis::diagnostics(&folder.snapshot, id);
+            let found = diagnostics::with_overrides(found, world.settings.severity_overrides());
+            if found.is_empty() && !keep(&uri) {
+                continue;
+            }
+            let open = world.open.get(&uri);
+            let items = if found.is_empty() {
+                Vec::new()
+            } else {
+                let line_index = match open {
+                    Some(open) => Arc::clone(&open.line_index),
+                    None => Arc::new(LineIndex::new(&world.read(index, doc.root, &doc.path).unwrap_or_default())),
+                };
+                published(&line_index, found, world)
+            };
+            let fingerprint = fingerprint(&items);
+            reports.push(DocumentReport { uri, version: open.map(|o| o.version), items, fingerprint });
+        }
+    }
+    Ok(reports)
+}
+
+pub(crate) fn fingerprint(items: &[lsp::Diagnostic]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    serde_json::to_string(items).unwrap_or_default().hash(&mut hasher);
+    hasher.finish()
 }

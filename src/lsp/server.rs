@@ -7,6 +7,7 @@
 //! The server never waits on the client inside a handler: a `workspace/configuration` answer
 //! that never comes must not hold up `initialized`, `shutdown` or `exit`.
 
+use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::Sender;
@@ -42,6 +43,11 @@ const INDEX_WAIT_LIMIT: Duration = Duration::from_secs(2);
 
 /// How long the server waits for the client to answer `workspace/configuration`.
 const CONFIGURATION_LIMIT: Duration = Duration::from_secs(10);
+/// How often a held `workspace/diagnostic` request looks for a new world.
+const WORLD_POLL: Duration = Duration::from_millis(100);
+/// How long the workspace must stay unchanged before every document's problems are computed
+/// again (for a held `workspace/diagnostic` request, and for pushing them all).
+pub(crate) const WORKSPACE_QUIET: Duration = Duration::from_millis(500);
 
 pub(crate) struct Backend {
     client: Client,
@@ -98,6 +104,22 @@ impl Backend {
         let indexed = progress.wait_for(|p| p.indexed);
         if tokio::time::timeout(INDEX_WAIT_LIMIT, indexed).await.is_err() {
             info!("answering while indexing goes on");
+        }
+    }
+
+    /// Waits until the published world is no longer `seen`, then until it has stayed the same
+    /// for [`WORKSPACE_QUIET`], so that typing does not recompute every document's problems at
+    /// each keystroke.
+    async fn quiet_change_after(&self, seen: &Arc<World>) {
+        while Arc::ptr_eq(&self.world.load_full(), seen) {
+            tokio::time::sleep(WORLD_POLL).await;
+        }
+        loop {
+            let current = self.world.load_full();
+            tokio::time::sleep(WORKSPACE_QUIET).await;
+            if Arc::ptr_eq(&self.world.load_full(), &current) {
+                return;
+            }
         }
     }
 
@@ -189,6 +211,7 @@ impl Backend {
         let tokens = self.cancel_tokens.clone();
         tokio::spawn(async move {
             let mut indexing: std::collections::HashMap<std::path::PathBuf, Progress> = Default::default();
+            let mut status = Status::default();
             while let Some(event) = events.recv().await {
                 match event {
                     Event::Refresh(uris) if support.pull_diagnostics => {
@@ -196,8 +219,15 @@ impl Backend {
                             publisher.refresh_pulled();
                         }
                     }
-                    Event::Refresh(uris) => uris.into_iter().for_each(|uri| publisher.schedule(uri)),
+                    Event::Refresh(uris) => {
+                        uris.into_iter().for_each(|uri| publisher.schedule(uri));
+                        publisher.schedule_workspace();
+                    }
                     Event::IndexStarted { root } => {
+                        if support.status_notifications {
+                            status.indexing.insert(root.clone(), (0, 0));
+                            status.send(&client).await;
+                        }
                         let message = Some(format!("Indexing {}", root.display()));
                         let progress =
                             Progress::begin(&client, &tokens, support.work_done_progress, None, "aiwg", message, None)
@@ -205,12 +235,21 @@ impl Backend {
                         indexing.insert(root, progress);
                     }
                     Event::IndexProgress { root, done, total } => {
+                        if support.status_notifications {
+                            status.indexing.insert(root.clone(), (done, total));
+                            status.send(&client).await;
+                        }
                         if let Some(progress) = indexing.get_mut(&root) {
                             let percentage = (done * 100).checked_div(total).unwrap_or(100) as u32;
                             progress.report(format!("Indexing {done}/{total} documents"), percentage).await;
                         }
                     }
                     Event::IndexDone { root, documents, elapsed } => {
+                        if support.status_notifications {
+                            status.indexing.remove(&root);
+                            status.documents.insert(root.clone(), documents);
+                            status.send(&client).await;
+                        }
                         if let Some(progress) = indexing.remove(&root) {
                             let ms = elapsed.as_millis();
                             progress.end(format!("Indexed {documents} documents in {ms} ms")).await;
@@ -223,6 +262,36 @@ impl Backend {
                 }
             }
         });
+    }
+}
+
+/// What `aiwg/status` tells a client that asked for it (`experimental.aiwgStatus`): whether
+/// folders are being indexed, how far, and how many documents the indexed ones hold.
+#[derive(Default)]
+struct Status {
+    /// Folders being indexed: documents done and in all.
+    indexing: HashMap<std::path::PathBuf, (usize, usize)>,
+    documents: HashMap<std::path::PathBuf, usize>,
+}
+
+/// `aiwg/status`, the server's own notification.
+enum StatusNotification {}
+
+impl lsp::notification::Notification for StatusNotification {
+    type Params = serde_json::Value;
+    const METHOD: &'static str = "aiwg/status";
+}
+
+impl Status {
+    async fn send(&self, client: &Client) {
+        let (done, total) = self.indexing.values().fold((0, 0), |(d, t), (done, total)| (d + done, t + total));
+        let params = serde_json::json!({
+            "state": if self.indexing.is_empty() { "ready" } else { "indexing" },
+            "done": done,
+            "total": total,
+            "documents": self.documents.values().sum::<usize>(),
+        });
+        client.send_notification::<StatusNotification>(params).await;
     }
 }
 
@@ -403,6 +472,32 @@ impl LanguageServer for Backend {
 
     async fn diagnostic(&self, params: lsp::DocumentDiagnosticParams) -> Result<lsp::DocumentDiagnosticReportResult> {
         self.read("diagnostic", |world, context| handlers::pull_diagnostics(world, context, params)).await
+    }
+
+    /// Every document's problems. The client asks again as soon as it has an answer (VS Code:
+    /// two seconds later), so when nothing changed since the results it holds, the request
+    /// stays open until the workspace changes and has been quiet for a moment, as LSP 3.17
+    /// allows for long-running workspace pulls; the client cancels it when it wants to.
+    async fn workspace_diagnostic(
+        &self,
+        params: lsp::WorkspaceDiagnosticParams,
+    ) -> Result<lsp::WorkspaceDiagnosticReportResult> {
+        let previous: Arc<HashMap<lsp::Uri, String>> =
+            Arc::new(params.previous_result_ids.into_iter().map(|p| (p.uri, p.value)).collect());
+        loop {
+            let seen = self.world.load_full();
+            let held = Arc::clone(&previous);
+            let report = self
+                .read("workspace/diagnostic", move |world, context| {
+                    handlers::workspace_diagnostics(world, context, &held)
+                })
+                .await?
+                .map_err(|_| Error::request_cancelled())?;
+            if let Some(report) = report {
+                return Ok(lsp::WorkspaceDiagnosticReportResult::Report(report));
+            }
+            self.quiet_change_after(&seen).await;
+        }
     }
 }
 

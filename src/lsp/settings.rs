@@ -72,6 +72,9 @@ pub(crate) struct Settings {
     pub(crate) pull_diagnostics: Setting<bool>,
     /// Show an ADR's title and status after each mention of its ID.
     pub(crate) inlay_hints: Setting<bool>,
+    /// Push every workspace document's diagnostics, not only open documents' (for clients that
+    /// do not pull `workspace/diagnostic`).
+    pub(crate) workspace_diagnostics: Setting<bool>,
     /// The template of a new ADR when the workspace's ADRs do not decide it; `None` for "auto".
     pub(crate) adr_template: Setting<Option<AdrTemplate>>,
     pub(crate) agent: AgentSettings,
@@ -86,6 +89,7 @@ impl Default for Settings {
             diagnostics_delay: Setting { value: DEFAULT_DIAGNOSTICS_DELAY, source: Source::Default },
             pull_diagnostics: Setting::default(),
             inlay_hints: Setting { value: true, source: Source::Default },
+            workspace_diagnostics: Setting::default(),
             adr_template: Setting::default(),
             agent: AgentSettings::default(),
         }
@@ -96,12 +100,13 @@ const DEFAULT_DIAGNOSTICS_DELAY: Duration = Duration::from_millis(100);
 const MAX_DIAGNOSTICS_DELAY_MS: u64 = 5_000;
 
 /// The keys of the `aiwg` section, as the README documents them.
-pub const KEYS: [&str; 8] = [
+pub const KEYS: [&str; 9] = [
     "aiwgRoot",
     "exclude",
     "diagnostics",
     "diagnosticsDelayMs",
     "pullDiagnostics",
+    "workspaceDiagnostics",
     "inlayHints",
     "adrTemplate",
     "agent",
@@ -223,6 +228,10 @@ impl Resolved {
                 "pullDiagnostics" => value
                     .as_bool()
                     .map(|v| self.settings.pull_diagnostics = Setting { value: v, source })
+                    .ok_or_else(|| format!("expected true or false, not {}", type_name(value))),
+                "workspaceDiagnostics" => value
+                    .as_bool()
+                    .map(|v| self.settings.workspace_diagnostics = Setting { value: v, source })
                     .ok_or_else(|| format!("expected true or false, not {}", type_name(value))),
                 "inlayHints" => value
                     .as_bool()
@@ -474,7 +483,7 @@ mod tests {
         assert_eq!(
             resolved.warnings,
             [
-                "unknown setting aiwg.colour (known: aiwgRoot, exclude, diagnostics, diagnosticsDelayMs, pullDiagnostics, inlayHints, adrTemplate, agent)",
+                "unknown setting aiwg.colour (known: aiwgRoot, exclude, diagnostics, diagnosticsDelayMs, pullDiagnostics, workspaceDiagnostics, inlayHints, adrTemplate, agent)",
                 "ignoring aiwg.exclude: expected a list of globs, not a string",
             ]
         );
