@@ -297,7 +297,8 @@ fn status_notifications_only_for_clients_that_ask() {
     let mut asking = capabilities();
     asking["experimental"] = json!({"aiwgStatus": true});
     let mut session = Session::start(&root, settings.clone(), asking);
-    let ready = session.wait_for("the ready status", |m| m["method"] == "aiwg/status" && m["params"]["state"] == "ready");
+    let ready =
+        session.wait_for("the ready status", |m| m["method"] == "aiwg/status" && m["params"]["state"] == "ready");
     let documents = ready["params"]["documents"].as_u64().unwrap();
     assert!(documents > 20, "the demo's documents: {ready}");
     session.shutdown();
@@ -306,5 +307,38 @@ fn status_notifications_only_for_clients_that_ask() {
     session.wait_for("the end of indexing", |m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end");
     session.request("workspace/symbol", json!({"query": ""}));
     assert!(!session.seen.iter().any(|m| m["method"] == "aiwg/status"), "no status for a client that did not ask");
+    session.shutdown();
+}
+
+#[test]
+fn a_provenance_record_s_artifacts_have_hover_and_definition() {
+    let (_dir, root, settings) = demo_copy();
+    let mut session = Session::start(&root, settings, capabilities());
+    let record = ".aiwg/research/provenance/records/uc-001-create-task.prov.yaml";
+    let text = session.open(record);
+    let (line, column) = text
+        .lines()
+        .enumerate()
+        .find_map(|(i, l)| l.find("urn:aiwg:artifact:.aiwg/intake/project-intake.md").map(|c| (i, c + 20)))
+        .expect("the record derives from the intake");
+    let at = json!({"textDocument": {"uri": session.uri(record)}, "position": {"line": line, "character": column}});
+    let hover = session.request("textDocument/hover", at.clone());
+    let shown = hover["result"]["contents"]["value"].as_str().unwrap_or_default();
+    assert!(shown.contains("Project Intake"), "{hover}");
+    let definition = session.request("textDocument/definition", at);
+    let target = definition["result"][0]["targetUri"].as_str().or(definition["result"][0]["uri"].as_str());
+    assert!(target.is_some_and(|t| t.ends_with("/.aiwg/intake/project-intake.md")), "{definition}");
+    // The use case counts its record once among its references, not once per mention.
+    let use_case = ".aiwg/requirements/use-cases/UC-001-create-task.md";
+    session.open(use_case);
+    let title = json!({"textDocument": {"uri": session.uri(use_case)}, "position": {"line": 0, "character": 0}, "context": {"includeDeclaration": false}});
+    let references = session.request("textDocument/references", title);
+    let from_record = references["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["uri"].as_str().unwrap().ends_with(".prov.yaml"))
+        .count();
+    assert_eq!(from_record, 1, "{references}");
     session.shutdown();
 }

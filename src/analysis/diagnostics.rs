@@ -422,7 +422,7 @@ fn dangling_report(context: &DocContext<'_>, reference: &Reference, glob: bool) 
         Severity::Hint
     } else if reference.planned {
         Severity::Information
-    } else if glob || reference.context == RefContext::QuotedPointer {
+    } else if glob || matches!(reference.context, RefContext::QuotedPointer | RefContext::Provenance) {
         Severity::Warning
     } else {
         Severity::Error

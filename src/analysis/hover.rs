@@ -368,7 +368,7 @@ mod tests {
                 - created: 2026-01-10T09:05:00Z
                 - derived from: `.aiwg/requirements/UC-001-create-task.md`
 
-                _Path relative to the project root · 2 backlinks_
+                _Path relative to the project root · 3 backlinks_
             "#]],
         );
     }

@@ -43,7 +43,21 @@ pub fn references(snapshot: &Snapshot, doc: DocId, offset: usize, include_declar
 /// order and once each. What a title's references list and an ADR's code lens count.
 pub(crate) fn document_backlinks(snapshot: &Snapshot, doc: DocId) -> Vec<Location> {
     let document = snapshot.doc(doc);
-    let mut out = backlinks(snapshot, document.root, &document.path, |_| true);
+    // A provenance record names its artifact several times (entity, generation, attribution):
+    // it counts once.
+    let mut records = std::collections::HashSet::new();
+    let mut out: Vec<Location> = snapshot
+        .backlinks(document.root, &document.path)
+        .iter()
+        .filter_map(|&RefId { doc: from_id, index }| {
+            let from = snapshot.doc(from_id);
+            let reference = from.facts.references.get(index as usize)?;
+            if reference.context == crate::model::RefContext::Provenance && !records.insert(from_id) {
+                return None;
+            }
+            Some(Location { root: from.root, path: from.path.clone(), range: reference.range })
+        })
+        .collect();
     let own_ids =
         document.facts.declared_ids.iter().filter(|d| d.source != crate::model::IdDeclarationSource::Register);
     for declaration in own_ids {

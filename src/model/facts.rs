@@ -191,6 +191,9 @@ pub(crate) enum RefContext {
     Data,
     /// A value under an `example`/`examples`/`default` key of a YAML file: an illustration.
     DataExample,
+    /// An artifact in a provenance record (`urn:aiwg:artifact:<path>`, or a bare path under
+    /// `source:`): broken, the record is out of date rather than the prose wrong, a warning.
+    Provenance,
 }
 
 impl RefContext {
@@ -204,6 +207,7 @@ impl RefContext {
             RefContext::QuotedPointer => "quoted-pointer",
             RefContext::Data => "data",
             RefContext::DataExample => "data-example",
+            RefContext::Provenance => "provenance",
         }
     }
 

@@ -9,7 +9,10 @@ use std::fmt;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::model::{ProvActivity, ProvAgent, ProvDerivation, ProvenanceRecord};
+use crate::model::{
+    ARTIFACT_URN_PREFIX, ProvActivity, ProvAgent, ProvDerivation, ProvenanceRecord, RefContext, Reference,
+};
+use crate::text::TextRange;
 
 /// A YAML value, just enough to walk a record whose shape we do not trust.
 #[derive(Clone, Debug, PartialEq)]
@@ -179,6 +182,97 @@ pub(crate) fn parse_provenance(text: &str) -> ProvenanceRecord {
     }
 }
 
+/// Keys whose value may be an artifact written as a plain path rather than a URN.
+const PATH_KEYS: &[&str] = &["source", "entity", "derived", "used", "path"];
+
+/// The artifacts a record names, as references: every `urn:aiwg:artifact:<path>` (the entity,
+/// and the entities of `wasGeneratedBy`, `wasDerivedFrom`, `used`, `wasAttributedTo`) and every
+/// plain path under one of [`PATH_KEYS`], outside comments, each where its path is written, so
+/// hover, definition and backlinks work on them as on `@`-references (aiwg-format §3).
+pub(crate) fn artifact_references(text: &str) -> Vec<Reference> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let content = &line[..comment_start(line)];
+        let mut from = 0;
+        while let Some(at) = content[from..].find(ARTIFACT_URN_PREFIX) {
+            let start = from + at + ARTIFACT_URN_PREFIX.len();
+            let end = start + content[start..].find(is_value_end).unwrap_or(content.len() - start);
+            push_path(&mut out, offset + start, &content[start..end]);
+            from = end;
+        }
+        if let Some((start, value)) = plain_path_value(content) {
+            push_path(&mut out, offset + start, value);
+        }
+        offset += line.len();
+    }
+    out
+}
+
+fn push_path(out: &mut Vec<Reference>, start: usize, written: &str) {
+    let (path, anchor) = match written.split_once('#') {
+        Some((path, anchor)) => (path, Some(anchor.to_string())),
+        None => (written, None),
+    };
+    if path.is_empty() {
+        return;
+    }
+    out.push(Reference {
+        range: TextRange::new(start, start + written.len()),
+        path: path.to_string(),
+        anchor,
+        line: None,
+        context: RefContext::Provenance,
+        qualifier: None,
+        bare: true,
+        link: false,
+        planned: false,
+    });
+}
+
+/// `  source: ".aiwg/intake/project-intake.md"` → the path and where it starts, for a path
+/// (holding `/` and a file extension) under one of [`PATH_KEYS`].
+fn plain_path_value(content: &str) -> Option<(usize, &str)> {
+    let trimmed = content.trim_start().trim_start_matches("- ");
+    let (key, rest) = trimmed.split_once(':')?;
+    if !PATH_KEYS.contains(&key.trim()) {
+        return None;
+    }
+    let value = rest.trim().trim_matches(['"', '\'']);
+    let looks_like_path = value.contains('/')
+        && !value.contains("://")
+        && !value.starts_with("urn:")
+        && value.rsplit('/').next().is_some_and(|name| name.contains('.'))
+        && !value.contains(char::is_whitespace);
+    if !looks_like_path {
+        return None;
+    }
+    let start = content.len() - rest.len() + rest.find(value)?;
+    Some((start, value))
+}
+
+fn is_value_end(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '"' | '\'' | ',' | ']' | '}')
+}
+
+/// Where a YAML comment starts on the line (`#` at the start or after a blank, outside quotes);
+/// the line's length when there is none.
+fn comment_start(line: &str) -> usize {
+    let mut quote: Option<char> = None;
+    let mut previous = ' ';
+    for (i, c) in line.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '#' && previous.is_whitespace() => return i,
+            None => {}
+        }
+        previous = c;
+    }
+    line.len()
+}
+
 /// Where `value` is written in `text` (the first time, on a line that is not a comment).
 fn value_range(text: &str, value: &str) -> Option<crate::text::TextRange> {
     let mut offset = 0;
@@ -196,6 +290,34 @@ fn value_range(text: &str, value: &str) -> Option<crate::text::TextRange> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn artifacts_are_references_where_their_paths_are_written() {
+        let text = r#"# urn:aiwg:artifact:.aiwg/in-a-comment.md
+entity:
+  id: "urn:aiwg:artifact:.aiwg/requirements/UC-001.md"
+relationships:
+  wasDerivedFrom:
+    - entity: "urn:aiwg:artifact:.aiwg/requirements/UC-001.md#flow"
+      source: '.aiwg/intake/project-intake.md' # the intake
+    - source: https://example.com/spec.md
+  used: [urn:aiwg:artifact:src/a.ts, urn:aiwg:artifact:src/b.ts]
+"#;
+        let found: Vec<String> = artifact_references(text)
+            .iter()
+            .map(|r| format!("{:?} {} #{:?}", r.range.slice(text), r.path, r.anchor))
+            .collect();
+        expect_test::expect![[r##"
+            [
+                "\".aiwg/requirements/UC-001.md\" .aiwg/requirements/UC-001.md #None",
+                "\".aiwg/requirements/UC-001.md#flow\" .aiwg/requirements/UC-001.md #Some(\"flow\")",
+                "\".aiwg/intake/project-intake.md\" .aiwg/intake/project-intake.md #None",
+                "\"src/a.ts\" src/a.ts #None",
+                "\"src/b.ts\" src/b.ts #None",
+            ]
+        "##]]
+        .assert_debug_eq(&found);
+    }
 
     #[test]
     fn reads_the_schema_and_its_drift() {

@@ -74,7 +74,8 @@ pub fn document_from_text(path: &str, root: RootKind, text: &str) -> Option<Docu
     let (facts, provenance) = match FileRole::of(path, true) {
         FileRole::Markdown => (syntax::facts_from_text(path, text), None),
         FileRole::Provenance => {
-            let facts = DocFacts { kind: ArtifactKind::ProvenanceRecord, ..DocFacts::default() };
+            let references = syntax::provenance::artifact_references(text);
+            let facts = DocFacts { kind: ArtifactKind::ProvenanceRecord, references, ..DocFacts::default() };
             (facts, Some(syntax::provenance::parse_provenance(text)))
         }
         FileRole::Code => (syntax::facts_from_code(path, text), None),
