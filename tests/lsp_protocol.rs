@@ -353,7 +353,13 @@ fn closing_a_document_clears_its_diagnostics_and_configuration_changes_apply() {
 #[test]
 fn document_and_workspace_symbols() {
     let adr = "# ADR-007: Use Redis\n\n**Status**: Accepted\n\n## Context\n\n## Decision\n";
-    let (_dir, root) = workspace(&[(".aiwg/architecture/decisions/ADR-007-use-redis.md", adr)]);
+    let (_dir, root) = workspace(&[
+        (".aiwg/architecture/decisions/ADR-007-use-redis.md", adr),
+        (
+            ".aiwg/architecture/decisions/ADR-003-memcached.md",
+            "# ADR-003: Memcached\n\n**Status**: Superseded by ADR-007\n",
+        ),
+    ]);
     let mut session = Session::start(&root, json!({}), capabilities());
     let rel = ".aiwg/architecture/decisions/ADR-007-use-redis.md";
     session.open_text(rel, adr);
@@ -367,6 +373,10 @@ fn document_and_workspace_symbols() {
     let symbol = &found["result"][0];
     assert_eq!(symbol["name"], "ADR-007: Use Redis", "{found}");
     assert_eq!(symbol["containerName"], "Architecture decision record · Accepted", "{found}");
+    assert_eq!(symbol["kind"], 1, "a document is a file: {found}");
+    assert_eq!(outline["kind"], 15, "headings are strings, as in VS Code's own markdown outline");
+    let older = session.request("workspace/symbol", json!({"query": "ADR-003"}));
+    assert_eq!(older["result"][0]["tags"], json!([1]), "a superseded decision is deprecated: {older}");
     assert_eq!(
         symbol["location"]["range"],
         json!({"start": {"line": 0, "character": 2}, "end": {"line": 0, "character": 9}}),

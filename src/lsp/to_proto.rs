@@ -173,27 +173,37 @@ pub(crate) fn document_symbol(
     }
 }
 
+/// A workspace artifact's symbol kind: a document is a file (its kind and status are in the
+/// container name, `ADR · Accepted`), an entry of a register (a risk, an NFR) a member of it,
+/// and aiwg's framework pieces what they act as: an agent a class, a command or skill a function
+/// to invoke, a rule or template an interface to follow.
 pub(crate) fn symbol_kind(kind: ArtifactKind) -> lsp::SymbolKind {
     match kind {
-        ArtifactKind::Adr => lsp::SymbolKind::EVENT,
-        ArtifactKind::UseCase | ArtifactKind::TestCase => lsp::SymbolKind::FUNCTION,
-        ArtifactKind::Nfr => lsp::SymbolKind::PROPERTY,
-        ArtifactKind::ResearchRef => lsp::SymbolKind::KEY,
-        ArtifactKind::Risk | ArtifactKind::ThreatModel => lsp::SymbolKind::ENUM_MEMBER,
-        ArtifactKind::ProvenanceRecord => lsp::SymbolKind::OBJECT,
+        ArtifactKind::Adr
+        | ArtifactKind::UseCase
+        | ArtifactKind::TestCase
+        | ArtifactKind::ResearchRef
+        | ArtifactKind::ThreatModel
+        | ArtifactKind::ProvenanceRecord
+        | ArtifactKind::Other => lsp::SymbolKind::FILE,
+        ArtifactKind::Nfr | ArtifactKind::Risk => lsp::SymbolKind::ENUM_MEMBER,
         ArtifactKind::Agent => lsp::SymbolKind::CLASS,
-        ArtifactKind::Command | ArtifactKind::Skill => lsp::SymbolKind::METHOD,
+        ArtifactKind::Command | ArtifactKind::Skill => lsp::SymbolKind::FUNCTION,
         ArtifactKind::Rule | ArtifactKind::Template => lsp::SymbolKind::INTERFACE,
-        ArtifactKind::Other => lsp::SymbolKind::FILE,
     }
 }
 
 #[allow(deprecated)] // `SymbolInformation::deprecated` must be spelled out.
 pub(crate) fn workspace_symbol(symbol: &WorkspaceSymbol, location: lsp::Location) -> lsp::SymbolInformation {
+    // A superseded or deprecated decision is struck through in symbol lists.
+    let gone = symbol.detail.as_deref().is_some_and(|status| {
+        let status = status.to_ascii_lowercase();
+        status.starts_with("superseded") || status.starts_with("deprecated")
+    });
     lsp::SymbolInformation {
         name: symbol.name.clone(),
         kind: symbol_kind(symbol.kind),
-        tags: None,
+        tags: gone.then(|| vec![lsp::SymbolTag::DEPRECATED]),
         deprecated: None,
         location,
         container_name: Some(match &symbol.detail {
