@@ -232,3 +232,21 @@ fn the_vscode_settings_schema_matches_the_server() {
         aiwg_lsp::analysis::Code::ALL.iter().map(|c| c.as_str()).collect();
     assert_eq!(codes, server_codes);
 }
+
+/// The extension ships under the project's name, version, licence and repository, with the
+/// licence text and icon the marketplace shows.
+#[test]
+fn the_vscode_extension_matches_the_crate() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("editors/vscode/package.json")).unwrap()).unwrap();
+    assert_eq!(manifest["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(manifest["license"], env!("CARGO_PKG_LICENSE"));
+    let repository = manifest["repository"]["url"].as_str().unwrap_or_default();
+    assert_eq!(repository.trim_end_matches(".git"), env!("CARGO_PKG_REPOSITORY"));
+    let licence = std::fs::read_to_string(root.join("LICENSE")).expect("LICENSE");
+    assert!(licence.starts_with("MIT License"));
+    assert_eq!(std::fs::read_to_string(root.join("editors/vscode/LICENSE")).expect("the extension's LICENSE"), licence);
+    let icon = std::fs::read(root.join("editors/vscode").join(manifest["icon"].as_str().unwrap())).unwrap();
+    assert!(icon.starts_with(b"\x89PNG\r\n\x1a\n"), "the marketplace takes a PNG icon");
+}

@@ -1,26 +1,31 @@
-// VS Code client for aiwg-lsp: finds the server binary, starts it over stdio and keeps the
-// `aiwg` settings in sync with it.
+// VS Code client for aiwg-lsp: finds the server binary, starts it over stdio, keeps the `aiwg`
+// settings in sync with it, shows its state in the status bar, and adds the palette commands.
 
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import {
+  ExecuteCommandRequest,
   Executable,
   LanguageClient,
   LanguageClientOptions,
   ServerOptions,
+  State,
 } from 'vscode-languageclient/node';
 
+import { EXE, findServer } from './server';
+import { serverSettings } from './settings';
+import { ServerStatus, StatusItem } from './status';
+
 const SECTION = 'aiwg';
-const EXE = process.platform === 'win32' ? 'aiwg-lsp.exe' : 'aiwg-lsp';
 
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
+let status: StatusItem;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('aiwg');
-  context.subscriptions.push(output);
+  status = new StatusItem();
+  context.subscriptions.push(output, status);
 
   context.subscriptions.push(
     vscode.commands.registerCommand('aiwg.restartServer', async () => {
@@ -28,7 +33,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await stopClient();
       await startClient(context);
     }),
-    // Run by the code lens above an ADR's title: the references list at that position.
+    vscode.commands.registerCommand('aiwg.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('aiwg.createAdr', createAdr),
+    vscode.commands.registerCommand('aiwg.draftSectionHere', draftSectionHere),
+    vscode.commands.registerCommand('aiwg.showBacklinks', showBacklinks),
+    // Run by the code lens above a title or heading: the references list at that position.
     vscode.commands.registerCommand(
       'aiwg.showReferences',
       async (uri: string, position: { line: number; character: number }) => {
@@ -41,8 +50,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       // Everything else in the section reaches the running server through
-      // `synchronize.configurationSection`; only a new binary needs a restart.
-      if (event.affectsConfiguration(`${SECTION}.server.path`)) {
+      // `synchronize.configurationSection`; a new binary needs a restart, and so does turning
+      // workspace problems off (what was pulled stays until the client restarts).
+      if (event.affectsConfiguration(`${SECTION}.workspaceDiagnostics`)) {
+        await vscode.commands.executeCommand('aiwg.restartServer');
+      } else if (event.affectsConfiguration(`${SECTION}.server.path`)) {
         const choice = await vscode.window.showInformationMessage(
           'aiwg.server.path changed. Restart the aiwg language server to use it?',
           'Restart',
@@ -62,10 +74,30 @@ export async function deactivate(): Promise<void> {
 }
 
 async function startClient(context: vscode.ExtensionContext): Promise<void> {
-  const command = findServer(context);
-  output.appendLine(`Using aiwg-lsp at ${command}`);
+  const config = vscode.workspace.getConfiguration(SECTION);
+  // SECURITY: the global (user) layer only; a workspace value must not choose what runs.
+  const userPath = config.inspect<string>('server.path')?.globalValue;
+  const choice = findServer(process.env, userPath, context.asAbsolutePath(path.join('server', EXE)));
+  if (!choice.found) {
+    output.appendLine(`No aiwg-lsp server found (tried ${choice.tried.join(', ')}).`);
+    status.setStopped(true);
+    // One notification, and no client: a client without a server would add its own errors.
+    const action = await vscode.window.showErrorMessage(
+      'aiwg: no language server found. Install aiwg-lsp on your PATH, or set "aiwg.server.path" ' +
+        'in your user settings to the aiwg-lsp executable.',
+      'Open User Settings',
+      'Show Output',
+    );
+    if (action === 'Open User Settings') {
+      await vscode.commands.executeCommand('workbench.action.openSettings', 'aiwg.server.path');
+    } else if (action === 'Show Output') {
+      output.show(true);
+    }
+    return;
+  }
+  output.appendLine(`Using aiwg-lsp at ${choice.command} (from ${choice.source})`);
 
-  const executable: Executable = { command, args: ['serve'] };
+  const executable: Executable = { command: choice.command, args: ['serve'] };
   const serverOptions: ServerOptions = { run: executable, debug: executable };
 
   const clientOptions: LanguageClientOptions = {
@@ -79,20 +111,40 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
       { scheme: 'file', pattern: '**/.windsurfrules' },
     ],
     synchronize: { configurationSection: SECTION },
-    initializationOptions: () => ({ aiwg: serverSettings() }),
+    initializationOptions: () => ({ aiwg: serverSettings(vscode.workspace.getConfiguration(SECTION)) }),
     outputChannel: output,
+    middleware: {
+      // The Problems panel shows every document's problems only when the user asks for it.
+      provideWorkspaceDiagnostics: (resultIds, token, reporter, next) =>
+        vscode.workspace.getConfiguration(SECTION).get<boolean>('workspaceDiagnostics', false)
+          ? next(resultIds, token, reporter)
+          : { items: [] },
+    },
   };
 
-  client = new LanguageClient('aiwg', 'aiwg language server', serverOptions, clientOptions);
+  const started = new LanguageClient('aiwg', 'aiwg language server', serverOptions, clientOptions);
+  // Ask for `aiwg/status`, the server's state for the status bar.
+  started.registerFeature({
+    fillClientCapabilities: (capabilities) => {
+      capabilities.experimental = { ...(capabilities.experimental ?? {}), aiwgStatus: true };
+    },
+    initialize: () => undefined,
+    getState: () => ({ kind: 'static' }),
+    clear: () => undefined,
+  });
+  started.onDidChangeState((event) => {
+    const running = event.newState === State.Running;
+    status.setStopped(event.newState === State.Stopped);
+    void vscode.commands.executeCommand('setContext', 'aiwg.serverRunning', running);
+  });
+  client = started;
   try {
-    await client.start();
+    await started.start();
+    started.onNotification('aiwg/status', (params: ServerStatus) => status.update(params));
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    output.appendLine(`Could not start ${command}: ${message}`);
-    void vscode.window.showErrorMessage(
-      `aiwg: could not start the language server (${command}). Install aiwg-lsp on PATH or set ` +
-        '"aiwg.server.path" in your user settings.',
-    );
+    output.appendLine(`Could not start ${choice.command}: ${message}`);
+    status.setStopped(true);
   }
 }
 
@@ -108,95 +160,90 @@ async function stopClient(): Promise<void> {
   }
 }
 
-/**
- * The user's own settings the server understands, sent as `initializationOptions`: user-level
- * values only (`inspect().globalValue`), because the server trusts what arrives here. Workspace
- * values reach it through `workspace/configuration` (`synchronize.configurationSection`), which
- * the server applies on top but does not trust.
- */
-function serverSettings(): Record<string, unknown> {
-  const config = vscode.workspace.getConfiguration(SECTION);
-  const user = <T>(key: string): T | undefined => config.inspect<T>(key)?.globalValue;
-  return {
-    aiwgRoot: user<string>('aiwgRoot') || null,
-    exclude: user<string[]>('exclude') ?? [],
-    diagnostics: user<Record<string, string>>('diagnostics') ?? {},
-    diagnosticsDelayMs: user<number>('diagnosticsDelayMs') ?? 100,
-    inlayHints: user<boolean>('inlayHints') ?? true,
-    adrTemplate: user<string>('adrTemplate') ?? 'auto',
-    // Drafting: the backend and command choose a program, so only user-level values are sent.
-    agent: {
-      backend: user<string>('agent.backend') ?? 'builtin',
-      command: user<string[]>('agent.command') ?? null,
-      timeoutSeconds: user<number>('agent.timeoutSeconds') ?? 300,
-      maxOutputBytes: user<number>('agent.maxOutputBytes') ?? 262144,
-      promptBudgetBytes: user<number>('agent.promptBudgetBytes') ?? 65536,
-      agents: user<Record<string, string>>('agent.agents') ?? {},
-    },
-    // VS Code pulls diagnostics (textDocument/diagnostic); asking for pull makes the server stop
-    // pushing, so each diagnostic shows once.
-    pullDiagnostics: true,
-  };
-}
-
-/**
- * Picks the server executable: `$AIWG_LSP_PATH`, then the user's `aiwg.server.path`, then a
- * copy bundled in the extension's `server/` folder, then plain `aiwg-lsp` looked up on PATH.
- */
-function findServer(context: vscode.ExtensionContext): string {
-  const fromEnv = process.env.AIWG_LSP_PATH?.trim();
-  if (fromEnv) {
-    return expandHome(fromEnv);
+/** Runs one of the server's own commands (`aiwg.newAdr`, `aiwg.draftSection`). */
+async function serverCommand(command: string, argument: unknown): Promise<Record<string, unknown> | undefined> {
+  if (!client || !client.isRunning()) {
+    void vscode.window.showWarningMessage('aiwg: the language server is not running.');
+    return undefined;
   }
-
-  // SECURITY: the server path comes from the user's global settings only. A workspace (or
-  // workspace-folder) value is deliberately ignored: opening a folder must never make the
-  // editor run a program that the user did not configure themselves. `inspect` lets us read
-  // the global layer alone instead of the merged value that `get` would return.
-  const fromUser = vscode.workspace
-    .getConfiguration(SECTION)
-    .inspect<string>('server.path')
-    ?.globalValue?.trim();
-  if (fromUser) {
-    return expandHome(fromUser);
-  }
-
-  const bundled = context.asAbsolutePath(path.join('server', EXE));
-  if (isExecutable(bundled)) {
-    return bundled;
-  }
-
-  return searchPath(EXE) ?? EXE;
-}
-
-function expandHome(p: string): string {
-  if (p === '~') {
-    return os.homedir();
-  }
-  if (p.startsWith('~/') || p.startsWith('~\\')) {
-    return path.join(os.homedir(), p.slice(2));
-  }
-  return p;
-}
-
-function isExecutable(file: string): boolean {
   try {
-    fs.accessSync(file, process.platform === 'win32' ? fs.constants.F_OK : fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
+    return await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: [argument] });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    void vscode.window.showErrorMessage(`aiwg: ${message}`);
+    return undefined;
   }
 }
 
-/** The first `name` on PATH, so the log shows which binary runs; undefined when absent. */
-function searchPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (dir) {
-      const candidate = path.join(dir, name);
-      if (isExecutable(candidate)) {
-        return candidate;
-      }
+/** aiwg: New ADR — asks for a title; the server numbers, files and opens the record. */
+async function createAdr(): Promise<void> {
+  const title = await vscode.window.showInputBox({
+    title: 'New ADR',
+    prompt: 'What is decided? The server picks the number, folder and template.',
+    placeHolder: 'Use PostgreSQL for task storage',
+    validateInput: (value) => (value.trim() ? undefined : 'A title, please'),
+  });
+  if (!title?.trim()) {
+    return;
+  }
+  const editor = vscode.window.activeTextEditor;
+  const argument: Record<string, string> = { title: title.trim() };
+  if (editor) {
+    argument.uri = editor.document.uri.toString(); // the folder of the document in front
+  }
+  const answer = await serverCommand('aiwg.newAdr', argument);
+  if (answer?.applied && typeof answer.uri === 'string') {
+    await vscode.window.showTextDocument(vscode.Uri.parse(answer.uri));
+  }
+}
+
+/** aiwg: Draft Section — the drafts the server offers at the cursor, to pick from. */
+async function draftSectionHere(): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) {
+    return;
+  }
+  const actions =
+    (await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      editor.document.uri,
+      editor.selection,
+      'refactor.rewrite.draft',
+    )) ?? [];
+  const drafts = actions.filter((a) => a.command?.command === 'aiwg.draftSection' && !a.disabled);
+  if (drafts.length === 0) {
+    const reason = actions.find((a) => a.disabled)?.disabled?.reason;
+    void vscode.window.showInformationMessage(
+      reason ? `aiwg: ${reason}` : 'aiwg: no section to draft here (put the cursor on an empty or template-only section).',
+    );
+    return;
+  }
+  const picked =
+    drafts.length === 1
+      ? drafts[0]
+      : (await vscode.window.showQuickPick(drafts.map((action) => ({ label: action.title, action }))))?.action;
+  if (picked?.command) {
+    await serverCommand('aiwg.draftSection', picked.command.arguments?.[0]);
+  }
+}
+
+/** aiwg: Show Backlinks — every place that points at the document in front. */
+async function showBacklinks(): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) {
+    return;
+  }
+  // On the title, the server's references are the document's backlinks.
+  let line = 0;
+  for (let i = 0; i < Math.min(editor.document.lineCount, 200); i++) {
+    if (/^#\s/.test(editor.document.lineAt(i).text)) {
+      line = i;
+      break;
     }
   }
-  return undefined;
+  await vscode.commands.executeCommand(
+    'editor.action.findReferences',
+    editor.document.uri,
+    new vscode.Position(line, 0),
+  );
 }
