@@ -70,6 +70,9 @@ fn main() {
     println!("\nJSON: {}", out.display());
 }
 
+/// (feature, latencies, requests answered with a non-empty result)
+type FeatureSamples = (&'static str, Samples, usize);
+
 /// What one workspace measured.
 struct Measured {
     name: String,
@@ -77,9 +80,11 @@ struct Measured {
     initialize: Samples,
     ready: Samples,
     /// (feature, latencies, requests answered with a non-empty result)
-    features: Vec<(&'static str, Samples, usize)>,
+    features: Vec<FeatureSamples>,
     /// (document size label, keystroke → diagnostics latencies)
     keystrokes: Vec<(&'static str, Samples)>,
+    /// (document size label, whole-document requests on that generated document)
+    large_documents: Vec<(&'static str, Vec<FeatureSamples>)>,
     rss_ready_mb: f64,
     rss_peak_mb: f64,
 }
@@ -95,6 +100,15 @@ impl Measured {
         }
         let keystrokes: serde_json::Map<String, Value> =
             self.keystrokes.iter().map(|(name, s)| (name.to_string(), stats(s))).collect();
+        let large: serde_json::Map<String, Value> = self
+            .large_documents
+            .iter()
+            .map(|(size, features)| {
+                let entries: serde_json::Map<String, Value> =
+                    features.iter().map(|(name, s, _)| (name.to_string(), stats(s))).collect();
+                (size.to_string(), Value::Object(entries))
+            })
+            .collect();
         json!({
             "name": self.name,
             "documents": self.documents,
@@ -102,6 +116,7 @@ impl Measured {
             "index_ready_ms": stats(&self.ready),
             "requests": features,
             "keystroke_to_diagnostics": keystrokes,
+            "large_document_requests": large,
             "peak_rss_after_index_mb": self.rss_ready_mb,
             "peak_rss_mb": self.rss_peak_mb,
         })
@@ -169,14 +184,27 @@ fn measure(name: &str, root: &Path, starts: usize) -> Measured {
     let features = requests(&mut session, &rel, &text);
 
     let mut keystrokes = Vec::new();
+    let mut large_documents = Vec::new();
     for (label, bytes, seed) in [("200 KB", 200_000, 7), ("1 MB", 1_000_000, 11)] {
         let rel = format!("bench-large-{}.md", label.replace(' ', "").to_lowercase());
         let text = generate::large_document(bytes, seed);
-        keystrokes.push((label, typing(&mut session, &rel, &text)));
+        let (typed, document) = typing(&mut session, &rel, &text);
+        keystrokes.push((label, typed));
+        large_documents.push((label, document));
     }
     let rss_peak_mb = peak_rss_mb(&session);
     session.shutdown();
-    Measured { name: name.to_string(), documents, initialize, ready, features, keystrokes, rss_ready_mb, rss_peak_mb }
+    Measured {
+        name: name.to_string(),
+        documents,
+        initialize,
+        ready,
+        features,
+        keystrokes,
+        large_documents,
+        rss_ready_mb,
+        rss_peak_mb,
+    }
 }
 
 /// The markdown document with the most `@`-references (at most 100 KB, preferring `.aiwg/`),
@@ -239,7 +267,7 @@ fn wait_diagnostics(session: &mut Session, rel: &str, version: i64) {
 }
 
 /// Each feature `REQUESTS` times, cycling through the document's references.
-fn requests(session: &mut Session, rel: &str, text: &str) -> Vec<(&'static str, Samples, usize)> {
+fn requests(session: &mut Session, rel: &str, text: &str) -> Vec<FeatureSamples> {
     let uri = session.uri(rel);
     let spots = reference_columns(text);
     assert!(!spots.is_empty(), "{rel} has no references");
@@ -287,12 +315,52 @@ fn requests(session: &mut Session, rel: &str, text: &str) -> Vec<(&'static str, 
         );
         out.push((feature, samples, non_empty));
     }
+    out.extend(document_requests(session, &uri, text, ""));
     out
 }
 
+/// The whole-document requests an editor sends when a document is shown (semantic tokens, code
+/// lenses, inlay hints, folding), `REQUESTS` times each on the open document `uri`.
+fn document_requests(session: &mut Session, uri: &str, text: &str, size: &str) -> Vec<FeatureSamples> {
+    let lines = text.lines().count();
+    let whole = json!({"start": {"line": 0, "character": 0}, "end": {"line": lines, "character": 0}});
+    let mut out = Vec::new();
+    for &feature in DOCUMENT_FEATURES {
+        let params = match feature {
+            "inlayHint" => json!({"textDocument": {"uri": uri}, "range": whole}),
+            _ => json!({"textDocument": {"uri": uri}}),
+        };
+        let method =
+            format!("textDocument/{}", if feature == "semanticTokens" { "semanticTokens/full" } else { feature });
+        let mut samples = Samples::default();
+        let mut non_empty = 0;
+        for _ in 0..REQUESTS {
+            let started = Instant::now();
+            let response = session.request(&method, params.clone());
+            samples.push(started.elapsed());
+            assert!(response.get("error").is_none(), "{method}: {response}");
+            let result = &response["result"];
+            let empty = result.is_null()
+                || result.as_array().is_some_and(|a| a.is_empty())
+                || result["data"].as_array().is_some_and(|a| a.is_empty());
+            non_empty += usize::from(!empty);
+        }
+        session.seen.clear();
+        eprintln!(
+            "  {feature}{size}: p50 {:.2} ms, p99 {:.2} ms ({non_empty}/{REQUESTS} non-empty)",
+            samples.pct_ms(50.0),
+            samples.pct_ms(99.0)
+        );
+        out.push((feature, samples, non_empty));
+    }
+    out
+}
+
+const DOCUMENT_FEATURES: &[&str] = &["semanticTokens", "codeLens", "inlayHint", "foldingRange"];
+
 /// Opens `text` as `rel` and types into it: each edit inserts a word at the start of a prose
 /// line, spread over the document, and waits for the diagnostics of exactly that version.
-fn typing(session: &mut Session, rel: &str, text: &str) -> Samples {
+fn typing(session: &mut Session, rel: &str, text: &str) -> (Samples, Vec<FeatureSamples>) {
     session.open_text(rel, text);
     wait_diagnostics(session, rel, 1);
     let uri = session.uri(rel);
@@ -331,8 +399,10 @@ fn typing(session: &mut Session, rel: &str, text: &str) -> Samples {
     // Pause as a user does, so that the parser thread's idle tree-sitter parse of the document
     // runs and its memory counts in the peak.
     std::thread::sleep(IDLE_PAUSE);
+    let label = format!(" {} KB", text.len() / 1000);
+    let document = document_requests(session, &uri, text, &label);
     session.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}));
-    samples
+    (samples, document)
 }
 
 /// The server's peak resident set so far, from `/proc/<pid>/status` (`VmHWM`).
@@ -377,6 +447,7 @@ fn print_table(results: &[Measured]) {
         let budget = match *feature {
             "hover" | "definition" => "p99 ≤5 at 10k",
             "references" | "completion" => "p99 ≤20 at 10k",
+            "codeLens" | "inlayHint" | "foldingRange" => "p99 ≤5",
             _ => "",
         };
         rows.push((
@@ -403,6 +474,26 @@ fn print_table(results: &[Measured]) {
                 .collect(),
             if *label == "200 KB" { "p95 ≤10" } else { "" },
         ));
+    }
+    for (i, (label, features)) in results[0].large_documents.iter().enumerate() {
+        for (j, (feature, _, _)) in features.iter().enumerate() {
+            let budget = match (*feature, *label) {
+                ("semanticTokens", "1 MB") => "p99 ≤20",
+                ("codeLens" | "inlayHint" | "foldingRange", "200 KB") => "p99 ≤5",
+                _ => "",
+            };
+            rows.push((
+                format!("{feature} on {label} p50 / p95 / p99 ms"),
+                results
+                    .iter()
+                    .map(|r| {
+                        let s = &r.large_documents[i].1[j].1;
+                        format!("{} / {} / {}", f(s.pct_ms(50.0)), f(s.pct_ms(95.0)), f(s.pct_ms(99.0)))
+                    })
+                    .collect(),
+                budget,
+            ));
+        }
     }
     rows.push(("peak RSS after indexing, MB".into(), results.iter().map(|r| f(r.rss_ready_mb)).collect(), ""));
     rows.push(("peak RSS at the end, MB".into(), results.iter().map(|r| f(r.rss_peak_mb)).collect(), "≤150 at 10k"));
