@@ -39,6 +39,9 @@ enum Command {
         /// Glob of files or folders to leave out, relative to the root (repeatable).
         #[arg(long = "exclude")]
         excludes: Vec<String>,
+        /// Print at most N diagnostics (the rest are counted, and errors among them still fail).
+        #[arg(long, value_name = "N")]
+        max_diagnostics: Option<usize>,
     },
     /// Architecture decision records: list them with status and supersession
     Adr {
@@ -174,8 +177,15 @@ fn main() -> ExitCode {
     init_logging(args.log_level.as_deref());
     match args.command.unwrap_or(Command::Serve) {
         Command::Serve => aiwg_lsp::lsp::serve_stdio(),
-        Command::Check { path, aiwg_root, format, severity, excludes } => {
-            let check = CheckArgs { path, aiwg_root, format, min_severity: severity.map(Into::into), excludes };
+        Command::Check { path, aiwg_root, format, severity, excludes, max_diagnostics } => {
+            let check = CheckArgs {
+                path,
+                aiwg_root,
+                format,
+                min_severity: severity.map(Into::into),
+                excludes,
+                max_diagnostics,
+            };
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
             let status = cli::run_check(&check, &mut out);

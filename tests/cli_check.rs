@@ -311,3 +311,24 @@ fn adr_new_writes_the_next_record_as_the_project_lays_them_out() {
         .collect();
     assert!(adr_codes.is_empty(), "{adr_codes:#?}");
 }
+
+#[test]
+fn max_diagnostics_caps_what_is_printed_but_not_what_counts() {
+    let demo = ["examples/demo", "--aiwg-root", "examples/aiwg-root"];
+    let (status, human, _) = check(&[&demo[..], &["--max-diagnostics", "2"]].concat());
+    assert_eq!(status, 1, "the errors left out still fail the check");
+    assert_eq!(human.lines().filter(|l| l.contains("]: ")).count(), 2, "{human}");
+    assert!(human.contains("… 13 more diagnostics not shown (--max-diagnostics 2)"), "{human}");
+    assert!(human.contains("diagnostics: 6 errors, 7 warnings, 2 infos, 1 hint"), "the summary counts them all");
+
+    let (_, json, _) = check(&[&demo[..], &["--format", "json", "--max-diagnostics", "0"]].concat());
+    let report: serde_json::Value = serde_json::from_str(&json).expect("still one JSON object");
+    assert_eq!(report["diagnostics"], serde_json::json!([]));
+    assert_eq!(report["omitted"], 16);
+    assert_eq!(report["summary"]["diagnostics"]["error"], 6);
+
+    let (_, github, _) = check(&[&demo[..], &["--format", "github", "--max-diagnostics", "1"]].concat());
+    let lines: Vec<&str> = github.lines().collect();
+    assert_eq!(lines.len(), 2, "{github}");
+    assert_eq!(lines[1], "::notice title=aiwg-lsp::14 more diagnostics not shown (--max-diagnostics 1)");
+}

@@ -23,6 +23,8 @@ pub struct CheckArgs {
     /// Least severe level printed; every level is counted and decides the exit status anyway.
     pub min_severity: Option<Severity>,
     pub excludes: Vec<String>,
+    /// Most diagnostics to print (the rest are counted, and still decide the exit status).
+    pub max_diagnostics: Option<usize>,
 }
 
 /// Exit statuses of `check`.
@@ -63,35 +65,62 @@ pub(crate) struct FileReport {
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
-pub(crate) struct Report {
-    pub(crate) root: PathBuf,
-    pub(crate) aiwg_root: Option<loader::AiwgRootChoice>,
-    pub(crate) summary: Summary,
-    pub(crate) files: Vec<FileReport>,
+/// What is known before the first diagnostic: the workspace, loaded, and what to check in it.
+struct Checked {
+    root: PathBuf,
+    aiwg_root: Option<loader::AiwgRootChoice>,
+    snapshot: Snapshot,
+    in_scope: Vec<DocId>,
+    skipped: usize,
 }
 
-/// Runs `check` and writes its report; returns the exit status.
+/// Runs `check` and writes its report as it goes: each document's diagnostics are written as
+/// soon as they are found and its text dropped, so memory stays that of the index whatever the
+/// number of diagnostics. Returns the exit status.
 pub fn run_check(args: &CheckArgs, out: &mut dyn Write) -> u8 {
-    match build_report(args) {
-        Ok(report) => {
-            let has_errors = report.files.iter().flat_map(|f| &f.diagnostics).any(|d| d.severity == Severity::Error);
-            let min = args.min_severity.unwrap_or(args.format.default_min_severity());
-            if let Err(err) = render::render(&report, args.format, min, out) {
-                tracing::error!("writing the report: {err}");
-                return exit::USAGE;
-            }
-            if has_errors { exit::ERRORS } else { exit::CLEAN }
-        }
+    let checked = match load_checked(args) {
+        Ok(checked) => checked,
         Err(message) => {
             tracing::error!("{message}");
             let _ = writeln!(std::io::stderr(), "aiwg-lsp check: {message}");
+            return exit::USAGE;
+        }
+    };
+    let min = args.min_severity.unwrap_or(args.format.default_min_severity());
+    let mut writer = render::Writer::new(args.format, min, args.max_diagnostics, out);
+    match stream(&checked, &mut writer) {
+        Ok(summary) if summary.by_severity.get(Severity::Error.as_str()).is_some_and(|&n| n > 0) => exit::ERRORS,
+        Ok(_) => exit::CLEAN,
+        Err(err) => {
+            tracing::error!("writing the report: {err}");
             exit::USAGE
         }
     }
 }
 
-/// Loads the workspace around `args.path`, then diagnoses the documents under it.
-pub(crate) fn build_report(args: &CheckArgs) -> Result<Report, String> {
+fn stream(checked: &Checked, writer: &mut render::Writer<'_>) -> std::io::Result<Summary> {
+    let Checked { root, aiwg_root, snapshot, in_scope, skipped } = checked;
+    writer.begin(root, aiwg_root.as_ref())?;
+    let mut summary = summarize(snapshot, in_scope);
+    summary.skipped_files = *skipped;
+    for &id in in_scope {
+        let diagnostics = analysis::diagnostics(snapshot, id);
+        for d in &diagnostics {
+            *summary.by_severity.entry(d.severity.as_str()).or_default() += 1;
+        }
+        if !writer.wants(&diagnostics) {
+            continue;
+        }
+        let path = snapshot.doc(id).path.clone();
+        let text = loader::read_in_root(root, &path, u64::MAX).unwrap_or_default();
+        writer.file(&FileReport { line_index: LineIndex::new(&text), text, path, diagnostics })?;
+    }
+    writer.finish(&summary, root, aiwg_root.as_ref())?;
+    Ok(summary)
+}
+
+/// Loads the workspace around `args.path` and lists the documents under it.
+fn load_checked(args: &CheckArgs) -> Result<Checked, String> {
     let target = args.path.canonicalize().map_err(|e| format!("{}: {e}", args.path.display()))?;
     let root = loader::project_root(&target);
     let aiwg_setting = args.aiwg_root.as_deref().map(|p| p.canonicalize().unwrap_or_else(|_| p.to_path_buf()));
@@ -107,28 +136,12 @@ pub(crate) fn build_report(args: &CheckArgs) -> Result<Report, String> {
     let snapshot = loaded.into_snapshot();
     // The checked path relative to the root, when it is narrower than the root.
     let scope = loader::relative(&root, &target);
-
     let in_scope: Vec<DocId> = snapshot
         .workspace_documents()
         .filter(|(_, doc)| scope.as_deref().is_none_or(|s| doc.path == s || doc.path.starts_with(&format!("{s}/"))))
         .map(|(id, _)| id)
         .collect();
-    let mut summary = summarize(&snapshot, &in_scope);
-    summary.skipped_files = skipped;
-    let mut files = Vec::new();
-    for &id in &in_scope {
-        let diagnostics = analysis::diagnostics(&snapshot, id);
-        for d in &diagnostics {
-            *summary.by_severity.entry(d.severity.as_str()).or_default() += 1;
-        }
-        if diagnostics.is_empty() {
-            continue;
-        }
-        let path = snapshot.doc(id).path.clone();
-        let text = loader::read_in_root(&root, &path, u64::MAX).unwrap_or_default();
-        files.push(FileReport { line_index: LineIndex::new(&text), text, path, diagnostics });
-    }
-    Ok(Report { root, aiwg_root, summary, files })
+    Ok(Checked { root, aiwg_root, snapshot, in_scope, skipped })
 }
 
 fn summarize(snapshot: &Snapshot, docs: &[DocId]) -> Summary {
