@@ -10,10 +10,10 @@ use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
 use crate::analysis::cursor::declaration_range;
-use crate::model::{ArtifactKind, IdDeclarationSource};
+use crate::model::{ArtifactKind, DocFacts, IdDeclarationSource};
 use crate::resolve::RootKind;
-use crate::text::TextRange;
-use crate::workspace::{DocId, Document, Snapshot};
+use crate::text::{LineSpan, TextRange};
+use crate::workspace::{DocId, Snapshot};
 
 /// Most clients show a few dozen; more only costs time on large workspaces.
 const MAX_WORKSPACE_SYMBOLS: usize = 200;
@@ -79,54 +79,124 @@ pub struct WorkspaceSymbol {
     pub(crate) path: String,
     /// The declaration or title, when known.
     pub(crate) range: Option<TextRange>,
+    /// `range` as a line and columns in every encoding.
+    pub(crate) span: Option<LineSpan>,
+}
+
+/// A workspace symbol's name and where it points, worked out once when its document is read
+/// (see [`Document::symbols`]) so that a query only scores names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SymbolName {
+    pub(crate) name: Box<str>,
+    /// The declaration or title, when known.
+    pub(crate) range: Option<TextRange>,
+    /// The same range as a line and columns, so that answering needs no read of the file.
+    pub(crate) span: Option<LineSpan>,
 }
 
 /// Artifacts matching `query` fuzzily, best first: the workspace's own, then (for a non-empty
-/// query) the aiwg root's. It scores every artifact (milliseconds at 10,000 documents), so it
-/// stops early when `cancel` is set.
+/// query) the aiwg root's. Names are precomputed per document, candidates are held as
+/// references, and only the best [`MAX_WORKSPACE_SYMBOLS`] are sorted and built; it stops early
+/// when `cancel` is set.
 pub fn workspace_symbols(snapshot: &Snapshot, query: &str, cancel: &Cancel) -> Result<Vec<WorkspaceSymbol>, Cancelled> {
+    let everything = query.trim().is_empty();
     let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
+    let needles = plain_atoms(query);
     let mut matcher = Matcher::new(Config::DEFAULT);
     let mut buf = Vec::new();
-    let mut ranked: Vec<(RootKind, std::cmp::Reverse<u32>, WorkspaceSymbol)> = Vec::new();
-    for (i, (_, doc)) in snapshot.documents().enumerate() {
-        if i % 256 == 0 {
+    // (root, best score first, name, document, index of the name in the document)
+    let mut ranked: Vec<(RootKind, std::cmp::Reverse<u32>, &str, DocId, usize)> = Vec::new();
+    for (i, (id, doc)) in snapshot.documents().enumerate() {
+        if i % 1024 == 0 {
             cancel.check()?;
         }
-        if doc.root != RootKind::Workspace && query.is_empty() {
+        if doc.root != RootKind::Workspace && everything {
             continue;
         }
-        for symbol in symbols_of(doc) {
-            let Some(score) = pattern.score(Utf32Str::new(&symbol.name, &mut buf), &mut matcher) else { continue };
-            ranked.push((doc.root, std::cmp::Reverse(score), symbol));
+        for (index, entry) in doc.symbols.iter().enumerate() {
+            let score = if everything {
+                0
+            } else if !needles.iter().all(|needle| is_subsequence(needle, entry.name.as_bytes())) {
+                continue; // Cannot match: a fuzzy atom's characters appear in order.
+            } else {
+                match pattern.score(Utf32Str::new(&entry.name, &mut buf), &mut matcher) {
+                    Some(score) => score,
+                    None => continue,
+                }
+            };
+            ranked.push((doc.root, std::cmp::Reverse(score), &entry.name, id, index));
         }
     }
     // Workspace before aiwg root, then best score, then a stable order by name and path.
-    ranked.sort_by(|a, b| (a.0, a.1, &a.2.name, &a.2.path).cmp(&(b.0, b.1, &b.2.name, &b.2.path)));
-    Ok(ranked.into_iter().take(MAX_WORKSPACE_SYMBOLS).map(|(_, _, symbol)| symbol).collect())
+    let order = |a: &(RootKind, std::cmp::Reverse<u32>, &str, DocId, usize),
+                 b: &(RootKind, std::cmp::Reverse<u32>, &str, DocId, usize)| {
+        (a.0, a.1, a.2, &snapshot.doc(a.3).path).cmp(&(b.0, b.1, b.2, &snapshot.doc(b.3).path))
+    };
+    if ranked.len() > MAX_WORKSPACE_SYMBOLS {
+        ranked.select_nth_unstable_by(MAX_WORKSPACE_SYMBOLS, order);
+        ranked.truncate(MAX_WORKSPACE_SYMBOLS);
+    }
+    ranked.sort_by(order);
+    Ok(ranked
+        .into_iter()
+        .map(|(_, _, _, id, index)| {
+            let doc = snapshot.doc(id);
+            let entry = &doc.symbols[index];
+            WorkspaceSymbol {
+                name: entry.name.to_string(),
+                kind: doc.facts.kind,
+                detail: doc.facts.status().map(str::to_string),
+                root: doc.root,
+                path: doc.path.clone(),
+                range: entry.range,
+                span: entry.span,
+            }
+        })
+        .collect())
 }
 
-/// One symbol per declared ID, or one for the document itself when it is an artifact without
-/// an ID.
-fn symbols_of(doc: &Document) -> Vec<WorkspaceSymbol> {
-    let facts = &doc.facts;
-    let file_name = doc.path.rsplit('/').next().unwrap_or(&doc.path);
-    let title = facts.title.as_deref();
-    let detail = facts.status().map(str::to_string);
-    let symbol = |name: String, range: Option<TextRange>| WorkspaceSymbol {
+/// The query's words, lowercased, when every word is a plain fuzzy atom (ASCII letters, digits
+/// and `-_:./`): the characters a matching name must hold in order. Empty (no prefilter) for a
+/// query using nucleo's syntax (`^`, `$`, `'`, `!`) or non-ASCII text.
+fn plain_atoms(query: &str) -> Vec<Vec<u8>> {
+    let words: Vec<&str> = query.split_whitespace().collect();
+    let plain =
+        |w: &&str| w.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':' | b'.' | b'/'));
+    if !words.iter().all(plain) {
+        return Vec::new();
+    }
+    words.iter().map(|w| w.to_ascii_lowercase().into_bytes()).collect()
+}
+
+/// Whether `needle`'s bytes (lowercase) appear in order in `haystack`, ignoring ASCII case.
+fn is_subsequence(needle: &[u8], haystack: &[u8]) -> bool {
+    let mut rest = haystack;
+    for &wanted in needle {
+        let upper = wanted.to_ascii_uppercase();
+        match memchr::memchr2(wanted, upper, rest) {
+            Some(at) => rest = &rest[at + 1..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// The names a document is found by: one per declared ID (`ADR-003: Server-sent events`), or
+/// the title for an artifact without an ID; none for other documents.
+pub(crate) fn symbol_names(path: &str, facts: &DocFacts, text: &str) -> Box<[SymbolName]> {
+    let entry = |name: Box<str>, range: Option<TextRange>| SymbolName {
+        span: range.and_then(|r| LineSpan::of(text, r.start, r.end)),
         name,
-        kind: facts.kind,
-        detail: detail.clone(),
-        root: doc.root,
-        path: doc.path.clone(),
         range,
     };
+    let file_name = path.rsplit('/').next().unwrap_or(path);
+    let title = facts.title.as_deref();
     if facts.declared_ids.is_empty() {
         if facts.kind == ArtifactKind::Other {
-            return Vec::new();
+            return Box::default();
         }
         let range = facts.headings.iter().find(|h| h.level == 1).map(|h| h.range);
-        return vec![symbol(title.unwrap_or(file_name).to_string(), range)];
+        return Box::new([entry(title.unwrap_or(file_name).into(), range)]);
     }
     facts
         .declared_ids
@@ -143,7 +213,7 @@ fn symbols_of(doc: &Document) -> Vec<WorkspaceSymbol> {
                 (_, None) => id.clone(),
             };
             let range = declaration_range(facts, declaration);
-            symbol(name, (!range.is_empty()).then_some(range))
+            entry(name.into(), (!range.is_empty()).then_some(range))
         })
         .collect()
 }

@@ -254,12 +254,21 @@ pub fn workspace_symbols(
     for (index, folder) in world.folders.iter().enumerate() {
         for symbol in symbols::workspace_symbols(&folder.snapshot, &params.query, &context.cancel)? {
             let Some(uri) = world.uri(index, symbol.root, &symbol.path) else { continue };
-            let range = match symbol.range {
-                Some(range) => targets
+            // Positions come from the span worked out when the document was read; the file is
+            // read only for a range without one.
+            let range = match (symbol.span, symbol.range) {
+                (Some(span), _) => {
+                    let (start, end) = span.positions(world.encoding);
+                    lsp::Range {
+                        start: lsp::Position { line: start.line, character: start.col },
+                        end: lsp::Position { line: end.line, character: end.col },
+                    }
+                }
+                (None, Some(range)) => targets
                     .get(index, symbol.root, &symbol.path)
                     .map(|i| to_proto::range(&i, range, world.encoding))
                     .unwrap_or_default(),
-                None => lsp::Range::default(),
+                (None, None) => lsp::Range::default(),
             };
             out.push(to_proto::workspace_symbol(&symbol, lsp::Location { uri, range }));
         }

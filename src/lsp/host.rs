@@ -631,7 +631,8 @@ impl Host {
             return;
         }
         warn!("tree-sitter and the bulk scanner disagree on {}; using tree-sitter's facts", uri.as_str());
-        let doc = Document { facts, ..(*current).clone() };
+        let text = Arc::clone(&open.text);
+        let doc = Document::new(current.root, current.path.clone(), &text.text, facts, current.provenance.clone());
         folder.snapshot = Arc::new(folder.snapshot.with_document(Arc::new(doc)));
         self.emit(Event::Refresh(vec![uri.clone()]));
     }

@@ -21,6 +21,52 @@ pub struct LineCol {
     pub col: u32,
 }
 
+/// A range within one line, with its columns in every encoding: what a short-lived answer
+/// (a workspace symbol's location) needs about a document whose text is no longer at hand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineSpan {
+    line: u32,
+    /// Start and end columns in UTF-8, UTF-16 and UTF-32 units.
+    start: [u32; 3],
+    end: [u32; 3],
+}
+
+impl LineSpan {
+    /// The span of `start..end` in `text`, breaking lines as [`LineIndex`] does; `None` when the
+    /// range leaves its line or the text.
+    pub(crate) fn of(text: &str, start: usize, end: usize) -> Option<LineSpan> {
+        let before = text.get(..start)?;
+        let covered = text.get(start..end)?;
+        if covered.contains(['\n', '\r']) {
+            return None;
+        }
+        let bytes = before.as_bytes();
+        let mut line = 0u32;
+        let mut line_start = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' || (b == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n')) {
+                line += 1;
+                line_start = i + 1;
+            }
+        }
+        let columns =
+            |s: &str| [s.len() as u32, s.chars().map(|c| c.len_utf16() as u32).sum(), s.chars().count() as u32];
+        let lead = columns(&before[line_start..]);
+        let width = columns(covered);
+        Some(LineSpan { line, start: lead, end: [lead[0] + width[0], lead[1] + width[1], lead[2] + width[2]] })
+    }
+
+    /// Start and end in `encoding`.
+    pub fn positions(&self, encoding: PositionEncoding) -> (LineCol, LineCol) {
+        let unit = match encoding {
+            PositionEncoding::Utf8 => 0,
+            PositionEncoding::Utf16 => 1,
+            PositionEncoding::Utf32 => 2,
+        };
+        (LineCol { line: self.line, col: self.start[unit] }, LineCol { line: self.line, col: self.end[unit] })
+    }
+}
+
 /// A character that takes more than one byte; recorded so that columns in other encodings can
 /// be computed without the text.
 #[derive(Clone, Copy, Debug)]
@@ -169,6 +215,19 @@ impl LineIndex {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_line_span_agrees_with_the_line_index() {
+        let text = "# x\r\nprefix\rRenée — ADR-007: Use Redis\n";
+        let start = text.find("ADR-007").unwrap();
+        let end = text.len() - 1;
+        let index = LineIndex::new(text);
+        let span = LineSpan::of(text, start, end).unwrap();
+        for encoding in [PositionEncoding::Utf8, PositionEncoding::Utf16, PositionEncoding::Utf32] {
+            assert_eq!(span.positions(encoding), (index.line_col(start, encoding), index.line_col(end, encoding)));
+        }
+        assert_eq!(LineSpan::of(text, 0, end), None, "spans one line at most");
+    }
+
     use super::*;
     use PositionEncoding::*;
 

@@ -7,5 +7,5 @@
 mod line_index;
 mod range;
 
-pub use line_index::{LineCol, LineIndex, PositionEncoding};
+pub use line_index::{LineCol, LineIndex, LineSpan, PositionEncoding};
 pub use range::TextRange;

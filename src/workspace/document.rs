@@ -1,6 +1,7 @@
 //! `Document`: one indexed file (a markdown document, a provenance record or a source file
 //! whose comments carry references), and how a file's path decides which it is.
 
+use crate::analysis::symbols::SymbolName;
 use crate::model::{ArtifactKind, DocFacts, ProvenanceRecord, origin};
 use crate::resolve::RootKind;
 use crate::syntax;
@@ -18,9 +19,24 @@ pub struct Document {
     pub path: String,
     pub facts: DocFacts,
     pub provenance: Option<ProvenanceRecord>,
+    /// What workspace/symbol finds it by, from `facts` (kept here so that a query scores
+    /// names instead of building them for every document).
+    pub(crate) symbols: Box<[SymbolName]>,
 }
 
 impl Document {
+    /// The document read from `text`, whose facts and provenance record are given.
+    pub(crate) fn new(
+        root: RootKind,
+        path: String,
+        text: &str,
+        facts: DocFacts,
+        provenance: Option<ProvenanceRecord>,
+    ) -> Document {
+        let symbols = crate::analysis::symbols::symbol_names(&path, &facts, text);
+        Document { root, path, facts, provenance, symbols }
+    }
+
     pub fn is_markdown(&self) -> bool {
         FileRole::of(&self.path, false) == FileRole::Markdown
     }
@@ -82,5 +98,5 @@ pub fn document_from_text(path: &str, root: RootKind, text: &str) -> Option<Docu
         FileRole::Data => (syntax::data::data_facts(path, text), None),
         FileRole::Listed => return None,
     };
-    Some(Document { root, path: path.to_string(), facts, provenance })
+    Some(Document::new(root, path.to_string(), text, facts, provenance))
 }
