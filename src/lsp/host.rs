@@ -30,7 +30,7 @@ use crate::lsp::world::{DocPlace, Folder, OpenText, World};
 use crate::model::DocFacts;
 use crate::resolve::{PathSet, RootKind, Roots};
 use crate::text::{LineIndex, PositionEncoding};
-use crate::workspace::{Document, FileRole, Snapshot, document_from_text};
+use crate::workspace::{Document, FileRole, ResolvedDocument, Snapshot, document_from_text};
 
 /// A change the client made. The server counts the ones it sends and the host the ones it
 /// applied, so a request can wait until every change before it is visible (LSP requires
@@ -91,7 +91,7 @@ pub(crate) enum Internal {
     /// A batch of read documents.
     Documents {
         folder: FolderTag,
-        docs: Vec<Document>,
+        docs: Vec<ResolvedDocument>,
     },
     /// Every document of a folder is read.
     Indexed {
@@ -363,11 +363,11 @@ impl Host {
                     self.open.values().filter_map(|o| o.place.as_ref()).map(|p| (p.root, p.path.clone())).collect();
                 let Some(host) = self.folder_mut(&folder) else { return };
                 // The editor's text of an open document wins over the file on disk.
-                let docs = docs
-                    .into_iter()
-                    .filter(|d| !open_paths.iter().any(|(r, p)| *r == d.root && *p == d.path))
-                    .map(Arc::new);
-                host.snapshot = Arc::new(host.snapshot.with_documents(docs));
+                let docs = docs.into_iter().filter(|resolved| {
+                    let d = resolved.doc();
+                    !open_paths.iter().any(|(r, p)| *r == d.root && *p == d.path)
+                });
+                host.snapshot = Arc::new(host.snapshot.with_resolved(docs));
             }
             Internal::Indexed { folder, documents, elapsed, digests } => {
                 let Some(host) = self.folder_mut(&folder) else { return };

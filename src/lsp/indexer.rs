@@ -17,7 +17,7 @@ use crate::loader::{self, AiwgRootPlace, LoadOptions, LoadedTree};
 use crate::lsp::host::{Event, Internal, InternalSender};
 use crate::lsp::settings::{AiwgRootSetting, Settings};
 use crate::resolve::{AiwgRoot, PathSet, RootKind, Roots};
-use crate::workspace::{Document, FileRole};
+use crate::workspace::{Document, FileRole, ResolvedDocument};
 
 /// How long the indexer gathers documents before handing them to the writer.
 const INDEX_BATCH_INTERVAL: std::time::Duration = std::time::Duration::from_millis(250);
@@ -208,6 +208,9 @@ fn index_folder(folder: FolderTag, settings: Settings, internal: InternalSender,
     let count =
         |files: &[String], read_code| files.iter().filter(|f| FileRole::of(f, read_code) != FileRole::Listed).count();
     let total = count(&tree.files, true) + aiwg_tree.as_ref().map_or(0, |t| count(&t.files, false));
+    // The same path sets as the snapshot's, so that documents resolved on the reader threads
+    // are taken as they are (`Snapshot::with_resolved`).
+    let resolving = roots.clone();
     internal.send(Internal::Listing {
         folder: folder.clone(),
         roots,
@@ -225,9 +228,9 @@ fn index_folder(folder: FolderTag, settings: Settings, internal: InternalSender,
     // Each batch the writer applies copies the snapshot's indexes once, so batches are
     // gathered for a while rather than sent as the readers finish them: a 10,000-document
     // workspace then costs a handful of copies instead of one per 64 documents.
-    let pending: std::sync::Mutex<(Vec<Document>, std::time::Instant)> =
+    let pending: std::sync::Mutex<(Vec<ResolvedDocument>, std::time::Instant)> =
         std::sync::Mutex::new((Vec::new(), std::time::Instant::now()));
-    let flush = |pending: &mut (Vec<Document>, std::time::Instant)| {
+    let flush = |pending: &mut (Vec<ResolvedDocument>, std::time::Instant)| {
         if !pending.0.is_empty() {
             let docs = std::mem::take(&mut pending.0);
             internal.send(Internal::Documents { folder: folder.clone(), docs });
@@ -240,8 +243,11 @@ fn index_folder(folder: FolderTag, settings: Settings, internal: InternalSender,
         loader::stream_documents(base, kind, files, options, &|docs, _skipped, done, _| {
             read.fetch_add(docs.len(), std::sync::atomic::Ordering::Relaxed);
             recorded.lock().unwrap_or_else(|e| e.into_inner()).extend(loader::recorded_artifacts(&docs));
+            // Resolved here, on this reader thread, rather than by the writer one at a time.
+            let resolved: Vec<ResolvedDocument> =
+                docs.into_iter().map(|doc| ResolvedDocument::new(&resolving, Arc::new(doc))).collect();
             let mut pending = pending.lock().unwrap_or_else(|e| e.into_inner());
-            pending.0.extend(docs);
+            pending.0.extend(resolved);
             if pending.1.elapsed() >= INDEX_BATCH_INTERVAL {
                 flush(&mut pending);
             }

@@ -57,6 +57,17 @@ pub struct Roots {
 }
 
 impl Roots {
+    /// Whether `other` holds the very same path sets (not equal ones: the same allocation), so
+    /// that what was resolved against one holds for the other.
+    pub(crate) fn same_as(&self, other: &Roots) -> bool {
+        let same_aiwg = match (&self.aiwg, &other.aiwg) {
+            (AiwgRoot::Missing, AiwgRoot::Missing) | (AiwgRoot::Workspace, AiwgRoot::Workspace) => true,
+            (AiwgRoot::External(a), AiwgRoot::External(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        };
+        same_aiwg && Arc::ptr_eq(&self.workspace, &other.workspace)
+    }
+
     /// The aiwg tree and how its targets are labelled: the external root's, the workspace's
     /// when it is its own aiwg root, or none.
     pub(crate) fn aiwg_tree(&self) -> Option<(RootKind, &PathSet)> {

@@ -123,7 +123,48 @@ fn options() -> serde_saphyr::Options {
 /// Reads a provenance record. The first YAML document with an `entity` is the record (the
 /// research template puts a template header document first).
 pub(crate) fn parse_provenance(text: &str) -> ProvenanceRecord {
-    let documents: Vec<Yaml> = match serde_saphyr::from_str_multiple_with_options(text, options()) {
+    // Records carry long `history`, `metadata` and `attributes` lists the index never reads: the
+    // YAML parser sees only the top-level blocks it needs, and the whole text when that reading
+    // fails or finds no entity (an alias into a dropped block, a flow mapping at column 0).
+    if let Some(reduced) = needed_blocks(text) {
+        let record = parse_whole(&reduced, text);
+        if record.error.is_none() {
+            return record;
+        }
+    }
+    parse_whole(text, text)
+}
+
+/// Top-level keys of a record that [`parse_provenance`] reads.
+const NEEDED_KEYS: &[&str] = &["entity", "activity", "agent", "relationships"];
+
+/// `text` with only the top-level blocks under [`NEEDED_KEYS`] (and document markers), or
+/// `None` when nothing would be left out.
+fn needed_blocks(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len().min(4096));
+    let mut keep = true;
+    let mut dropped = false;
+    for line in text.split_inclusive('\n') {
+        let starts_block = line.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '"' || c == '\'');
+        if line.starts_with("---") || line.starts_with("...") {
+            keep = true;
+        } else if starts_block {
+            let key = line.split(':').next().unwrap_or("").trim().trim_matches(['"', '\'']);
+            keep = NEEDED_KEYS.contains(&key);
+        }
+        if keep {
+            out.push_str(line);
+        } else {
+            dropped = true;
+        }
+    }
+    dropped.then_some(out)
+}
+
+/// The record read from `yaml`, with checksum ranges taken in `original` (the file's text).
+fn parse_whole(yaml: &str, original: &str) -> ProvenanceRecord {
+    let text = original;
+    let documents: Vec<Yaml> = match serde_saphyr::from_str_multiple_with_options(yaml, options()) {
         Ok(docs) => docs,
         Err(err) => {
             let message = err.to_string();
@@ -317,6 +358,19 @@ relationships:
             ]
         "##]]
         .assert_debug_eq(&found);
+    }
+
+    #[test]
+    fn blocks_the_index_does_not_read_are_skipped_or_read_when_needed() {
+        let record = "history:\n  - at: &when \"2026-01-02T00:00:00Z\"\n    note: long\nentity:\n  id: \"urn:aiwg:artifact:a.md\"\n  checksum: \"sha256:ab\"\nmetadata:\n  tags: [x, y]\n";
+        let reduced = needed_blocks(record).expect("history and metadata are left out");
+        assert_eq!(reduced, "entity:\n  id: \"urn:aiwg:artifact:a.md\"\n  checksum: \"sha256:ab\"\n");
+        let parsed = parse_provenance(record);
+        assert_eq!(parsed.entity_id.as_deref(), Some("urn:aiwg:artifact:a.md"));
+        assert_eq!(parsed.checksum_range.map(|r| r.slice(record)), Some("sha256:ab"));
+        // An alias into a skipped block: the whole text is read instead.
+        let aliased = record.replace("  checksum: \"sha256:ab\"\n", "  created_at: *when\n");
+        assert_eq!(parse_provenance(&aliased).created_at.as_deref(), Some("2026-01-02T00:00:00Z"));
     }
 
     #[test]

@@ -52,6 +52,23 @@ impl Entry {
     }
 }
 
+/// A document with its references resolved against some roots, ready for the snapshot: the
+/// cold index resolves on the reader threads, in parallel, instead of on the one writer.
+pub(crate) struct ResolvedDocument {
+    entry: Entry,
+    roots: Roots,
+}
+
+impl ResolvedDocument {
+    pub(crate) fn new(roots: &Roots, doc: Arc<Document>) -> ResolvedDocument {
+        ResolvedDocument { entry: Entry::new(roots, doc), roots: roots.clone() }
+    }
+
+    pub(crate) fn doc(&self) -> &Document {
+        &self.entry.doc
+    }
+}
+
 /// A reference that dangles only for want of an aiwg root.
 fn wants_aiwg(doc: &Document, resolution: &Resolution, reference: &crate::model::Reference) -> bool {
     matches!(resolution, Resolution::Dangling { glob: false })
@@ -155,12 +172,31 @@ impl Snapshot {
         next
     }
 
+    /// [`Snapshot::with_documents`] for documents resolved elsewhere; one resolved against
+    /// other roots (the listing changed meanwhile) is resolved again.
+    pub(crate) fn with_resolved(&self, docs: impl IntoIterator<Item = ResolvedDocument>) -> Snapshot {
+        let mut next = self.clone();
+        for resolved in docs {
+            if resolved.roots.same_as(&next.roots) {
+                next.insert_entry(resolved.entry);
+            } else {
+                next.insert(resolved.entry.doc);
+            }
+        }
+        next
+    }
+
     fn insert(&mut self, doc: Arc<Document>) {
+        let entry = Entry::new(&self.roots, doc);
+        self.insert_entry(entry);
+    }
+
+    fn insert_entry(&mut self, entry: Entry) {
         self.unresolvable_without_aiwg = Arc::default();
-        let existing = self.doc_by_path(doc.root, &doc.path);
+        let existing = self.doc_by_path(entry.doc.root, &entry.doc.path);
         let id = existing.unwrap_or(DocId(self.slots.len() as u32));
         let old = existing.and_then(|id| self.slots[id.0 as usize].clone());
-        let entry = Arc::new(Entry::new(&self.roots, doc));
+        let entry = Arc::new(entry);
         let slots = Arc::make_mut(&mut self.slots);
         if existing.is_some() {
             slots[id.0 as usize] = Some(Arc::clone(&entry));
