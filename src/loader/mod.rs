@@ -222,21 +222,51 @@ pub(crate) fn inside_root(root: &Path, rel: &str) -> Option<PathBuf> {
 pub(crate) struct RootGuard {
     root: PathBuf,
     canonical_root: PathBuf,
+    /// Whether each folder (relative to the root) resolves inside it, links followed: a
+    /// workspace's files share few folders, and resolving every file's whole path cost one
+    /// `readlink` per component per file.
+    folders: std::sync::RwLock<std::collections::HashMap<String, bool>>,
 }
 
 impl RootGuard {
     pub(crate) fn new(root: &Path) -> Option<RootGuard> {
-        Some(RootGuard { root: root.to_path_buf(), canonical_root: root.canonicalize().ok()? })
+        Some(RootGuard {
+            root: root.to_path_buf(),
+            canonical_root: root.canonicalize().ok()?,
+            folders: std::sync::RwLock::default(),
+        })
     }
 
-    /// The path of `rel`, when it lies inside the root, links resolved.
+    /// The path of `rel`, when it lies inside the root, links resolved: its folder resolves
+    /// inside the root (checked once per folder), and the file is not a link, or is one whose
+    /// target resolves inside the root.
     pub(crate) fn resolve(&self, rel: &str) -> Option<PathBuf> {
         if rel.is_empty() || !Path::new(rel).components().all(|c| matches!(c, std::path::Component::Normal(_))) {
             return None;
         }
         let file = self.root.join(rel);
-        let canonical = file.canonicalize().ok()?;
-        canonical.starts_with(&self.canonical_root).then_some(file)
+        let folder = rel.rsplit_once('/').map_or("", |(folder, _)| folder);
+        if !self.folder_inside(folder) {
+            return None;
+        }
+        let is_link = std::fs::symlink_metadata(&file).ok()?.file_type().is_symlink();
+        if is_link {
+            let canonical = file.canonicalize().ok()?;
+            return canonical.starts_with(&self.canonical_root).then_some(file);
+        }
+        Some(file)
+    }
+
+    fn folder_inside(&self, folder: &str) -> bool {
+        if folder.is_empty() {
+            return true;
+        }
+        if let Some(&known) = self.folders.read().unwrap_or_else(|e| e.into_inner()).get(folder) {
+            return known;
+        }
+        let inside = self.root.join(folder).canonicalize().is_ok_and(|c| c.starts_with(&self.canonical_root));
+        self.folders.write().unwrap_or_else(|e| e.into_inner()).insert(folder.to_string(), inside);
+        inside
     }
 
     /// The text of `rel` within `limit` bytes (see [`read_text`]), refused outside the root.
@@ -603,6 +633,28 @@ fn civil_date(days: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_root_guard_follows_links_in_folders_and_files() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let (root, outside) = (dir.path().join("root"), dir.path().join("outside"));
+        std::fs::create_dir_all(root.join("docs/inner")).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("secret.md"), "# Secret\n").unwrap();
+        std::fs::write(root.join("docs/inner/a.md"), "# A\n").unwrap();
+        symlink(&outside, root.join("docs/away")).unwrap();
+        symlink(outside.join("secret.md"), root.join("docs/secret.md")).unwrap();
+        symlink(root.join("docs/inner/a.md"), root.join("docs/alias.md")).unwrap();
+        let guard = RootGuard::new(&root).unwrap();
+        let allowed = |rel: &str| guard.resolve(rel).is_some();
+        assert!(allowed("docs/inner/a.md"));
+        assert!(allowed("docs/alias.md"), "a link that stays inside");
+        assert!(!allowed("docs/away/secret.md"), "a folder that leads outside");
+        assert!(!allowed("docs/away/secret.md"), "and again, from the folder cache");
+        assert!(!allowed("docs/secret.md"), "a file link that leads outside");
+        assert!(!allowed("docs/../../outside/secret.md") && !allowed("/etc/passwd"));
+    }
 
     #[test]
     fn a_file_with_no_project_above_it_has_no_fallback_root() {
