@@ -367,7 +367,8 @@ impl StageContext<'_> {
             Stage::FileRelative => {
                 let tree = own_tree?;
                 let dir = self.from_path.rsplit_once('/').map_or("", |(dir, _)| dir);
-                let candidate = normalize(&join(dir, self.path))?;
+                let joined = join(dir, self.path);
+                let candidate = normalize(&joined)?;
                 self.lookup(tree, &candidate).then(|| vec![Self::target(self.from_root, tree, &candidate)])
             }
             Stage::Glob | Stage::Elided => None,
@@ -436,18 +437,33 @@ pub(crate) fn split_aiwg_prefix(path: &str) -> Option<(&str, &str)> {
 
 /// Template text: `{NNN}`, `[name]`, `<slug>`, `XXX`, `NNN`, `YYYY`, `path/to/` (aiwg-format §2.1).
 pub(crate) fn is_placeholder(path: &str) -> bool {
-    path.contains(['{', '}', '[', ']', '<', '>'])
-        || path.contains("XXX")
-        || path.contains("NNN")
-        || path.contains("YYYY")
-        || path.contains("###")
-        || path.contains("path/to")
-        || path.contains("/.../")
+    // One pass for the brackets and the runs of X, N, Y and # (this runs for every reference).
+    let (mut previous, mut run) = (0u8, 0usize);
+    for &b in path.as_bytes() {
+        if matches!(b, b'{' | b'}' | b'[' | b']' | b'<' | b'>') {
+            return true;
+        }
+        run = if b == previous { run + 1 } else { 1 };
+        previous = b;
+        let placeholder_run = match b {
+            b'X' | b'N' | b'#' => run >= 3,
+            b'Y' => run >= 4,
+            _ => false,
+        };
+        if placeholder_run {
+            return true;
+        }
+    }
+    path.contains("path/to") || path.contains("/.../")
 }
 
 /// Removes `.` segments and folds `..`; `None` when the path climbs above its root (so
 /// `@../../etc/passwd` can never name a file outside the trees we know).
-fn normalize(path: &str) -> Option<String> {
+fn normalize(path: &str) -> Option<std::borrow::Cow<'_, str>> {
+    // Most paths are already normal: no allocation for them (this runs for every reference).
+    if path.split('/').all(|segment| !matches!(segment, "" | "." | "..")) {
+        return Some(std::borrow::Cow::Borrowed(path));
+    }
     let mut parts: Vec<&str> = Vec::new();
     for segment in path.split('/') {
         match segment {
@@ -458,7 +474,7 @@ fn normalize(path: &str) -> Option<String> {
             s => parts.push(s),
         }
     }
-    Some(parts.join("/"))
+    Some(std::borrow::Cow::Owned(parts.join("/")))
 }
 
 fn join(dir: &str, path: &str) -> String {
