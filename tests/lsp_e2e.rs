@@ -186,18 +186,25 @@ fn a_stale_provenance_record_is_reported_when_opened() {
     session.shutdown();
 }
 
-#[test]
-fn pull_diagnostics_when_the_client_asks_for_them() {
-    let (_dir, root, settings) = demo_copy();
+/// A session whose client pulls diagnostics and asked for that (`pullDiagnostics`), once the
+/// index is ready, with the `initialize` response.
+fn pulling_session(root: &Path, settings: Value) -> (Session, Value) {
     let mut capabilities = capabilities();
     capabilities["textDocument"]["diagnostic"] = json!({"dynamicRegistration": false});
     let mut options = settings.clone();
     options["pullDiagnostics"] = json!(true);
-    let mut session = Session::spawn(&root, settings);
+    let mut session = Session::spawn(root, settings);
     let init = session.initialize(capabilities, json!({"aiwg": options}), true);
-    assert_eq!(init["result"]["capabilities"]["diagnosticProvider"]["identifier"], "aiwg", "{init}");
     session.notify("initialized", json!({}));
     session.wait_for("the end of indexing", |m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end");
+    (session, init)
+}
+
+#[test]
+fn pull_diagnostics_when_the_client_asks_for_them() {
+    let (_dir, root, settings) = demo_copy();
+    let (mut session, init) = pulling_session(&root, settings);
+    assert_eq!(init["result"]["capabilities"]["diagnosticProvider"]["identifier"], "aiwg", "{init}");
     session.open(ADR_002);
     let uri = session.uri(ADR_002);
     let report = session.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri}}));
@@ -228,15 +235,8 @@ fn mentions_runbook(diagnostics: &Value) -> bool {
 #[test]
 fn workspace_diagnostics_are_pulled_and_answered_again_when_something_changes() {
     let (_dir, root, settings) = demo_copy();
-    let mut capabilities = capabilities();
-    capabilities["textDocument"]["diagnostic"] = json!({"dynamicRegistration": false});
-    let mut options = settings.clone();
-    options["pullDiagnostics"] = json!(true);
-    let mut session = Session::spawn(&root, settings);
-    let init = session.initialize(capabilities, json!({"aiwg": options}), true);
+    let (mut session, init) = pulling_session(&root, settings);
     assert_eq!(init["result"]["capabilities"]["diagnosticProvider"]["workspaceDiagnostics"], true, "{init}");
-    session.notify("initialized", json!({}));
-    session.wait_for("the end of indexing", |m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end");
 
     // Nothing is open: the closed ADR's broken reference is reported all the same.
     let first = session.request("workspace/diagnostic", json!({"previousResultIds": []}));
