@@ -325,22 +325,12 @@ fn requests(session: &mut Session, rel: &str, text: &str) -> Vec<FeatureSamples>
                 }
                 _ => ("workspace/symbol", json!({"query": QUERIES[i % QUERIES.len()]})),
             };
-            let started = Instant::now();
-            let response = session.request(method, params);
-            samples.push(started.elapsed());
-            assert!(response.get("error").is_none(), "{method}: {response}");
-            let result = &response["result"];
-            let empty = result.is_null()
-                || result.as_array().is_some_and(|a| a.is_empty())
-                || result["items"].as_array().is_some_and(|a| a.is_empty());
-            non_empty += usize::from(!empty);
+            let (took, answered) = timed_request(session, method, params);
+            samples.push(took);
+            non_empty += usize::from(answered);
         }
         session.seen.clear();
-        eprintln!(
-            "  {feature}: p50 {:.2} ms, p99 {:.2} ms ({non_empty}/{REQUESTS} non-empty)",
-            samples.pct_ms(50.0),
-            samples.pct_ms(99.0)
-        );
+        log_feature(feature, "", &samples, non_empty);
         out.push((feature, samples, non_empty));
     }
     out.extend(document_requests(session, &uri, text, ""));
@@ -363,25 +353,38 @@ fn document_requests(session: &mut Session, uri: &str, text: &str, size: &str) -
         let mut samples = Samples::default();
         let mut non_empty = 0;
         for _ in 0..REQUESTS {
-            let started = Instant::now();
-            let response = session.request(&method, params.clone());
-            samples.push(started.elapsed());
-            assert!(response.get("error").is_none(), "{method}: {response}");
-            let result = &response["result"];
-            let empty = result.is_null()
-                || result.as_array().is_some_and(|a| a.is_empty())
-                || result["data"].as_array().is_some_and(|a| a.is_empty());
-            non_empty += usize::from(!empty);
+            let (took, answered) = timed_request(session, &method, params.clone());
+            samples.push(took);
+            non_empty += usize::from(answered);
         }
         session.seen.clear();
-        eprintln!(
-            "  {feature}{size}: p50 {:.2} ms, p99 {:.2} ms ({non_empty}/{REQUESTS} non-empty)",
-            samples.pct_ms(50.0),
-            samples.pct_ms(99.0)
-        );
+        log_feature(feature, size, &samples, non_empty);
         out.push((feature, samples, non_empty));
     }
     out
+}
+
+/// One request's round trip, and whether it answered something (not null, not an empty list,
+/// completion items or token data).
+fn timed_request(session: &mut Session, method: &str, params: Value) -> (Duration, bool) {
+    let started = Instant::now();
+    let response = session.request(method, params);
+    let took = started.elapsed();
+    assert!(response.get("error").is_none(), "{method}: {response}");
+    let result = &response["result"];
+    let empty = result.is_null()
+        || result.as_array().is_some_and(|a| a.is_empty())
+        || result["items"].as_array().is_some_and(|a| a.is_empty())
+        || result["data"].as_array().is_some_and(|a| a.is_empty());
+    (took, !empty)
+}
+
+fn log_feature(feature: &str, size: &str, samples: &Samples, non_empty: usize) {
+    eprintln!(
+        "  {feature}{size}: p50 {:.2} ms, p99 {:.2} ms ({non_empty}/{REQUESTS} non-empty)",
+        samples.pct_ms(50.0),
+        samples.pct_ms(99.0)
+    );
 }
 
 const DOCUMENT_FEATURES: &[&str] = &["semanticTokens", "codeLens", "inlayHint", "foldingRange"];

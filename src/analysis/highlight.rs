@@ -7,6 +7,7 @@
 //! Everything here is classified the way diagnostics are: a reference is broken when its
 //! resolution is dangling, an ID unknown when diagnostics would report it.
 
+use crate::model::adr::AdrStatus;
 use crate::model::{ArtifactKind, DocFacts, RefContext, Reference};
 use crate::resolve::{Resolution, RootKind, Stage};
 use crate::text::TextRange;
@@ -182,10 +183,7 @@ fn reference_class(snapshot: &Snapshot, reference: &Reference, resolution: &Reso
 /// [`TokenModifier::Deprecated`] for a decision whose status says it no longer stands.
 fn deprecated_if_superseded(facts: &DocFacts) -> u32 {
     let gone = facts.kind == ArtifactKind::Adr
-        && facts.status().is_some_and(|s| {
-            let s = s.trim_start_matches(['*', '_', ' ']).to_ascii_lowercase();
-            s.starts_with("superseded") || s.starts_with("deprecated")
-        });
+        && facts.status().and_then(AdrStatus::parse).is_some_and(AdrStatus::no_longer_stands);
     if gone { TokenModifier::Deprecated as u32 } else { 0 }
 }
 

@@ -362,9 +362,10 @@ pub(crate) fn workspace_diagnostics(
     let reported: std::collections::HashSet<&lsp::Uri> = reports.iter().map(|r| &r.uri).collect();
     // Documents gone from the workspace (deleted, excluded): their problems go too, once.
     let none = publish::fingerprint(&[]);
+    let none_id = format!("{none:016x}");
     let gone: Vec<publish::DocumentReport> = previous
         .iter()
-        .filter(|(uri, id)| !reported.contains(uri) && **id != format!("{none:016x}"))
+        .filter(|(uri, id)| !reported.contains(uri) && **id != none_id)
         .map(|(uri, _)| publish::DocumentReport {
             uri: uri.clone(),
             version: None,

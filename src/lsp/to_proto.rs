@@ -196,10 +196,11 @@ pub(crate) fn symbol_kind(kind: ArtifactKind) -> lsp::SymbolKind {
 #[allow(deprecated)] // `SymbolInformation::deprecated` must be spelled out.
 pub(crate) fn workspace_symbol(symbol: &WorkspaceSymbol, location: lsp::Location) -> lsp::SymbolInformation {
     // A superseded or deprecated decision is struck through in symbol lists.
-    let gone = symbol.detail.as_deref().is_some_and(|status| {
-        let status = status.to_ascii_lowercase();
-        status.starts_with("superseded") || status.starts_with("deprecated")
-    });
+    let gone = symbol
+        .detail
+        .as_deref()
+        .and_then(crate::model::adr::AdrStatus::parse)
+        .is_some_and(crate::model::adr::AdrStatus::no_longer_stands);
     lsp::SymbolInformation {
         name: symbol.name.clone(),
         kind: symbol_kind(symbol.kind),

@@ -37,6 +37,11 @@ impl AdrStatus {
             return None;
         })
     }
+
+    /// Whether a decision in this state no longer stands (deprecated, or superseded by another).
+    pub(crate) fn no_longer_stands(self) -> bool {
+        matches!(self, AdrStatus::Deprecated | AdrStatus::Superseded)
+    }
 }
 
 /// The values status completion offers, in lifecycle order (§4.2 "Canonical completion set").
