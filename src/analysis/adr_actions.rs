@@ -150,7 +150,7 @@ fn create_referenced_adr(
     reference: &crate::model::Reference,
     defaults: &NewAdrDefaults<'_>,
 ) -> Option<CodeAction> {
-    let path = crate::analysis::diagnostics::created_path(snapshot, doc, reference, reference.path.as_str())?;
+    let path = crate::analysis::diagnostics::created_path(snapshot, doc, reference, &reference.path)?;
     let file = path.rsplit('/').next()?;
     let stem = file.strip_suffix(".md")?;
     let id =

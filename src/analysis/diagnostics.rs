@@ -555,7 +555,7 @@ fn no_aiwg_root_summary(snapshot: &Snapshot, reference: &Reference, count: usize
 }
 
 fn shown_path(reference: &Reference) -> String {
-    let mut shown = reference.path.clone();
+    let mut shown = reference.path.to_string();
     if let Some(anchor) = &reference.anchor {
         shown.push('#');
         shown.push_str(anchor);

@@ -76,7 +76,7 @@ pub fn semantic_tokens(snapshot: &Snapshot, doc_id: DocId, text: &str, range: Te
         if matches!(reference.context, RefContext::FencedCode | RefContext::DataExample) {
             continue;
         }
-        let qualifier = reference.qualifier.and_then(|q| qualifier_before(text, reference.range.start, q));
+        let qualifier = reference.qualifier.and_then(|q| qualifier_before(text, reference.range.start, q.as_str()));
         tokens.extend(qualifier.filter(|q| wanted(q.range)));
         if !wanted(reference.range) {
             continue;

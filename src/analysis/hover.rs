@@ -101,7 +101,7 @@ fn stages_tried(snapshot: &Snapshot, from: &Document, path: &str) -> String {
 }
 
 fn shown_path(reference: &Reference) -> String {
-    let mut shown = reference.path.clone();
+    let mut shown = reference.path.to_string();
     if let Some(anchor) = &reference.anchor {
         let _ = write!(shown, "#{anchor}");
     }

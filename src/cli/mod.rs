@@ -187,7 +187,7 @@ pub fn dump_references(path: &Path, aiwg_root: Option<&Path>, out: &mut dyn Writ
             let line = serde_json::json!({
                 "file": doc.path,
                 "line": index.line_of(reference.range.start) + 1,
-                "path": reference.path,
+                "path": &*reference.path,
                 "anchor": reference.anchor,
                 "context": reference.context.as_str(),
                 "bare": reference.bare,

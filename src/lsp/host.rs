@@ -632,7 +632,13 @@ impl Host {
         }
         warn!("tree-sitter and the bulk scanner disagree on {}; using tree-sitter's facts", uri.as_str());
         let text = Arc::clone(&open.text);
-        let doc = Document::new(current.root, current.path.clone(), &text.text, facts, current.provenance.clone());
+        let doc = Document::new(
+            current.root,
+            current.path.clone(),
+            &text.text,
+            facts,
+            current.provenance.as_deref().cloned(),
+        );
         folder.snapshot = Arc::new(folder.snapshot.with_document(Arc::new(doc)));
         self.emit(Event::Refresh(vec![uri.clone()]));
     }

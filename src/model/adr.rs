@@ -4,7 +4,7 @@
 //! metadata bullets). Status parsing follows §4.2: the first word decides, case-insensitively,
 //! and qualifiers or parentheticals after it are kept as written.
 
-use crate::model::{ArtifactKind, DocFacts, IdKey};
+use crate::model::{ArtifactKind, DocFacts, IdKey, Qualifier};
 use crate::text::TextRange;
 
 /// The lifecycle states of §4.2's canonical set.
@@ -197,7 +197,7 @@ fn read(facts: &DocFacts) -> Adr<'_> {
 
     // `@supersedes @.aiwg/architecture/decisions/ADR-003-x.md` (rules/qualified-references.md).
     for reference in &facts.references {
-        let list = match reference.qualifier {
+        let list = match reference.qualifier.map(Qualifier::as_str) {
             Some("supersedes") => &mut supersedes,
             Some("superseded-by") => &mut superseded_by,
             _ => continue,

@@ -61,6 +61,17 @@ impl DocFacts {
             .collect()
     }
 
+    /// Gives back the spare capacity of every list: facts live as long as the index, and the
+    /// lists grew by doubling while the document was read.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.headings.shrink_to_fit();
+        self.references.shrink_to_fit();
+        self.declared_ids.shrink_to_fit();
+        self.id_mentions.shrink_to_fit();
+        self.metadata.shrink_to_fit();
+        self.generated.shrink_to_fit();
+    }
+
     /// Moves every range through `map` (an offset in the text the facts came from to one in
     /// the file that embeds it, e.g. a YAML block scalar's markdown).
     pub(crate) fn remap(&mut self, map: &dyn Fn(usize) -> usize) {
@@ -220,20 +231,76 @@ impl RefContext {
     }
 }
 
+/// A qualifier of aiwg's qualified references (`rules/qualified-references.md`, aiwg-format
+/// §2.6), held as its index in [`Qualifier::ALL`]: a byte per reference rather than a string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Qualifier(u8);
+
+impl Qualifier {
+    const ALL: &[&str] = &[
+        "implements",
+        "implemented-by",
+        "tests",
+        "tested-by",
+        "extends",
+        "extended-by",
+        "depends",
+        "dependency-of",
+        "derives-from",
+        "source-of",
+        "references",
+        "related",
+        "contradicts",
+        "supersedes",
+        "superseded-by",
+        "validates",
+        "architecture",
+        "nfr",
+        "source",
+        "agent",
+        "command",
+        "skill",
+        "requirement",
+        "security",
+        "schema",
+        "research",
+        "strategy",
+        "see",
+        "requires",
+    ];
+
+    /// The qualifier spelled `word` (`implements`), if it is one.
+    pub(crate) fn named(word: &str) -> Option<Qualifier> {
+        Qualifier::ALL.iter().position(|q| *q == word).map(|index| Qualifier(index as u8))
+    }
+
+    pub(crate) fn as_str(self) -> &'static str {
+        Qualifier::ALL[usize::from(self.0)]
+    }
+}
+
+impl std::fmt::Display for Qualifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One `@`-reference (`@.aiwg/x.md#anchor`) or qualified bare path (`@tests .aiwg/x.md`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reference {
     /// From the `@` (or the bare path's first byte) to the end of the reference, trailing
     /// punctuation excluded.
     pub range: TextRange,
-    /// The path as written, without `#anchor` and `:line`.
-    pub path: String,
-    pub(crate) anchor: Option<String>,
+    /// The path as written, without `#anchor` and `:line`. Shared with the resolved target's
+    /// path when the two are the same text (`workspace::snapshot` does this), so that the
+    /// thousands of references to one document hold one copy of its path.
+    pub path: std::sync::Arc<str>,
+    pub(crate) anchor: Option<Box<str>>,
     /// `:42` or `:42-50` (1-based, as written).
     pub(crate) line: Option<(u32, Option<u32>)>,
     pub(crate) context: RefContext,
     /// `implements` for `@implements @path`, `tests` for `@tests .aiwg/x.md`.
-    pub(crate) qualifier: Option<&'static str>,
+    pub(crate) qualifier: Option<Qualifier>,
     /// True for a qualified reference written without `@` on the path.
     pub bare: bool,
     /// A markdown link (`[t](path.md)`): its range is the destination as written, and it

@@ -145,8 +145,8 @@ fn push_link(text: &str, destination: TextRange, links: &mut Vec<RawReference>) 
     }
     links.push(RawReference {
         range: destination,
-        path: percent_decode(&path),
-        anchor,
+        path: percent_decode(&path).into(),
+        anchor: anchor.map(Into::into),
         line: None,
         qualifier: None,
         bare: false,

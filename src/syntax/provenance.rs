@@ -260,8 +260,8 @@ fn push_path(out: &mut Vec<Reference>, start: usize, written: &str) {
     }
     out.push(Reference {
         range: TextRange::new(start, start + written.len()),
-        path: path.to_string(),
-        anchor,
+        path: path.into(),
+        anchor: anchor.map(Into::into),
         line: None,
         context: RefContext::Provenance,
         qualifier: None,

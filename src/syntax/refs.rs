@@ -14,6 +14,9 @@
 //! Qualified references (§2.6) put a qualifier before the target: `@implements @.aiwg/x.md`,
 //! `@tests .aiwg/testing/plan.md` (a bare path) and `@implements UC-001, UC-002` (IDs).
 
+use std::sync::Arc;
+
+use crate::model::Qualifier;
 use crate::text::TextRange;
 
 /// First path segments that make an `@`-token a reference (aiwg-format §2.1, §7 census roots).
@@ -57,47 +60,14 @@ const EXTENSIONS: &[&str] = &[
     "sh", "txt", "toml", "html", "css", "csv",
 ];
 
-/// Qualifiers of aiwg's qualified references (`rules/qualified-references.md`, aiwg-format §2.6).
-const QUALIFIERS: &[&str] = &[
-    "implements",
-    "implemented-by",
-    "tests",
-    "tested-by",
-    "extends",
-    "extended-by",
-    "depends",
-    "dependency-of",
-    "derives-from",
-    "source-of",
-    "references",
-    "related",
-    "contradicts",
-    "supersedes",
-    "superseded-by",
-    "validates",
-    "architecture",
-    "nfr",
-    "source",
-    "agent",
-    "command",
-    "skill",
-    "requirement",
-    "security",
-    "schema",
-    "research",
-    "strategy",
-    "see",
-    "requires",
-];
-
 /// A reference token found in text, before context is known.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct RawReference {
     pub(crate) range: TextRange,
-    pub(crate) path: String,
-    pub(crate) anchor: Option<String>,
+    pub(crate) path: Arc<str>,
+    pub(crate) anchor: Option<Box<str>>,
     pub(crate) line: Option<(u32, Option<u32>)>,
-    pub(crate) qualifier: Option<&'static str>,
+    pub(crate) qualifier: Option<Qualifier>,
     pub(crate) bare: bool,
     /// A markdown link's destination (resolved against the containing file).
     pub(crate) link: bool,
@@ -123,7 +93,7 @@ impl RawReference {
 /// An ID list introduced by a qualifier: `@implements UC-001, UC-002`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct QualifiedIds {
-    pub(crate) qualifier: &'static str,
+    pub(crate) qualifier: Qualifier,
     /// The text after the qualifier in which IDs are read.
     pub(crate) range: TextRange,
 }
@@ -253,7 +223,7 @@ fn is_bare_path(path: &str) -> bool {
 }
 
 /// The qualifier ending right before `at` (`@implements ` or `@implements: `), if any.
-fn qualifier_before(text: &str, at: usize) -> Option<&'static str> {
+fn qualifier_before(text: &str, at: usize) -> Option<Qualifier> {
     let before = text[..at].trim_end_matches([' ', '\t']);
     if before.len() == at {
         return None;
@@ -266,9 +236,8 @@ fn qualifier_before(text: &str, at: usize) -> Option<&'static str> {
     known_qualifier(&before[word_start + 1..])
 }
 
-/// The static spelling of a qualifier (`implements`), if `word` is one.
-fn known_qualifier(word: &str) -> Option<&'static str> {
-    QUALIFIERS.iter().copied().find(|q| *q == word)
+fn known_qualifier(word: &str) -> Option<Qualifier> {
+    Qualifier::named(word)
 }
 
 /// Every `@`-reference and qualified bare path in `text`, in order, plus the spans where a
@@ -304,8 +273,8 @@ pub(crate) fn find_references(text: &str) -> (Vec<RawReference>, Vec<QualifiedId
         if qualifier.is_none() && is_reference_path(path) {
             refs.push(RawReference {
                 range: TextRange::new(at, start + kept),
-                path: path.to_string(),
-                anchor: anchor.map(str::to_string),
+                path: path.into(),
+                anchor: anchor.map(Into::into),
                 line,
                 qualifier: qualifier_before(text, at),
                 bare: false,
@@ -336,8 +305,8 @@ pub(crate) fn find_references(text: &str) -> (Vec<RawReference>, Vec<QualifiedId
                 if is_bare_path(path) {
                     refs.push(RawReference {
                         range: TextRange::new(target_start, target_start + kept),
-                        path: path.to_string(),
-                        anchor: anchor.map(str::to_string),
+                        path: path.into(),
+                        anchor: anchor.map(Into::into),
                         line,
                         qualifier: Some(qualifier),
                         bare: true,
@@ -386,7 +355,7 @@ mod tests {
         let text = "import { x } from '@modelcontextprotocol/sdk/types.js';\n\
                     const y = require(\"@aiwg/smiths/skillsmith.js\");\n\
                     load('@.aiwg/requirements/UC-001.md'); see \"@docs/guide.md\" and @lib/x.ts\n";
-        let paths: Vec<String> = find_references(text).0.into_iter().map(|r| r.path).collect();
+        let paths: Vec<String> = find_references(text).0.into_iter().map(|r| r.path.to_string()).collect();
         assert_eq!(paths, [".aiwg/requirements/UC-001.md", "docs/guide.md", "lib/x.ts"]);
     }
 

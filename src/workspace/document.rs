@@ -18,7 +18,8 @@ pub struct Document {
     /// Relative to its root, `/`-separated.
     pub path: String,
     pub facts: DocFacts,
-    pub provenance: Option<ProvenanceRecord>,
+    /// Boxed: most documents are not records, and a record is several times a document's size.
+    pub provenance: Option<Box<ProvenanceRecord>>,
     /// What workspace/symbol finds it by, from `facts` (kept here so that a query scores
     /// names instead of building them for every document).
     pub(crate) symbols: Box<[SymbolName]>,
@@ -30,11 +31,12 @@ impl Document {
         root: RootKind,
         path: String,
         text: &str,
-        facts: DocFacts,
+        mut facts: DocFacts,
         provenance: Option<ProvenanceRecord>,
     ) -> Document {
+        facts.shrink_to_fit();
         let symbols = crate::analysis::symbols::symbol_names(&path, &facts, text);
-        Document { root, path, facts, provenance, symbols }
+        Document { root, path, facts, provenance: provenance.map(Box::new), symbols }
     }
 
     pub fn is_markdown(&self) -> bool {
