@@ -114,7 +114,7 @@ fn named_options(doc: &Document) -> Vec<String> {
         .headings
         .iter()
         .filter(|h| h.level >= 3 && (h.text.starts_with("Option ") || h.text.starts_with("Alternative ")))
-        .map(|h| h.text.clone())
+        .map(|h| h.text.to_string())
         .collect()
 }
 

@@ -50,7 +50,7 @@ fn present_section(index: usize, heading: &Heading, text: &str) -> Option<DraftS
     let body = body_of(text, heading)?;
     let content = body.slice(text);
     is_guidance_only(content).then(|| DraftSection {
-        name: heading.text.clone(),
+        name: heading.text.to_string(),
         level: heading.level,
         heading: Some(heading.range),
         body,

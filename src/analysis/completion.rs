@@ -511,11 +511,11 @@ fn heading_items(snapshot: &Snapshot, resolution: &Resolution, typed: &str, repl
         .map(|(position, &(_, i))| {
             let heading = &headings[i];
             CompletionItem {
-                label: heading.slug.clone(),
+                label: heading.slug.to_string(),
                 kind: CompletionKind::Heading,
-                detail: Some(heading.text.clone()),
+                detail: Some(heading.text.to_string()),
                 documentation: None,
-                insert_text: heading.slug.clone(),
+                insert_text: heading.slug.to_string(),
                 replace,
                 sort_text: format!("{position:04}"),
                 filter_text: None,

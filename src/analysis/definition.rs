@@ -45,7 +45,7 @@ pub fn definition(snapshot: &Snapshot, doc: DocId, offset: usize) -> Option<Defi
 pub(crate) fn reference_target(snapshot: &Snapshot, target: &Target, reference: &Reference) -> NavigationTarget {
     let mut focus = Spot::File;
     let mut full = None;
-    if let Some((line, _)) = reference.line {
+    if let Some((line, _)) = reference.line.map(crate::model::LineSuffix::get) {
         focus = Spot::Line(line.saturating_sub(1));
     }
     if let Some(anchor) = reference.anchor.as_deref()

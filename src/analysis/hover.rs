@@ -105,7 +105,7 @@ fn shown_path(reference: &Reference) -> String {
     if let Some(anchor) = &reference.anchor {
         let _ = write!(shown, "#{anchor}");
     }
-    if let Some((start, end)) = reference.line {
+    if let Some((start, end)) = reference.line.map(crate::model::LineSuffix::get) {
         let _ = write!(shown, ":{start}");
         if let Some(end) = end {
             let _ = write!(shown, "-{end}");

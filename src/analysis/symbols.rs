@@ -46,7 +46,7 @@ pub fn document_symbols(snapshot: &Snapshot, doc: DocId) -> Vec<DocumentSymbol> 
             close_innermost(&mut open, &mut roots);
         }
         open.push(DocumentSymbol {
-            name: heading.text.clone(),
+            name: heading.text.to_string(),
             level: heading.level,
             range: heading.section,
             selection_range: heading.range,

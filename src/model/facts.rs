@@ -61,9 +61,12 @@ impl DocFacts {
             .collect()
     }
 
-    /// Gives back the spare capacity of every list: facts live as long as the index, and the
-    /// lists grew by doubling while the document was read.
+    /// Gives back the spare capacity of every list and of the longer strings: facts live as
+    /// long as the index, and they grew by doubling while the document was read.
     pub(crate) fn shrink_to_fit(&mut self) {
+        for text in self.title.iter_mut().chain(&mut self.summary) {
+            text.shrink_to_fit();
+        }
         self.headings.shrink_to_fit();
         self.references.shrink_to_fit();
         self.declared_ids.shrink_to_fit();
@@ -123,7 +126,7 @@ impl DocFacts {
             if let Some(anchor) = &r.anchor {
                 let _ = write!(extra, " #{anchor}");
             }
-            if let Some((start, end)) = r.line {
+            if let Some((start, end)) = r.line.map(LineSuffix::get) {
                 let _ = write!(extra, " :{start}{}", end.map(|e| format!("-{e}")).unwrap_or_default());
             }
             if let Some(q) = r.qualifier {
@@ -169,7 +172,7 @@ impl DocFacts {
         let anchor = anchor.to_lowercase();
         self.headings
             .iter()
-            .find(|h| h.slug == anchor)
+            .find(|h| *h.slug == *anchor)
             .or_else(|| self.headings.iter().find(|h| !anchor.is_empty() && h.slug.starts_with(&anchor)))
     }
 }
@@ -179,9 +182,9 @@ pub(crate) struct Heading {
     pub(crate) level: u8,
     /// The heading text as a reader sees it: inline markup (`**`, backticks, link targets)
     /// removed, whitespace collapsed.
-    pub(crate) text: String,
+    pub(crate) text: Box<str>,
     /// GitHub's anchor for the heading, with `-1`, `-2`… suffixes for repeated slugs.
-    pub(crate) slug: String,
+    pub(crate) slug: Box<str>,
     pub(crate) range: TextRange,
     /// From the heading's start to the start of the next heading of the same or a higher level.
     pub(crate) section: TextRange,
@@ -228,6 +231,33 @@ impl RefContext {
             self,
             RefContext::InlineCode | RefContext::FencedCode | RefContext::FrontMatter | RefContext::DataExample
         )
+    }
+}
+
+/// A reference's `:42` or `:42-50`, as written, in eight bytes (a reference is 64 bytes with it,
+/// 72 with an `Option<(u32, Option<u32>)>`; there are hundreds of thousands at scale).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct LineSuffix {
+    /// The first line plus one, so that `Option<LineSuffix>` needs no tag.
+    start_plus_one: std::num::NonZeroU32,
+    /// The last line plus one; zero when only one line is written.
+    end_plus_one: u32,
+}
+
+impl LineSuffix {
+    /// `None` for numbers no document has (the scanner reads at most seven digits).
+    pub(crate) fn new(start: u32, end: Option<u32>) -> Option<LineSuffix> {
+        let start_plus_one = std::num::NonZeroU32::new(start.checked_add(1)?)?;
+        let end_plus_one = match end {
+            Some(end) => end.checked_add(1)?,
+            None => 0,
+        };
+        Some(LineSuffix { start_plus_one, end_plus_one })
+    }
+
+    /// The first line and, for a range, the last, as written.
+    pub(crate) fn get(self) -> (u32, Option<u32>) {
+        (self.start_plus_one.get() - 1, self.end_plus_one.checked_sub(1))
     }
 }
 
@@ -297,7 +327,7 @@ pub struct Reference {
     pub path: std::sync::Arc<str>,
     pub(crate) anchor: Option<Box<str>>,
     /// `:42` or `:42-50` (1-based, as written).
-    pub(crate) line: Option<(u32, Option<u32>)>,
+    pub(crate) line: Option<LineSuffix>,
     pub(crate) context: RefContext,
     /// `implements` for `@implements @path`, `tests` for `@tests .aiwg/x.md`.
     pub(crate) qualifier: Option<Qualifier>,
@@ -310,6 +340,10 @@ pub struct Reference {
     /// "Planned" section. Broken, it is information.
     pub(crate) planned: bool,
 }
+
+// The index holds hundreds of thousands of references at 10,000 documents: keep them small.
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Reference>() <= 64);
 
 impl Reference {
     /// Where the path is written: after the `@` (none for a bare path), before `#anchor`/`:line`.

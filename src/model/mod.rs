@@ -11,8 +11,8 @@ mod provenance;
 pub(crate) mod trade_study;
 
 pub(crate) use facts::{
-    DocFacts, Heading, IdDeclaration, IdDeclarationSource, IdMention, MetaEntry, MetaSource, Qualifier, RefContext,
-    Reference,
+    DocFacts, Heading, IdDeclaration, IdDeclarationSource, IdMention, LineSuffix, MetaEntry, MetaSource, Qualifier,
+    RefContext, Reference,
 };
 pub(crate) use ids::{ArtifactId, IdKey, find_ids, parse_id};
 pub(crate) use kind::ArtifactKind;

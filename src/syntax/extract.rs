@@ -69,7 +69,7 @@ pub fn facts(path: &str, text: &str, outline: &Outline) -> DocFacts {
     let declared_ids = declared_ids(path, kind, text, outline, &headings, &metadata);
     let id_mentions = id_mentions(&contexts, &references, &declared_ids, &qualified_ids, &metadata);
     let title =
-        headings.iter().find(|h| h.level == 1).map(|h| h.text.clone()).filter(|t| !t.is_empty()).or_else(|| {
+        headings.iter().find(|h| h.level == 1).map(|h| h.text.to_string()).filter(|t| !t.is_empty()).or_else(|| {
             metadata.iter().find(|m| m.source == MetaSource::FrontMatter && m.key == "title").map(|m| m.value.clone())
         });
     let summary = summary(&lines, &headings, &contexts, &metadata);
@@ -354,8 +354,8 @@ fn headings(text: &str, outline: &Outline) -> Vec<Heading> {
             let rendered = render_inline(h.content.slice(text));
             Heading {
                 level: h.level,
-                slug: slugs.unique(&rendered),
-                text: rendered,
+                slug: slugs.unique(&rendered).into(),
+                text: rendered.into(),
                 range: h.range,
                 section: TextRange::new(h.range.start, text.len()),
             }

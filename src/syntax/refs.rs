@@ -16,7 +16,7 @@
 
 use std::sync::Arc;
 
-use crate::model::Qualifier;
+use crate::model::{LineSuffix, Qualifier};
 use crate::text::TextRange;
 
 /// First path segments that make an `@`-token a reference (aiwg-format §2.1, §7 census roots).
@@ -66,7 +66,7 @@ pub(crate) struct RawReference {
     pub(crate) range: TextRange,
     pub(crate) path: Arc<str>,
     pub(crate) anchor: Option<Box<str>>,
-    pub(crate) line: Option<(u32, Option<u32>)>,
+    pub(crate) line: Option<LineSuffix>,
     pub(crate) qualifier: Option<Qualifier>,
     pub(crate) bare: bool,
     /// A markdown link's destination (resolved against the containing file).
@@ -151,7 +151,7 @@ struct TokenParts<'a> {
     kept: usize,
     path: &'a str,
     anchor: Option<&'a str>,
-    line: Option<(u32, Option<u32>)>,
+    line: Option<LineSuffix>,
 }
 
 /// Splits `token` into the path, `#anchor` and `:line` parts after dropping trailing
@@ -170,7 +170,7 @@ fn split_token(token: &str) -> TokenParts<'_> {
         };
         let all_digits = |s: &str| !s.is_empty() && s.len() <= 7 && s.bytes().all(|b| b.is_ascii_digit());
         if all_digits(first) && second.is_none_or(all_digits) {
-            line = Some((first.parse().unwrap_or(0), second.and_then(|s| s.parse().ok())));
+            line = LineSuffix::new(first.parse().unwrap_or(0), second.and_then(|s| s.parse().ok()));
             core = &core[..colon];
         }
     }
@@ -333,7 +333,7 @@ mod tests {
             if let Some(a) = r.anchor {
                 out.push_str(&format!(" #{a}"));
             }
-            if let Some((a, b)) = r.line {
+            if let Some((a, b)) = r.line.map(LineSuffix::get) {
                 out.push_str(&format!(" :{a}{}", b.map(|b| format!("-{b}")).unwrap_or_default()));
             }
             if let Some(q) = r.qualifier {
