@@ -6,5 +6,5 @@ mod document;
 mod snapshot;
 
 pub use document::{Document, FileRole, document_from_text};
-pub(crate) use snapshot::ResolvedDocument;
 pub use snapshot::{DocId, RefId, Snapshot, SnapshotInput};
+pub(crate) use snapshot::{PathInterner, ResolvedDocument};

@@ -43,11 +43,27 @@ struct Entry {
 }
 
 impl Entry {
-    fn new(roots: &Roots, mut doc: Arc<Document>) -> Entry {
-        let resolutions = resolve_all(roots, &doc);
-        if let Some(doc) = Arc::get_mut(&mut doc) {
-            share_target_paths(doc, &resolutions);
+    fn new(roots: &Roots, doc: Arc<Document>) -> Entry {
+        let mut entry = Entry::resolve(roots, doc);
+        entry.share_paths(&mut PathInterner::default());
+        entry
+    }
+
+    /// Points each reference whose path is written exactly as its one target's at the target's
+    /// path, which the root's path set already holds, and every other at `interner`'s copy.
+    /// A document already shared with a snapshot is left as it is.
+    fn share_paths(&mut self, interner: &mut PathInterner) {
+        let Some(doc) = Arc::get_mut(&mut self.doc) else { return };
+        for (reference, resolution) in doc.facts.references.iter_mut().zip(self.resolutions.iter()) {
+            reference.path = match resolution.targets() {
+                [target] if target.path == reference.path => Arc::clone(&target.path),
+                _ => interner.intern(&reference.path),
+            };
         }
+    }
+
+    fn resolve(roots: &Roots, doc: Arc<Document>) -> Entry {
+        let resolutions = resolve_all(roots, &doc);
         let wanting_aiwg =
             resolutions.iter().zip(doc.facts.references.iter()).filter(|(res, r)| wants_aiwg(&doc, res, r)).count()
                 as u32;
@@ -63,8 +79,14 @@ pub(crate) struct ResolvedDocument {
 }
 
 impl ResolvedDocument {
+    /// `doc` resolved against `roots`; its paths are shared once [`ResolvedDocument::share_paths`]
+    /// is called, which the caller may do under a lock held for less time than resolving takes.
     pub(crate) fn new(roots: &Roots, doc: Arc<Document>) -> ResolvedDocument {
-        ResolvedDocument { entry: Entry::new(roots, doc), roots: roots.clone() }
+        ResolvedDocument { entry: Entry::resolve(roots, doc), roots: roots.clone() }
+    }
+
+    pub(crate) fn share_paths(&mut self, interner: &mut PathInterner) {
+        self.entry.share_paths(interner);
     }
 
     pub(crate) fn doc(&self) -> &Document {
@@ -115,8 +137,15 @@ impl Snapshot {
         let SnapshotInput { roots, mut documents } = input;
         documents.sort_by(|a, b| (a.root, &a.path).cmp(&(b.root, &b.path)));
         documents.dedup_by(|a, b| a.root == b.root && a.path == b.path);
-        let slots: Vec<Option<Arc<Entry>>> =
-            documents.into_iter().map(|doc| Some(Arc::new(Entry::new(&roots, doc)))).collect();
+        let mut interner = PathInterner::default();
+        let slots: Vec<Option<Arc<Entry>>> = documents
+            .into_iter()
+            .map(|doc| {
+                let mut entry = Entry::resolve(&roots, doc);
+                entry.share_paths(&mut interner);
+                Some(Arc::new(entry))
+            })
+            .collect();
         Snapshot::index(roots, slots)
     }
 
@@ -443,15 +472,23 @@ fn resolve_all(roots: &Roots, doc: &Document) -> Arc<[Resolution]> {
         .collect()
 }
 
-/// Points each reference whose path is written exactly as its one target's at the target's
-/// path, which the root's path set already holds: at ten thousand documents, references are
-/// the index's largest part, and most of them name a document many others name too.
-fn share_target_paths(doc: &mut Document, resolutions: &[Resolution]) {
-    for (reference, resolution) in doc.facts.references.iter_mut().zip(resolutions) {
-        if let [target] = resolution.targets()
-            && target.path == reference.path
-        {
-            reference.path = Arc::clone(&target.path);
+/// One copy of each reference path written in the documents read together (a cold load, a
+/// `check`). At ten thousand documents references are the index's largest part, and most
+/// name a path that many others name too, resolved or not (an example path in a template is
+/// copied into every document made from it).
+#[derive(Default)]
+pub(crate) struct PathInterner {
+    paths: std::collections::HashSet<Arc<str>>,
+}
+
+impl PathInterner {
+    fn intern(&mut self, path: &Arc<str>) -> Arc<str> {
+        match self.paths.get(path) {
+            Some(shared) => Arc::clone(shared),
+            None => {
+                self.paths.insert(Arc::clone(path));
+                Arc::clone(path)
+            }
         }
     }
 }
@@ -572,10 +609,12 @@ mod tests {
 
     #[test]
     fn references_share_their_targets_path() {
-        let roots = roots(&["a.md", "docs/b.md"]);
+        let roots = roots(&["a.md", "c.md", "docs/b.md"]);
         let a = doc("a.md", "# A\nSee @docs/b.md, @docs/./b.md and @missing.md\n");
-        let snapshot = Snapshot::build(SnapshotInput { roots, documents: vec![a] });
-        let (id, a) = snapshot.documents().next().expect("one document");
+        let c = doc("c.md", "# C\nAlso @missing.md\n");
+        let snapshot = Snapshot::build(SnapshotInput { roots, documents: vec![a, c] });
+        let (_, c) = snapshot.documents().nth(1).expect("two documents");
+        let (id, a) = snapshot.documents().next().expect("two documents");
         let [written_alike, written_otherwise, dangling] = &a.facts.references[..] else {
             panic!("three references: {:?}", a.facts.references)
         };
@@ -585,5 +624,7 @@ mod tests {
         assert_eq!(&*written_otherwise.path, "docs/./b.md");
         assert_eq!(&*target(1), "docs/b.md");
         assert_eq!(&*dangling.path, "missing.md");
+        // Unresolved, the same path written in two documents is one copy too.
+        assert!(Arc::ptr_eq(&dangling.path, &c.facts.references[0].path));
     }
 }
