@@ -17,7 +17,7 @@ use crate::loader::{self, AiwgRootPlace, LoadOptions, LoadedTree};
 use crate::lsp::host::{Event, Internal, InternalSender};
 use crate::lsp::settings::{AiwgRootSetting, Settings};
 use crate::resolve::{AiwgRoot, PathSet, RootKind, Roots};
-use crate::workspace::{Document, FileRole, PathInterner, ResolvedDocument};
+use crate::workspace::{Document, FileRole, PathInterner, ResolutionCache, ResolvedDocument};
 
 /// How long the indexer gathers documents before handing them to the writer.
 const INDEX_BATCH_INTERVAL: std::time::Duration = std::time::Duration::from_millis(250);
@@ -238,19 +238,25 @@ fn index_folder(folder: FolderTag, settings: Settings, internal: InternalSender,
         pending.1 = std::time::Instant::now();
     };
     let recorded: std::sync::Mutex<Vec<String>> = std::sync::Mutex::default();
-    // Locked while a batch's paths are shared, not while they are resolved.
-    let interner: std::sync::Mutex<PathInterner> = std::sync::Mutex::default();
+    // Shared by the reader threads, so that a path named all over the workspace is resolved
+    // once and held once. Resolving a batch with them takes a few percent of reading it, so
+    // the lock is held for the whole batch.
+    let shared: std::sync::Mutex<(ResolutionCache, PathInterner)> = std::sync::Mutex::default();
     for (base, kind, files, options) in trees {
         let read = std::sync::atomic::AtomicUsize::new(0);
         loader::stream_documents(base, kind, files, options, &|docs, _skipped, done, _| {
             read.fetch_add(docs.len(), std::sync::atomic::Ordering::Relaxed);
             recorded.lock().unwrap_or_else(|e| e.into_inner()).extend(loader::recorded_artifacts(&docs));
             // Resolved here, on this reader thread, rather than by the writer one at a time.
-            let mut resolved: Vec<ResolvedDocument> =
-                docs.into_iter().map(|doc| ResolvedDocument::new(&resolving, Arc::new(doc))).collect();
-            let mut interner = interner.lock().unwrap_or_else(|e| e.into_inner());
-            resolved.iter_mut().for_each(|doc| doc.share_paths(&mut interner));
-            drop(interner);
+            let resolved: Vec<ResolvedDocument> = {
+                let (cache, interner) = &mut *shared.lock().unwrap_or_else(|e| e.into_inner());
+                let resolve = |doc| {
+                    let mut resolved = ResolvedDocument::new(&resolving, Arc::new(doc), cache);
+                    resolved.share_paths(interner);
+                    resolved
+                };
+                docs.into_iter().map(resolve).collect()
+            };
             let mut pending = pending.lock().unwrap_or_else(|e| e.into_inner());
             pending.0.extend(resolved);
             if pending.1.elapsed() >= INDEX_BATCH_INTERVAL {

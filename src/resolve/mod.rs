@@ -144,8 +144,9 @@ pub struct Target {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Resolution {
-    /// At least one target; more than one is ambiguous (deploy-map collisions, globs).
-    Resolved { stage: Stage, targets: Box<[Target]> },
+    /// At least one target; more than one is ambiguous (deploy-map collisions, globs). Shared
+    /// by the references resolved together that name the same path (`workspace::snapshot`).
+    Resolved { stage: Stage, targets: Arc<[Target]> },
     /// Template text (`UC-{NNN}.md`, `path/to/file`): never checked.
     Placeholder,
     /// A file in the user's home outside the aiwg root (`~/.claude/CLAUDE.md`): not checkable.
@@ -161,6 +162,18 @@ impl Resolution {
             Resolution::Placeholder => "placeholder",
             Resolution::UserHome => "user-home",
             Resolution::Dangling { .. } => "dangling",
+        }
+    }
+
+    /// Whether this resolution of an `@`-reference holds for every document of the referring
+    /// document's project, in any folder: only the file-relative stage, tried last, reads the
+    /// folder (and the REF-ID fallback the document's name), so whatever resolved before them,
+    /// a placeholder, a home path or a pattern, does not depend on where it is written.
+    pub(crate) fn holds_across_folders(&self) -> bool {
+        match self {
+            Resolution::Resolved { stage, .. } => !matches!(stage, Stage::FileRelative | Stage::IdFallback),
+            Resolution::Placeholder | Resolution::UserHome => true,
+            Resolution::Dangling { glob } => *glob,
         }
     }
 
@@ -544,6 +557,13 @@ fn resolve_glob(
 /// `…/REF-018-react.md` → any `REF-018*` file in the research folders: aiwg's docs cite
 /// findings under `.aiwg/research/findings/` that the repository keeps in `docs/references/`.
 /// The `REF-018` a file name starts with, as written.
+/// Whether resolving `path` may depend on the referring document's own name, not only on its
+/// folder: the REF-ID fallback never resolves a document to itself. Errs towards yes (any
+/// `REF` in the path), since the answer only decides whether a resolution may be reused.
+pub(crate) fn may_depend_on_referrer_name(path: &str) -> bool {
+    path.contains("REF")
+}
+
 fn ref_id_prefix(path: &str) -> Option<&str> {
     let name = path.rsplit('/').next()?;
     let (range, id) = find_ids(name).into_iter().next()?;

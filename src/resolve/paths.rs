@@ -3,8 +3,12 @@
 //! Paths are interned: every resolution target shares the set's `Arc<str>` instead of holding
 //! a copy (a 10,000-document workspace has about 240,000 resolved references).
 
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+
+/// Lookups hash short paths millions of times while a workspace is indexed; SipHash's
+/// resistance to chosen collisions buys nothing against the user's own file names.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
 #[derive(Clone, Debug, Default)]
 pub struct PathSet {
@@ -28,8 +32,9 @@ impl PathSet {
         files.dedup();
         let files: Vec<Arc<str>> = files.into_iter().map(Arc::from).collect();
         let mut dirs: HashSet<Arc<str>> = extra_dirs.into_iter().map(Arc::from).collect();
-        let mut file_index = HashMap::with_capacity(files.len());
-        let mut by_name: HashMap<Box<str>, Vec<u32>> = HashMap::with_capacity(files.len());
+        let mut file_index = HashMap::with_capacity_and_hasher(files.len(), Default::default());
+        let mut by_name: HashMap<Box<str>, Vec<u32>> =
+            HashMap::with_capacity_and_hasher(files.len(), Default::default());
         for (i, path) in files.iter().enumerate() {
             file_index.insert(path.clone(), i as u32);
             let name = path.rsplit('/').next().unwrap_or(path);

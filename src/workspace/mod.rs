@@ -7,4 +7,4 @@ mod snapshot;
 
 pub use document::{Document, FileRole, document_from_text};
 pub use snapshot::{DocId, RefId, Snapshot, SnapshotInput};
-pub(crate) use snapshot::{PathInterner, ResolvedDocument};
+pub(crate) use snapshot::{PathInterner, ResolutionCache, ResolvedDocument};

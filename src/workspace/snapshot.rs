@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use crate::model::IdKey;
-use crate::resolve::{Resolution, RootKind, Roots, Target, resolve_as, resolve_link};
+use crate::resolve::{Resolution, RootKind, Roots, Target, may_depend_on_referrer_name, resolve_as, resolve_link};
 use crate::workspace::Document;
 
 /// A document's slot in its snapshot; stable while the document exists.
@@ -44,7 +44,7 @@ struct Entry {
 
 impl Entry {
     fn new(roots: &Roots, doc: Arc<Document>) -> Entry {
-        let mut entry = Entry::resolve(roots, doc);
+        let mut entry = Entry::resolve(roots, doc, &mut ResolutionCache::default());
         entry.share_paths(&mut PathInterner::default());
         entry
     }
@@ -62,8 +62,8 @@ impl Entry {
         }
     }
 
-    fn resolve(roots: &Roots, doc: Arc<Document>) -> Entry {
-        let resolutions = resolve_all(roots, &doc);
+    fn resolve(roots: &Roots, doc: Arc<Document>, cache: &mut ResolutionCache) -> Entry {
+        let resolutions = resolve_all(roots, &doc, cache);
         let wanting_aiwg =
             resolutions.iter().zip(doc.facts.references.iter()).filter(|(res, r)| wants_aiwg(&doc, res, r)).count()
                 as u32;
@@ -79,10 +79,10 @@ pub(crate) struct ResolvedDocument {
 }
 
 impl ResolvedDocument {
-    /// `doc` resolved against `roots`; its paths are shared once [`ResolvedDocument::share_paths`]
-    /// is called, which the caller may do under a lock held for less time than resolving takes.
-    pub(crate) fn new(roots: &Roots, doc: Arc<Document>) -> ResolvedDocument {
-        ResolvedDocument { entry: Entry::resolve(roots, doc), roots: roots.clone() }
+    /// `doc` resolved against `roots`, through `cache`; its paths are shared once
+    /// [`ResolvedDocument::share_paths`] is called.
+    pub(crate) fn new(roots: &Roots, doc: Arc<Document>, cache: &mut ResolutionCache) -> ResolvedDocument {
+        ResolvedDocument { entry: Entry::resolve(roots, doc, cache), roots: roots.clone() }
     }
 
     pub(crate) fn share_paths(&mut self, interner: &mut PathInterner) {
@@ -138,10 +138,11 @@ impl Snapshot {
         documents.sort_by(|a, b| (a.root, &a.path).cmp(&(b.root, &b.path)));
         documents.dedup_by(|a, b| a.root == b.root && a.path == b.path);
         let mut interner = PathInterner::default();
+        let mut cache = ResolutionCache::default();
         let slots: Vec<Option<Arc<Entry>>> = documents
             .into_iter()
             .map(|doc| {
-                let mut entry = Entry::resolve(&roots, doc);
+                let mut entry = Entry::resolve(&roots, doc, &mut cache);
                 entry.share_paths(&mut interner);
                 Some(Arc::new(entry))
             })
@@ -254,10 +255,11 @@ impl Snapshot {
     /// The snapshot over new path sets (files were created or deleted): every reference is
     /// resolved again, since any of them may now point elsewhere.
     pub(crate) fn with_roots(&self, roots: Roots) -> Snapshot {
+        let mut cache = ResolutionCache::default();
         let slots: Vec<Option<Arc<Entry>>> = self
             .slots
             .iter()
-            .map(|slot| slot.as_ref().map(|entry| Arc::new(Entry::new(&roots, Arc::clone(&entry.doc)))))
+            .map(|slot| slot.as_ref().map(|entry| Arc::new(Entry::resolve(&roots, Arc::clone(&entry.doc), &mut cache))))
             .collect();
         Snapshot { digests: Arc::clone(&self.digests), ..Snapshot::index(roots, slots) }
     }
@@ -459,17 +461,88 @@ impl Snapshot {
     }
 }
 
-fn resolve_all(roots: &Roots, doc: &Document) -> Arc<[Resolution]> {
+fn resolve_all(roots: &Roots, doc: &Document, cache: &mut ResolutionCache) -> Arc<[Resolution]> {
     let whole = doc.is_framework_text();
     let framework_at = |offset: usize| whole || doc.facts.generated.iter().any(|g| g.start <= offset && offset < g.end);
+    let project = roots.project_dir(doc.root, &doc.path);
+    let folder = doc.path.rsplit_once('/').map_or("", |(folder, _)| folder);
+    let (in_project, in_folder) = cache.memos(doc.root, project, folder);
     doc.facts
         .references
         .iter()
-        .map(|r| match r.link {
-            true => resolve_link(roots, doc.root, &doc.path, &r.path),
-            false => resolve_as(roots, doc.root, &doc.path, framework_at(r.range.start), &r.path),
+        .map(|r| {
+            let framework = !r.link && framework_at(r.range.start);
+            let resolve = || match r.link {
+                true => resolve_link(roots, doc.root, &doc.path, &r.path),
+                false => resolve_as(roots, doc.root, &doc.path, framework, &r.path),
+            };
+            let kind = if r.link { 2 } else { usize::from(framework) };
+            // What holds across folders was found before the REF-ID fallback was tried, so it
+            // holds whatever the document's name; what holds in one folder may not.
+            let by_name = !r.link && may_depend_on_referrer_name(&r.path);
+            let known = match r.link {
+                false => in_project[kind].get(&*r.path),
+                true => None,
+            };
+            let known = known.or_else(|| if by_name { None } else { in_folder[kind].get(&*r.path) });
+            if let Some(known) = known {
+                return known.clone();
+            }
+            let resolution = resolve();
+            if !r.link && resolution.holds_across_folders() {
+                in_project[kind].insert(Arc::clone(&r.path), resolution.clone());
+            } else if !by_name {
+                in_folder[kind].insert(Arc::clone(&r.path), resolution.clone());
+            }
+            resolution
         })
         .collect()
+}
+
+/// Resolutions already worked out for documents resolved together (a cold load, a `check`, new
+/// listings), so that a path named all over a workspace is resolved once and its references
+/// share one list of targets. `resolve_as` reads nothing of the referring document but its
+/// root, project, folder and name, and whether the text is aiwg's; only the REF-ID fallback
+/// reads the name, and what it finds is never reused.
+#[derive(Default)]
+pub(crate) struct ResolutionCache {
+    /// Per root and project folder, for the user's text then aiwg's: resolutions that hold in
+    /// every folder of the project ([`Resolution::holds_across_folders`]).
+    projects: [HashMap<Box<str>, [PathMemo; 2]>; 2],
+    /// The folders resolved most recently, with what holds only there: links, and references
+    /// that resolved relative to the folder or not at all. Documents come in path order, a
+    /// folder's together, so a few folders are enough and the cache stays small.
+    folders: std::collections::VecDeque<FolderMemo>,
+}
+
+type PathMemo = HashMap<Arc<str>, Resolution>;
+
+struct FolderMemo {
+    root: RootKind,
+    folder: Box<str>,
+    /// `@`-references in the user's text, in aiwg's, then links.
+    memo: [PathMemo; 3],
+}
+
+/// How many folders' own resolutions [`ResolutionCache`] keeps.
+const RECENT_FOLDERS: usize = 4;
+
+impl ResolutionCache {
+    fn memos(&mut self, root: RootKind, project: &str, folder: &str) -> (&mut [PathMemo; 2], &mut [PathMemo; 3]) {
+        let position = self.folders.iter().position(|f| f.root == root && *f.folder == *folder);
+        let index = match position {
+            Some(index) => index,
+            None => {
+                if self.folders.len() == RECENT_FOLDERS {
+                    self.folders.pop_back();
+                }
+                self.folders.push_front(FolderMemo { root, folder: folder.into(), memo: Default::default() });
+                0
+            }
+        };
+        let project = self.projects[root_index(root)].entry(project.into()).or_default();
+        (project, &mut self.folders[index].memo)
+    }
 }
 
 /// One copy of each reference path written in the documents read together (a cold load, a
@@ -605,6 +678,55 @@ mod tests {
         let fewer =
             Roots { workspace: Arc::new(PathSet::new(vec!["b.md".into(), record.into()], [])), ..Roots::default() };
         assert_same_indexes(&patched.with_roots(fewer.clone()), &fresh.with_roots(fewer));
+    }
+
+    /// Every reference resolved on its own, as if no other document had been resolved before.
+    fn resolved_alone(roots: &Roots, doc: &Document) -> Vec<Resolution> {
+        doc.facts
+            .references
+            .iter()
+            .map(|r| match r.link {
+                true => resolve_link(roots, doc.root, &doc.path, &r.path),
+                false => resolve_as(roots, doc.root, &doc.path, doc.is_framework_at(r.range.start), &r.path),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn resolutions_reused_across_documents_are_the_ones_each_would_get() {
+        let findings = ".aiwg/research/findings";
+        let paths = [
+            "shared.md".to_string(),
+            "a/one.md".into(),
+            "a/two.md".into(),
+            "a/local.md".into(),
+            "b/three.md".into(),
+            "p/.aiwg/plan.md".into(),
+            "p/docs/four.md".into(),
+            format!("{findings}/REF-001-first.md"),
+            format!("{findings}/REF-001-second.md"),
+        ];
+        let refs = "@shared.md @local.md [link](local.md) @.aiwg/plan.md @REF-001.md\n";
+        let documents: Vec<Arc<Document>> =
+            paths.iter().filter(|p| p.ends_with(".md")).map(|p| doc(p, &format!("# Doc\n{refs}"))).collect();
+        let roots = roots(&paths.iter().map(String::as_str).collect::<Vec<_>>());
+        let snapshot = Snapshot::build(SnapshotInput { roots: roots.clone(), documents });
+        for (id, doc) in snapshot.documents() {
+            assert_eq!(snapshot.resolutions(id), resolved_alone(&roots, doc), "{}", doc.path);
+        }
+        // What would go wrong were a resolution reused too widely: `@local.md` is a's own file,
+        // `@.aiwg/plan.md` only the sub-project's, and each finding cites the other.
+        let targets = |path: &str, index: usize| -> Vec<String> {
+            let id = snapshot.doc_by_path(RootKind::Workspace, path).expect("indexed");
+            snapshot.resolutions(id)[index].targets().iter().map(|t| t.path.to_string()).collect()
+        };
+        assert_eq!(targets("a/two.md", 1), ["a/local.md"]);
+        assert_eq!(targets("b/three.md", 1), Vec::<String>::new());
+        assert_eq!(targets("b/three.md", 2), Vec::<String>::new());
+        assert_eq!(targets("p/docs/four.md", 3), ["p/.aiwg/plan.md"]);
+        assert_eq!(targets("a/one.md", 3), Vec::<String>::new());
+        assert_eq!(targets(&format!("{findings}/REF-001-first.md"), 4), [format!("{findings}/REF-001-second.md")]);
+        assert_eq!(targets(&format!("{findings}/REF-001-second.md"), 4), [format!("{findings}/REF-001-first.md")]);
     }
 
     #[test]
