@@ -241,20 +241,28 @@ impl RootGuard {
     /// inside the root (checked once per folder), and the file is not a link, or is one whose
     /// target resolves inside the root.
     pub(crate) fn resolve(&self, rel: &str) -> Option<PathBuf> {
+        let file = self.in_inside_folder(rel)?;
+        let is_link = std::fs::symlink_metadata(&file).ok()?.file_type().is_symlink();
+        if is_link {
+            return self.link_inside(file);
+        }
+        Some(file)
+    }
+
+    /// `rel` under the root, when it is a plain relative path whose folder lies inside the root;
+    /// the file itself may still be a link.
+    fn in_inside_folder(&self, rel: &str) -> Option<PathBuf> {
         if rel.is_empty() || !Path::new(rel).components().all(|c| matches!(c, std::path::Component::Normal(_))) {
             return None;
         }
-        let file = self.root.join(rel);
         let folder = rel.rsplit_once('/').map_or("", |(folder, _)| folder);
-        if !self.folder_inside(folder) {
-            return None;
-        }
-        let is_link = std::fs::symlink_metadata(&file).ok()?.file_type().is_symlink();
-        if is_link {
-            let canonical = file.canonicalize().ok()?;
-            return canonical.starts_with(&self.canonical_root).then_some(file);
-        }
-        Some(file)
+        self.folder_inside(folder).then(|| self.root.join(rel))
+    }
+
+    /// `link`, when where it leads is inside the root.
+    fn link_inside(&self, link: PathBuf) -> Option<PathBuf> {
+        let canonical = link.canonicalize().ok()?;
+        canonical.starts_with(&self.canonical_root).then_some(link)
     }
 
     fn folder_inside(&self, folder: &str) -> bool {
@@ -269,10 +277,26 @@ impl RootGuard {
         inside
     }
 
-    /// The text of `rel` within `limit` bytes (see [`read_text`]), refused outside the root.
+    /// The text of `rel` within `limit` bytes (see [`read_opened`]), refused outside the root.
     pub(crate) fn read(&self, rel: &str, limit: u64) -> Result<String, String> {
-        let file = self.resolve(rel).ok_or("missing, or outside the root through a link")?;
-        read_text(&file, limit)
+        const REFUSED: &str = "missing, or outside the root through a link";
+        let file = self.in_inside_folder(rel).ok_or(REFUSED)?;
+        // Opened without following a final link, the file is read through the descriptor
+        // that was checked: one open and one fstat for a plain file, where asking first would
+        // cost an lstat and two stats (a cold index reads every document).
+        match open_no_follow(&file) {
+            Ok(opened) => read_opened(opened, limit),
+            Err(err) if is_link_refusal(&err) => {
+                let file = self.link_inside(file).ok_or(REFUSED)?;
+                let mut options = std::fs::OpenOptions::new();
+                options.read(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+                read_opened(options.open(file).map_err(|e| e.to_string())?, limit)
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Err(REFUSED.into()),
+            Err(err) => Err(err.to_string()),
+        }
     }
 }
 
@@ -297,18 +321,23 @@ pub(crate) fn fallback_root(file: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
-/// Reads a file's text within `limit` bytes. Binary files (a NUL byte in the first 8 KiB) are
+/// Reads an opened file's text within `limit` bytes; anything but a regular file is refused
+/// before a byte is read. Binary files (a NUL byte in the first 8 KiB) are
 /// refused; invalid UTF-8 is replaced, so the rest of the document still counts. Callers go
 /// through [`RootGuard`], which decides whether the path may be read at all.
-fn read_text(path: &Path, limit: u64) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+fn read_opened(file: std::fs::File, limit: u64) -> Result<String, String> {
+    use std::io::Read;
+    let meta = file.metadata().map_err(|e| e.to_string())?;
     if !meta.is_file() {
         return Err("not a regular file".into());
     }
     if meta.len() > limit {
         return Err(format!("larger than {} MiB ({} bytes)", limit / (1024 * 1024), meta.len()));
     }
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    // One byte more than the size, so that the end is seen without growing the buffer; a file
+    // that grows meanwhile is still read no further than the limit.
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    file.take(limit).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
     if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
         return Err("binary content".into());
     }
@@ -316,6 +345,32 @@ fn read_text(path: &Path, limit: u64) -> Result<String, String> {
         Ok(text) => text,
         Err(err) => String::from_utf8_lossy(err.as_bytes()).into_owned(),
     })
+}
+
+/// Opens `path` for reading, refusing to follow it when it is itself a link (which the caller
+/// then checks); the folders above it are the caller's to have checked. Non-blocking, so that
+/// a named pipe in the workspace is refused by [`read_opened`] instead of waiting for a writer.
+fn open_no_follow(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    #[cfg(not(unix))]
+    if std::fs::symlink_metadata(path)?.file_type().is_symlink() {
+        return Err(std::io::Error::other("a link"));
+    }
+    options.open(path)
+}
+
+/// Whether opening failed because the path is a link ([`open_no_follow`]).
+fn is_link_refusal(err: &std::io::Error) -> bool {
+    #[cfg(unix)]
+    return err.raw_os_error() == Some(libc::ELOOP);
+    #[cfg(not(unix))]
+    return err.kind() == std::io::ErrorKind::Other;
 }
 
 /// Reads one file of the tree into a document, when it is one we index.
@@ -654,6 +709,18 @@ mod tests {
         assert!(!allowed("docs/away/secret.md"), "and again, from the folder cache");
         assert!(!allowed("docs/secret.md"), "a file link that leads outside");
         assert!(!allowed("docs/../../outside/secret.md") && !allowed("/etc/passwd"));
+
+        // Reading opens the file without following a link, then checks the link: the same
+        // answers, and a link's text is its target's.
+        symlink(root.join("docs/nowhere.md"), root.join("docs/dangling.md")).unwrap();
+        let read = |rel: &str| guard.read(rel, 1 << 20);
+        assert_eq!(read("docs/inner/a.md").as_deref(), Ok("# A\n"));
+        assert_eq!(read("docs/alias.md").as_deref(), Ok("# A\n"));
+        for refused in ["docs/away/secret.md", "docs/secret.md", "docs/dangling.md", "docs/missing.md", "docs/inner"] {
+            assert!(read(refused).is_err(), "{refused}");
+        }
+        assert!(read("docs/../../outside/secret.md").is_err() && read("/etc/passwd").is_err());
+        assert!(guard.read("docs/inner/a.md", 2).is_err(), "over the limit");
     }
 
     #[test]
