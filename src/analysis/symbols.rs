@@ -94,43 +94,157 @@ pub struct SymbolName {
     pub(crate) span: Option<LineSpan>,
 }
 
+/// Every workspace-symbol name of a snapshot in one flat list: a query walks it without
+/// visiting the documents, rejects most names on a mask of the characters they hold, and reads
+/// a document only for the names it scores. Built on the first query after a change (the
+/// symbol picker sends a query per keystroke and nothing changes in between).
+pub(crate) struct SymbolIndex {
+    names: Vec<IndexedName>,
+    /// Every name, ASCII-lowercased, one after another.
+    lowercase: String,
+}
+
+struct IndexedName {
+    doc: DocId,
+    /// Into the document's [`Document::symbols`].
+    index: u32,
+    root: RootKind,
+    /// [`char_mask`] of the name.
+    mask: u64,
+    /// The name's bytes in [`SymbolIndex::lowercase`].
+    start: u32,
+    len: u32,
+}
+
+impl SymbolIndex {
+    pub(crate) fn build(snapshot: &Snapshot) -> SymbolIndex {
+        let mut index = SymbolIndex { names: Vec::new(), lowercase: String::new() };
+        for (doc, document) in snapshot.documents() {
+            for (i, symbol) in document.symbols.iter().enumerate() {
+                let start = index.lowercase.len() as u32;
+                index.lowercase.extend(symbol.name.chars().map(|c| c.to_ascii_lowercase()));
+                index.names.push(IndexedName {
+                    doc,
+                    index: i as u32,
+                    root: document.root,
+                    mask: char_mask(symbol.name.as_bytes()),
+                    start,
+                    len: index.lowercase.len() as u32 - start,
+                });
+            }
+        }
+        index
+    }
+}
+
+/// A candidate: root, tier, best score first, name, document, and the name's index in the
+/// document.
+type Ranked<'a> = (RootKind, Tier, std::cmp::Reverse<u32>, &'a str, DocId, usize);
+
+/// How a one-word query matches a name (see [`workspace_symbols`]); other queries put every
+/// name in `Contiguous` and rank by score alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Tier {
+    Prefix,
+    Contiguous,
+    Scattered,
+}
+
+/// One bit per ASCII letter (either case), digit and `-_:./`, and one for any other byte: a
+/// name can match a plain query only when its mask holds the query's.
+fn char_mask(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0, |mask, &b| {
+        let bit = match b.to_ascii_lowercase() {
+            l @ b'a'..=b'z' => l - b'a',
+            d @ b'0'..=b'9' => 26 + d - b'0',
+            b'-' => 36,
+            b'_' => 37,
+            b':' => 38,
+            b'.' => 39,
+            b'/' => 40,
+            _ => 63,
+        };
+        mask | 1 << bit
+    })
+}
+
 /// Artifacts matching `query` fuzzily, best first: the workspace's own, then (for a non-empty
-/// query) the aiwg root's. Names are precomputed per document, candidates are held as
-/// references, and only the best [`MAX_WORKSPACE_SYMBOLS`] are sorted and built; it stops early
-/// when `cancel` is set.
+/// query) the aiwg root's. Names come from the snapshot's [`SymbolIndex`], and only the best
+/// [`MAX_WORKSPACE_SYMBOLS`] are sorted and built; it stops early when `cancel` is set.
 pub fn workspace_symbols(snapshot: &Snapshot, query: &str, cancel: &Cancel) -> Result<Vec<WorkspaceSymbol>, Cancelled> {
     let everything = query.trim().is_empty();
     let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
     let needles = plain_atoms(query);
+    let needed = needles.iter().fold(0, |mask, needle| mask | char_mask(needle));
     let mut matcher = Matcher::new(Config::DEFAULT);
     let mut buf = Vec::new();
-    // (root, best score first, name, document, index of the name in the document)
-    let mut ranked: Vec<(RootKind, std::cmp::Reverse<u32>, &str, DocId, usize)> = Vec::new();
-    for (i, (id, doc)) in snapshot.documents().enumerate() {
-        if i % 1024 == 0 {
+    let index = snapshot.symbol_index();
+    // A one-word query ranks the names it starts (`adr` and `ADR-012: Caching`) first, in name
+    // order, then the names holding it elsewhere, then the names holding its characters apart
+    // (`ADapter bReaker`), each by score; a tier is only scored when those before it do not
+    // fill the answer. A broad query at 50,000 documents then scores hundreds of names
+    // instead of tens of thousands, and an ID prefix lists its IDs in order.
+    let single = match needles.as_slice() {
+        [needle] => Some((needle.as_slice(), memchr::memmem::Finder::new(needle))),
+        _ => None,
+    };
+    let mut score = |entry: &IndexedName, tier: Tier| -> Option<Ranked<'_>> {
+        let name = &snapshot.doc(entry.doc).symbols[entry.index as usize].name;
+        let score = match everything || tier == Tier::Prefix {
+            true => 0,
+            false => pattern.score(Utf32Str::new(name, &mut buf), &mut matcher)?,
+        };
+        Some((entry.root, tier, std::cmp::Reverse(score), name, entry.doc, entry.index as usize))
+    };
+    let mut ranked: Vec<Ranked<'_>> = Vec::new();
+    let mut deferred: Vec<(&IndexedName, Tier)> = Vec::new();
+    // How many of the workspace's names each tier has placed.
+    let mut placed = [0usize; 3];
+    for (i, entry) in index.names.iter().enumerate() {
+        if i % 4096 == 0 {
             cancel.check()?;
         }
-        if doc.root != RootKind::Workspace && everything {
+        if entry.root != RootKind::Workspace && everything {
             continue;
         }
-        for (index, entry) in doc.symbols.iter().enumerate() {
-            let score = if everything {
-                0
-            } else if !needles.iter().all(|needle| is_subsequence(needle, entry.name.as_bytes())) {
-                continue; // Cannot match: a fuzzy atom's characters appear in order.
-            } else {
-                match pattern.score(Utf32Str::new(&entry.name, &mut buf), &mut matcher) {
-                    Some(score) => score,
-                    None => continue,
-                }
-            };
-            ranked.push((doc.root, std::cmp::Reverse(score), &entry.name, id, index));
+        if entry.mask & needed != needed {
+            continue;
+        }
+        let lowercase = &index.lowercase.as_bytes()[entry.start as usize..(entry.start + entry.len) as usize];
+        if !needles.iter().all(|needle| is_subsequence(needle, lowercase)) {
+            continue; // Cannot match: a fuzzy atom's characters appear in order.
+        }
+        let tier = match &single {
+            None => Tier::Contiguous,
+            Some((needle, _)) if lowercase.starts_with(needle) => Tier::Prefix,
+            Some((_, finder)) if finder.find(lowercase).is_some() => Tier::Contiguous,
+            Some(_) => Tier::Scattered,
+        };
+        if tier == Tier::Prefix {
+            placed[tier as usize] += usize::from(entry.root == RootKind::Workspace);
+            ranked.extend(score(entry, tier));
+        } else {
+            deferred.push((entry, tier));
         }
     }
-    // Workspace before aiwg root, then best score, then a stable order by name and path.
-    let order = |a: &(RootKind, std::cmp::Reverse<u32>, &str, DocId, usize),
-                 b: &(RootKind, std::cmp::Reverse<u32>, &str, DocId, usize)| {
-        (a.0, a.1, a.2, &snapshot.doc(a.3).path).cmp(&(b.0, b.1, b.2, &snapshot.doc(b.3).path))
+    deferred.sort_by_key(|(_, tier)| *tier);
+    for (i, (entry, tier)) in deferred.into_iter().enumerate() {
+        if i % 4096 == 0 {
+            cancel.check()?;
+        }
+        // Enough of the workspace's names rank above this tier, and so above the rest.
+        if placed[..tier as usize].iter().sum::<usize>() >= MAX_WORKSPACE_SYMBOLS {
+            break;
+        }
+        if let Some(candidate) = score(entry, tier) {
+            placed[tier as usize] += usize::from(entry.root == RootKind::Workspace);
+            ranked.push(candidate);
+        }
+    }
+    // Workspace before aiwg root, contiguous before scattered, then best score, then a stable
+    // order by name and path.
+    let order = |a: &Ranked<'_>, b: &Ranked<'_>| {
+        (a.0, a.1, a.2, a.3, &snapshot.doc(a.4).path).cmp(&(b.0, b.1, b.2, b.3, &snapshot.doc(b.4).path))
     };
     if ranked.len() > MAX_WORKSPACE_SYMBOLS {
         ranked.select_nth_unstable_by(MAX_WORKSPACE_SYMBOLS, order);
@@ -139,7 +253,7 @@ pub fn workspace_symbols(snapshot: &Snapshot, query: &str, cancel: &Cancel) -> R
     ranked.sort_by(order);
     Ok(ranked
         .into_iter()
-        .map(|(_, _, _, id, index)| {
+        .map(|(_, _, _, _, id, index)| {
             let doc = snapshot.doc(id);
             let entry = &doc.symbols[index];
             WorkspaceSymbol {
@@ -168,17 +282,10 @@ fn plain_atoms(query: &str) -> Vec<Vec<u8>> {
     words.iter().map(|w| w.to_ascii_lowercase().into_bytes()).collect()
 }
 
-/// Whether `needle`'s bytes (lowercase) appear in order in `haystack`, ignoring ASCII case.
+/// Whether `needle`'s bytes appear in order in `haystack` (both lowercase).
 fn is_subsequence(needle: &[u8], haystack: &[u8]) -> bool {
-    let mut rest = haystack;
-    for &wanted in needle {
-        let upper = wanted.to_ascii_uppercase();
-        match memchr::memchr2(wanted, upper, rest) {
-            Some(at) => rest = &rest[at + 1..],
-            None => return false,
-        }
-    }
-    true
+    let mut rest = haystack.iter();
+    needle.iter().all(|wanted| rest.any(|b| b == wanted))
 }
 
 /// The names a document is found by: one per declared ID (`ADR-003: Server-sent events`), or
@@ -370,6 +477,29 @@ mod tests {
             "archdesign",
             expect![[r#"
                 Architecture Designer [Agent definition] /aiwg-root/agentic/code/frameworks/sdlc-complete/agents/architecture-designer.md:1:1
+            "#]],
+        );
+    }
+
+    #[test]
+    fn a_one_word_query_lists_what_it_starts_then_holds_then_scatters() {
+        check_workspace(
+            r#"
+            //- /.aiwg/architecture/decisions/ADR-010-logging.md
+            # ADR-010: Logging
+            //- /.aiwg/requirements/nfr-modules/adapters.md
+            # Adapter Drivers
+            //- /.aiwg/requirements/nfr-modules/review.md
+            # Review of every ADR
+            //- /.aiwg/architecture/decisions/ADR-002-caching.md
+            # ADR-002: Caching
+            "#,
+            "adr",
+            expect![[r#"
+                ADR-002: Caching [Architecture decision record] .aiwg/architecture/decisions/ADR-002-caching.md:1:3
+                ADR-010: Logging [Architecture decision record] .aiwg/architecture/decisions/ADR-010-logging.md:1:3
+                Review of every ADR [Non-functional requirements] .aiwg/requirements/nfr-modules/review.md:1:1
+                Adapter Drivers [Non-functional requirements] .aiwg/requirements/nfr-modules/adapters.md:1:1
             "#]],
         );
     }

@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
+use crate::analysis::symbols::SymbolIndex;
 use crate::model::IdKey;
 use crate::resolve::{Resolution, RootKind, Roots, Target, may_depend_on_referrer_name, resolve_as, resolve_link};
 use crate::workspace::Document;
@@ -130,6 +131,8 @@ pub struct Snapshot {
     /// [`Snapshot::unresolvable_without_aiwg`], computed on first use (every document's
     /// diagnostics ask); every change starts a fresh cell.
     unresolvable_without_aiwg: Arc<OnceLock<Option<(RefId, usize)>>>,
+    /// [`Snapshot::symbol_index`], built on the first workspace/symbol query after a change.
+    symbol_index: Arc<OnceLock<SymbolIndex>>,
 }
 
 impl Snapshot {
@@ -187,6 +190,7 @@ impl Snapshot {
             provenance: Arc::new(provenance),
             digests: Arc::default(),
             unresolvable_without_aiwg: Arc::default(),
+            symbol_index: Arc::default(),
         }
     }
 
@@ -226,6 +230,7 @@ impl Snapshot {
 
     fn insert_entry(&mut self, entry: Entry) {
         self.unresolvable_without_aiwg = Arc::default();
+        self.symbol_index = Arc::default();
         let existing = self.doc_by_path(entry.doc.root, &entry.doc.path);
         let id = existing.unwrap_or(DocId(self.slots.len() as u32));
         let old = existing.and_then(|id| self.slots[id.0 as usize].clone());
@@ -245,6 +250,7 @@ impl Snapshot {
         let Some(id) = self.doc_by_path(root, path) else { return self.clone() };
         let mut next = self.clone();
         next.unresolvable_without_aiwg = Arc::default();
+        next.symbol_index = Arc::default();
         let old = self.slots[id.0 as usize].clone();
         Arc::make_mut(&mut next.slots)[id.0 as usize] = None;
         Arc::make_mut(&mut next.by_path)[root_index(root)].remove(path);
@@ -281,6 +287,11 @@ impl Snapshot {
     /// (the first document in index order that has one, which is path order for the documents
     /// indexed at start) and how many there are; `None` when there is an aiwg root or none.
     /// Each entry counts its own at resolution, so this costs one pass over the entries.
+    /// Every workspace-symbol name in one flat list (see [`SymbolIndex`]).
+    pub(crate) fn symbol_index(&self) -> &SymbolIndex {
+        self.symbol_index.get_or_init(|| SymbolIndex::build(self))
+    }
+
     pub(crate) fn unresolvable_without_aiwg(&self) -> Option<(RefId, usize)> {
         if !matches!(self.roots.aiwg, crate::resolve::AiwgRoot::Missing) {
             return None;
