@@ -59,10 +59,11 @@ pub fn folding_ranges(facts: &DocFacts, text: &str) -> Vec<(TextRange, FoldKind)
             // Only a block right after the H1 (the previous non-blank line) is metadata.
             after_title = trimmed.starts_with("# ") && open_block.is_none();
         }
-        let lower = trimmed.to_ascii_lowercase();
-        if lower.starts_with("<details") {
+        let starts_with =
+            |prefix: &str| trimmed.get(..prefix.len()).is_some_and(|head| head.eq_ignore_ascii_case(prefix));
+        if starts_with("<details") {
             details.push(start);
-        } else if lower.starts_with("</details>")
+        } else if starts_with("</details>")
             && let Some(open) = details.pop()
         {
             folds.push((TextRange::new(open, start + line.trim_end().len()), FoldKind::Details));
@@ -95,7 +96,13 @@ pub fn folding_ranges(facts: &DocFacts, text: &str) -> Vec<(TextRange, FoldKind)
 /// A list item whose text goes on over more lines (continuations, nested items): from its
 /// marker to its last non-blank line. Items end at a line indented no deeper than their marker.
 fn list_item_folds(text: &str, fences: &[crate::syntax::outline::FencedCode], folds: &mut Vec<(TextRange, FoldKind)>) {
-    let in_fence = |offset: usize| fences.iter().any(|f| f.range.start <= offset && offset < f.range.end);
+    // Lines come in order, and so do the fences: one cursor walks both (a large document has
+    // thousands of each).
+    let mut fences = fences.iter().peekable();
+    let mut in_fence = |offset: usize| {
+        while fences.next_if(|f| f.range.end <= offset).is_some() {}
+        fences.peek().is_some_and(|f| f.range.start <= offset)
+    };
     // Open items: (indent of the marker, start offset, end of the last non-blank line so far).
     let mut open: Vec<(usize, usize, usize)> = Vec::new();
     let close =
@@ -154,6 +161,12 @@ mod tests {
         let facts = crate::syntax::facts_from_text(".aiwg/architecture/decisions/ADR-001-x.md", text);
         let folds: Vec<String> =
             folding_ranges(&facts, text).iter().map(|(r, k)| format!("{k:?} {:?}", r.slice(text))).collect();
+        // Items inside any of several fences are code, not lists; the one after them is.
+        let fenced = "```\n- a\n  b\n```\n\n~~~\n- c\n  d\n~~~\n\n- e\n  f\n";
+        let fenced_facts = crate::syntax::facts_from_text("docs/fenced.md", fenced);
+        let kinds: Vec<String> =
+            folding_ranges(&fenced_facts, fenced).iter().map(|(r, k)| format!("{k:?} {:?}", r.slice(fenced))).collect();
+        assert_eq!(kinds, ["Code \"```\\n- a\\n  b\\n```\"", "Code \"~~~\\n- c\\n  d\\n~~~\"", "List \"- e\\n  f\""]);
         // Many rules and details tags stay linear and never panic.
         let many = "---\n<details>\n# x\n".repeat(20_000);
         let many_facts = crate::syntax::facts_from_text("docs/many.md", &many);
