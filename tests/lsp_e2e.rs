@@ -267,6 +267,51 @@ fn workspace_diagnostics_are_pulled_and_answered_again_when_something_changes() 
 }
 
 #[test]
+fn a_workspace_pull_with_a_partial_result_token_comes_in_parts() {
+    // 600 documents with a problem each: more than one part's worth.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let notes = root.join(".aiwg/notes");
+    std::fs::create_dir_all(&notes).unwrap();
+    for i in 0..600 {
+        std::fs::write(notes.join(format!("note-{i:03}.md")), format!("# Note {i}\n\nSee @.aiwg/missing-{i}.md\n"))
+            .unwrap();
+    }
+    let (mut session, _) = pulling_session(&root, json!({}));
+    let token = "workspace-pull-1";
+    let answer = session.request("workspace/diagnostic", json!({"previousResultIds": [], "partialResultToken": token}));
+    let parts: Vec<&Value> = session
+        .seen
+        .iter()
+        .filter(|m| m["method"] == "$/progress" && m["params"]["token"] == token)
+        .map(|m| &m["params"]["value"]["items"])
+        .collect();
+    assert!(parts.len() >= 2, "{} parts", parts.len());
+    let mut uris: Vec<&str> = Vec::new();
+    for part in parts.iter().chain([&&answer["result"]["items"]]) {
+        let items = part.as_array().expect("a list of reports");
+        assert!(items.len() <= 256, "a part of {} reports", items.len());
+        for item in items {
+            assert_eq!(item["kind"], "full", "{item}");
+            assert!(mentions_missing(&item["items"]), "{item}");
+            uris.push(item["uri"].as_str().unwrap());
+        }
+    }
+    uris.sort_unstable();
+    uris.dedup();
+    assert_eq!(uris.len(), 600, "every document");
+    let reports = parts.iter().chain([&&answer["result"]["items"]]).map(|p| p.as_array().unwrap().len()).sum::<usize>();
+    assert_eq!(reports, 600, "each once");
+    session.shutdown();
+}
+
+fn mentions_missing(diagnostics: &Value) -> bool {
+    diagnostics
+        .as_array()
+        .is_some_and(|items| items.iter().any(|d| d["message"].as_str().is_some_and(|m| m.contains(".aiwg/missing-"))))
+}
+
+#[test]
 fn with_workspace_diagnostics_closed_documents_problems_are_pushed() {
     let (_dir, root, mut settings) = demo_copy();
     settings["workspaceDiagnostics"] = json!(true);

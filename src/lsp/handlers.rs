@@ -352,53 +352,91 @@ pub(crate) fn new_adr(
 /// with problems whose result differs from the one the client holds (`previous`), an empty one
 /// for each document the client holds problems for that has none now, and "unchanged" for the
 /// rest the client holds. `None` when the client already holds exactly this.
+/// At most how many documents' reports, and about how many diagnostics, a partial result of
+/// `workspace/diagnostic` carries: a part is turned into a JSON value before it is written (a
+/// few KB per diagnostic), and a few parts are in flight at once.
+const PARTIAL_RESULT_DOCUMENTS: usize = 256;
+const PARTIAL_RESULT_DIAGNOSTICS: usize = 500;
+
+/// The project-wide problems, as a `workspace/diagnostic` report, or `None` when nothing
+/// changed since `previous` (the caller then waits for a change). With `partial`, reports are
+/// handed over in parts ([`PARTIAL_RESULT_DOCUMENTS`], [`PARTIAL_RESULT_DIAGNOSTICS`]) as they
+/// are made, each part holding a changed one, so that the whole workspace's diagnostics are
+/// never held at once; what is left (unchanged reports, mostly) comes back in the report.
 pub(crate) fn workspace_diagnostics(
     world: &World,
     context: &RequestContext,
     previous: &std::collections::HashMap<lsp::Uri, String>,
+    mut partial: Option<&mut dyn FnMut(Vec<lsp::WorkspaceDocumentDiagnosticReport>)>,
 ) -> Result<Option<lsp::WorkspaceDiagnosticReport>, Cancelled> {
-    let reports = publish::workspace_reports(world, &context.cancel, &|uri| previous.contains_key(uri))?;
     let mut changed = previous.is_empty();
-    let reported: std::collections::HashSet<&lsp::Uri> = reports.iter().map(|r| &r.uri).collect();
+    let mut reported: std::collections::HashSet<lsp::Uri> = std::collections::HashSet::new();
+    let mut held: Vec<lsp::WorkspaceDocumentDiagnosticReport> = Vec::new();
+    let mut held_changed = false;
+    let mut held_diagnostics = 0;
+    let mut take = |report: publish::DocumentReport, reported: &mut std::collections::HashSet<lsp::Uri>| {
+        reported.insert(report.uri.clone());
+        held_diagnostics += report.items.len();
+        let (item, is_new) = workspace_item(report, previous);
+        changed |= is_new;
+        held_changed |= is_new;
+        held.push(item);
+        if let Some(send) = partial.as_deref_mut()
+            && held_changed
+            && (held.len() >= PARTIAL_RESULT_DOCUMENTS || held_diagnostics >= PARTIAL_RESULT_DIAGNOSTICS)
+        {
+            send(std::mem::take(&mut held));
+            held_changed = false;
+            held_diagnostics = 0;
+        }
+    };
+    publish::each_workspace_report(world, &context.cancel, &|uri| previous.contains_key(uri), &mut |report| {
+        take(report, &mut reported)
+    })?;
     // Documents gone from the workspace (deleted, excluded): their problems go too, once.
     let none = publish::fingerprint(&[]);
     let none_id = format!("{none:016x}");
-    let gone: Vec<publish::DocumentReport> = previous
+    let gone: Vec<lsp::Uri> = previous
         .iter()
-        .filter(|(uri, id)| !reported.contains(uri) && **id != none_id)
-        .map(|(uri, _)| publish::DocumentReport {
-            uri: uri.clone(),
-            version: None,
-            items: Vec::new(),
-            fingerprint: none,
-        })
+        .filter(|(uri, id)| !reported.contains(*uri) && **id != none_id)
+        .map(|(uri, _)| uri.clone())
         .collect();
-    let items: Vec<lsp::WorkspaceDocumentDiagnosticReport> = reports
-        .into_iter()
-        .chain(gone)
-        .map(|report| {
-            let result_id = format!("{:016x}", report.fingerprint);
-            let version = report.version.map(i64::from);
-            if previous.get(&report.uri) == Some(&result_id) {
-                lsp::WorkspaceDocumentDiagnosticReport::Unchanged(lsp::WorkspaceUnchangedDocumentDiagnosticReport {
-                    uri: report.uri,
-                    version,
-                    unchanged_document_diagnostic_report: lsp::UnchangedDocumentDiagnosticReport { result_id },
-                })
-            } else {
-                changed = true;
-                lsp::WorkspaceDocumentDiagnosticReport::Full(lsp::WorkspaceFullDocumentDiagnosticReport {
-                    uri: report.uri,
-                    version,
-                    full_document_diagnostic_report: lsp::FullDocumentDiagnosticReport {
-                        result_id: Some(result_id),
-                        items: report.items,
-                    },
-                })
-            }
-        })
-        .collect();
-    Ok(changed.then_some(lsp::WorkspaceDiagnosticReport { items }))
+    for uri in gone {
+        take(publish::DocumentReport { uri, version: None, items: Vec::new(), fingerprint: none }, &mut reported);
+    }
+    if let Some(send) = partial
+        && held_changed
+    {
+        send(std::mem::take(&mut held));
+    }
+    Ok(changed.then_some(lsp::WorkspaceDiagnosticReport { items: held }))
+}
+
+/// A document's report as `workspace/diagnostic` gives it: unchanged when the client's
+/// previous result ID is this one, else in full (and then `true`).
+fn workspace_item(
+    report: publish::DocumentReport,
+    previous: &std::collections::HashMap<lsp::Uri, String>,
+) -> (lsp::WorkspaceDocumentDiagnosticReport, bool) {
+    let result_id = format!("{:016x}", report.fingerprint);
+    let version = report.version.map(i64::from);
+    if previous.get(&report.uri) == Some(&result_id) {
+        let unchanged = lsp::WorkspaceUnchangedDocumentDiagnosticReport {
+            uri: report.uri,
+            version,
+            unchanged_document_diagnostic_report: lsp::UnchangedDocumentDiagnosticReport { result_id },
+        };
+        return (lsp::WorkspaceDocumentDiagnosticReport::Unchanged(unchanged), false);
+    }
+    let full = lsp::WorkspaceFullDocumentDiagnosticReport {
+        uri: report.uri,
+        version,
+        full_document_diagnostic_report: lsp::FullDocumentDiagnosticReport {
+            result_id: Some(result_id),
+            items: report.items,
+        },
+    };
+    (lsp::WorkspaceDocumentDiagnosticReport::Full(full), true)
 }
 
 pub(crate) fn pull_diagnostics(

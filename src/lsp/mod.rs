@@ -44,6 +44,18 @@ use tower_lsp_server::{LspService, Server};
 /// from blocking threads, so a wider window costs nothing.
 const MAX_CONCURRENT_MESSAGES: usize = 32;
 
+/// A frame written to stdout between tower-lsp-server's frames: the transport's own error
+/// responses, and messages the server must have written before it answers a request (the
+/// parts of a partial result, which a client ignores once the answer is in). `written`, when
+/// given, hears when the frame is out.
+pub(crate) struct OutgoingFrame {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) written: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+/// Where [`OutgoingFrame`]s go.
+pub(crate) type Outbox = tokio::sync::mpsc::UnboundedSender<OutgoingFrame>;
+
 /// Capacity of the pipes between the transport and tower-lsp-server.
 const PIPE_BYTES: usize = 1 << 20;
 
@@ -60,13 +72,15 @@ pub fn serve_stdio() -> ExitCode {
     let shutdown_requested = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&shutdown_requested);
     runtime.block_on(async {
-        let (service, socket) = LspService::build(move |client| server::Backend::new(client, Arc::clone(&flag)))
-            .custom_method("window/workDoneProgress/cancel", server::Backend::work_done_progress_cancel)
-            .finish();
+        let (replies, pending_replies) = tokio::sync::mpsc::unbounded_channel();
+        let outbox = replies.clone();
+        let (service, socket) =
+            LspService::build(move |client| server::Backend::new(client, Arc::clone(&flag), outbox.clone()))
+                .custom_method("window/workDoneProgress/cancel", server::Backend::work_done_progress_cancel)
+                .finish();
         // tower-lsp-server reads and writes pipes; the transport sits between them and stdio.
         let (server_input, to_server) = tokio::io::duplex(PIPE_BYTES);
         let (from_server, server_output) = tokio::io::duplex(PIPE_BYTES);
-        let (replies, pending_replies) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(read_stdin(tokio::io::stdin(), to_server, replies));
         let output = tokio::spawn(write_stdout(from_server, pending_replies, tokio::io::stdout()));
         Server::new(server_input, server_output, socket)
@@ -87,7 +101,7 @@ pub fn serve_stdio() -> ExitCode {
 async fn read_stdin(
     mut stdin: impl tokio::io::AsyncRead + Unpin,
     mut to_server: impl tokio::io::AsyncWrite + Unpin,
-    replies: tokio::sync::mpsc::UnboundedSender<Vec<u8>>,
+    replies: Outbox,
 ) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut framer = transport::Framer::default();
@@ -108,7 +122,8 @@ async fn read_stdin(
                     }
                     transport::Checked::Reply(reply) => {
                         tracing::warn!("refused a message: {}", reply["error"]["message"]);
-                        let _ = replies.send(transport::frame(reply.to_string().as_bytes()));
+                        let bytes = transport::frame(reply.to_string().as_bytes());
+                        let _ = replies.send(OutgoingFrame { bytes, written: None });
                     }
                 },
                 transport::Frame::Skipped(count) => tracing::warn!("skipped {count} bytes that were not a message"),
@@ -118,10 +133,10 @@ async fn read_stdin(
     let _ = to_server.shutdown().await;
 }
 
-/// Copies the server's frames to stdout whole, with the transport's replies in between.
+/// Copies the server's frames to stdout whole, with the [`OutgoingFrame`]s in between.
 async fn write_stdout(
     mut from_server: impl tokio::io::AsyncRead + Unpin,
-    mut replies: tokio::sync::mpsc::UnboundedReceiver<Vec<u8>>,
+    mut replies: tokio::sync::mpsc::UnboundedReceiver<OutgoingFrame>,
     mut stdout: impl tokio::io::AsyncWrite + Unpin,
 ) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -142,15 +157,19 @@ async fn write_stdout(
                 }
             }
             Some(reply) = replies.recv() => {
-                if stdout.write_all(&reply).await.is_err() {
+                if stdout.write_all(&reply.bytes).await.is_err() {
                     return;
+                }
+                let _ = stdout.flush().await;
+                if let Some(written) = reply.written {
+                    let _ = written.send(());
                 }
             }
         }
         let _ = stdout.flush().await;
     }
     while let Ok(reply) = replies.try_recv() {
-        let _ = stdout.write_all(&reply).await;
+        let _ = stdout.write_all(&reply.bytes).await;
     }
     let _ = stdout.flush().await;
 }

@@ -252,6 +252,18 @@ pub(crate) fn workspace_reports(
     keep: &dyn Fn(&lsp::Uri) -> bool,
 ) -> Result<Vec<DocumentReport>, Cancelled> {
     let mut reports = Vec::new();
+    each_workspace_report(world, cancel, keep, &mut |report| reports.push(report))?;
+    Ok(reports)
+}
+
+/// [`workspace_reports`] one document at a time, so that a caller can pass them on in parts
+/// instead of holding a whole workspace's diagnostics.
+pub(crate) fn each_workspace_report(
+    world: &World,
+    cancel: &Cancel,
+    keep: &dyn Fn(&lsp::Uri) -> bool,
+    each: &mut dyn FnMut(DocumentReport),
+) -> Result<(), Cancelled> {
     for (index, folder) in world.folders.iter().enumerate() {
         if !folder.indexed || folder.loose {
             continue;
@@ -275,10 +287,10 @@ pub(crate) fn workspace_reports(
                 published(&line_index, found, world)
             };
             let fingerprint = fingerprint(&items);
-            reports.push(DocumentReport { uri, version: open.map(|o| o.version), items, fingerprint });
+            each(DocumentReport { uri, version: open.map(|o| o.version), items, fingerprint });
         }
     }
-    Ok(reports)
+    Ok(())
 }
 
 pub(crate) fn fingerprint(items: &[lsp::Diagnostic]) -> u64 {

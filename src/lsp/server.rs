@@ -62,10 +62,12 @@ pub(crate) struct Backend {
     cancel_tokens: CancelTokens,
     /// Whether `shutdown` came before `exit` (the exit status depends on it).
     shutdown_requested: Arc<AtomicBool>,
+    /// Frames written to stdout before a request is answered (see [`super::OutgoingFrame`]).
+    outbox: super::Outbox,
 }
 
 impl Backend {
-    pub(crate) fn new(client: Client, shutdown_requested: Arc<AtomicBool>) -> Backend {
+    pub(crate) fn new(client: Client, shutdown_requested: Arc<AtomicBool>, outbox: super::Outbox) -> Backend {
         let world = Arc::new(ArcSwap::from_pointee(World::empty(PositionEncoding::Utf16, Settings::default())));
         let (events_tx, events) = tokio::sync::mpsc::unbounded_channel();
         let (inbox, progress) = host::spawn(Arc::clone(&world), events_tx);
@@ -78,6 +80,7 @@ impl Backend {
             events: Mutex::new(Some(events)),
             cancel_tokens: CancelTokens::default(),
             shutdown_requested,
+            outbox,
         }
     }
 
@@ -484,21 +487,68 @@ impl LanguageServer for Backend {
     ) -> Result<lsp::WorkspaceDiagnosticReportResult> {
         let previous: Arc<HashMap<lsp::Uri, String>> =
             Arc::new(params.previous_result_ids.into_iter().map(|p| (p.uri, p.value)).collect());
+        let token = params.partial_result_params.partial_result_token;
         loop {
             let seen = self.world.load_full();
             let held = Arc::clone(&previous);
+            // With a partial-result token, parts go out as they are made, each written to
+            // stdout before the next is taken (so a slow client holds the work back rather
+            // than letting parts pile up), and all of them before the answer, which a client
+            // would otherwise take as the end.
+            let (parts, mut received) = tokio::sync::mpsc::channel::<Vec<lsp::WorkspaceDocumentDiagnosticReport>>(1);
+            let forwarding = token.clone().map(|token| {
+                let outbox = self.outbox.clone();
+                tokio::spawn(async move {
+                    while let Some(items) = received.recv().await {
+                        let value = lsp::WorkspaceDiagnosticReportPartialResult { items };
+                        let params = PartialResultParams { token: token.clone(), value };
+                        let message = PartialResult { jsonrpc: "2.0", method: "$/progress", params };
+                        // Written straight to text: a JSON value of a part is several times its size.
+                        let Ok(body) = serde_json::to_vec(&message) else { break };
+                        let bytes = super::transport::frame(&body);
+                        let (written, out) = tokio::sync::oneshot::channel();
+                        if outbox.send(super::OutgoingFrame { bytes, written: Some(written) }).is_err() {
+                            break;
+                        }
+                        let _ = out.await;
+                    }
+                })
+            });
+            let streaming = forwarding.is_some();
             let report = self
                 .read("workspace/diagnostic", move |world, context| {
-                    handlers::workspace_diagnostics(world, context, &held)
+                    let mut send = |items| {
+                        let _ = parts.blocking_send(items);
+                    };
+                    let partial: Option<&mut dyn FnMut(_)> = if streaming { Some(&mut send) } else { None };
+                    handlers::workspace_diagnostics(world, context, &held, partial)
                 })
-                .await?
-                .map_err(|_| Error::request_cancelled())?;
+                .await;
+            if let Some(forwarding) = forwarding {
+                let _ = forwarding.await;
+            }
+            let report = report?.map_err(|_| Error::request_cancelled())?;
             if let Some(report) = report {
                 return Ok(lsp::WorkspaceDiagnosticReportResult::Report(report));
             }
             self.quiet_change_after(&seen).await;
         }
     }
+}
+
+/// A `$/progress` carrying part of a `workspace/diagnostic` result (LSP 3.17, partial result
+/// progress); `ProgressParams` models work-done progress only.
+#[derive(serde::Serialize)]
+struct PartialResult {
+    jsonrpc: &'static str,
+    method: &'static str,
+    params: PartialResultParams,
+}
+
+#[derive(serde::Serialize)]
+struct PartialResultParams {
+    token: lsp::ProgressToken,
+    value: lsp::WorkspaceDiagnosticReportPartialResult,
 }
 
 /// A folder as the host keys it: links and `..` resolved when it exists.
