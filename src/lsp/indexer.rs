@@ -19,7 +19,7 @@ use crate::lsp::settings::{AiwgRootSetting, Settings};
 use crate::resolve::{AiwgRoot, PathSet, RootKind, Roots};
 use crate::workspace::{Document, FileRole, PathInterner, ResolutionCache, ResolvedDocument};
 
-/// How long the indexer gathers documents before handing them to the writer.
+/// How long the indexer gathers documents before handing them to the writer, at least.
 const INDEX_BATCH_INTERVAL: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Which folder and which of its indexings a job is for.
@@ -225,9 +225,10 @@ fn index_folder(folder: FolderTag, settings: Settings, internal: InternalSender,
     if let (Some(path), Some(tree)) = (&aiwg_path, &aiwg_tree) {
         trees.push((path, RootKind::Aiwg, &tree.files, &aiwg_options));
     }
-    // Each batch the writer applies copies the snapshot's indexes once, so batches are
-    // gathered for a while rather than sent as the readers finish them: a 10,000-document
-    // workspace then costs a handful of copies instead of one per 64 documents.
+    // Each batch the writer applies copies the snapshot's indexes once, and they grow as the
+    // load goes on, so batches are gathered for a while rather than sent as the readers finish
+    // them: at least 250 ms, and half the time the load has run so far, so that a workspace of
+    // any size costs a handful of copies (a 50,000-document one took 16 at a fixed interval).
     let pending: std::sync::Mutex<(Vec<ResolvedDocument>, std::time::Instant)> =
         std::sync::Mutex::new((Vec::new(), std::time::Instant::now()));
     let flush = |pending: &mut (Vec<ResolvedDocument>, std::time::Instant)| {
@@ -259,7 +260,7 @@ fn index_folder(folder: FolderTag, settings: Settings, internal: InternalSender,
             };
             let mut pending = pending.lock().unwrap_or_else(|e| e.into_inner());
             pending.0.extend(resolved);
-            if pending.1.elapsed() >= INDEX_BATCH_INTERVAL {
+            if pending.1.elapsed() >= INDEX_BATCH_INTERVAL.max(started.elapsed() / 2) {
                 flush(&mut pending);
             }
             drop(pending);

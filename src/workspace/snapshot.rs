@@ -9,7 +9,9 @@
 //! keystroke that changes prose copies the document table and nothing else. Document IDs are
 //! slots that stay stable across updates; a removed document leaves an empty slot.
 
-use std::collections::HashMap;
+/// The snapshot's maps are keyed by paths and IDs from the user's own files, hashed on every
+/// update; SipHash's resistance to chosen collisions buys nothing there.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 use std::sync::{Arc, OnceLock};
 
 use crate::analysis::symbols::SymbolIndex;
@@ -156,10 +158,10 @@ impl Snapshot {
     /// Builds every index from the slots.
     fn index(roots: Roots, slots: Vec<Option<Arc<Entry>>>) -> Snapshot {
         let mut by_path: PerRoot<DocId> = Default::default();
-        let mut declarations: HashMap<IdKey, Vec<DocId>> = HashMap::new();
-        let mut mentions: HashMap<IdKey, Vec<RefId>> = HashMap::new();
+        let mut declarations: HashMap<IdKey, Vec<DocId>> = HashMap::default();
+        let mut mentions: HashMap<IdKey, Vec<RefId>> = HashMap::default();
         let mut backlinks: BacklinkMap = Default::default();
-        let mut provenance: HashMap<Box<str>, Vec<DocId>> = HashMap::new();
+        let mut provenance: HashMap<Box<str>, Vec<DocId>> = HashMap::default();
         for (slot, entry) in slots.iter().enumerate() {
             let Some(entry) = entry else { continue };
             let id = DocId(slot as u32);
