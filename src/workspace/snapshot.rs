@@ -285,15 +285,15 @@ impl Snapshot {
         next
     }
 
-    /// With no aiwg root, the workspace's first reference that only an aiwg root could resolve
-    /// (the first document in index order that has one, which is path order for the documents
-    /// indexed at start) and how many there are; `None` when there is an aiwg root or none.
-    /// Each entry counts its own at resolution, so this costs one pass over the entries.
     /// Every workspace-symbol name in one flat list (see [`SymbolIndex`]).
     pub(crate) fn symbol_index(&self) -> &SymbolIndex {
         self.symbol_index.get_or_init(|| SymbolIndex::build(self))
     }
 
+    /// With no aiwg root, the workspace's first reference that only an aiwg root could resolve
+    /// (the first document in index order that has one, which is path order for the documents
+    /// indexed at start) and how many there are; `None` when there is an aiwg root or none.
+    /// Each entry counts its own at resolution, so this costs one pass over the entries.
     pub(crate) fn unresolvable_without_aiwg(&self) -> Option<(RefId, usize)> {
         if !matches!(self.roots.aiwg, crate::resolve::AiwgRoot::Missing) {
             return None;
@@ -493,12 +493,9 @@ fn resolve_all(roots: &Roots, doc: &Document, cache: &mut ResolutionCache) -> Ar
             // What holds across folders was found before the REF-ID fallback was tried, so it
             // holds whatever the document's name; what holds in one folder may not.
             let by_name = !r.link && may_depend_on_referrer_name(&r.path);
-            let known = match r.link {
-                false => in_project[kind].get(&*r.path),
-                true => None,
-            };
-            let known = known.or_else(|| if by_name { None } else { in_folder[kind].get(&*r.path) });
-            if let Some(known) = known {
+            let in_this_project = if r.link { None } else { in_project[kind].get(&*r.path) };
+            let in_this_folder = || if by_name { None } else { in_folder[kind].get(&*r.path) };
+            if let Some(known) = in_this_project.or_else(in_this_folder) {
                 return known.clone();
             }
             let resolution = resolve();
