@@ -353,8 +353,7 @@ pub(crate) fn new_adr(
 /// for each document the client holds problems for that has none now, and "unchanged" for the
 /// rest the client holds. `None` when the client already holds exactly this.
 /// At most how many documents' reports, and about how many diagnostics, a partial result of
-/// `workspace/diagnostic` carries: a part is turned into a JSON value before it is written (a
-/// few KB per diagnostic), and a few parts are in flight at once.
+/// `workspace/diagnostic` carries: each part is held whole until it is written.
 const PARTIAL_RESULT_DOCUMENTS: usize = 256;
 const PARTIAL_RESULT_DIAGNOSTICS: usize = 500;
 

@@ -251,12 +251,7 @@ fn index_folder(folder: FolderTag, settings: Settings, internal: InternalSender,
             // Resolved here, on this reader thread, rather than by the writer one at a time.
             let resolved: Vec<ResolvedDocument> = {
                 let (cache, interner) = &mut *shared.lock().unwrap_or_else(|e| e.into_inner());
-                let resolve = |doc| {
-                    let mut resolved = ResolvedDocument::new(&resolving, Arc::new(doc), cache);
-                    resolved.share_paths(interner);
-                    resolved
-                };
-                docs.into_iter().map(resolve).collect()
+                docs.into_iter().map(|doc| ResolvedDocument::new(&resolving, Arc::new(doc), cache, interner)).collect()
             };
             let mut pending = pending.lock().unwrap_or_else(|e| e.into_inner());
             pending.0.extend(resolved);

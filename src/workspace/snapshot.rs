@@ -47,9 +47,7 @@ struct Entry {
 
 impl Entry {
     fn new(roots: &Roots, doc: Arc<Document>) -> Entry {
-        let mut entry = Entry::resolve(roots, doc, &mut ResolutionCache::default());
-        entry.share_paths(&mut PathInterner::default());
-        entry
+        Entry::resolve(roots, doc, &mut ResolutionCache::default(), &mut PathInterner::default())
     }
 
     /// Points each reference whose path is written exactly as its one target's at the target's
@@ -65,12 +63,15 @@ impl Entry {
         }
     }
 
-    fn resolve(roots: &Roots, doc: Arc<Document>, cache: &mut ResolutionCache) -> Entry {
+    /// `doc` resolved against `roots` through `cache`, its paths shared through `interner`.
+    fn resolve(roots: &Roots, doc: Arc<Document>, cache: &mut ResolutionCache, interner: &mut PathInterner) -> Entry {
         let resolutions = resolve_all(roots, &doc, cache);
         let wanting_aiwg =
             resolutions.iter().zip(doc.facts.references.iter()).filter(|(res, r)| wants_aiwg(&doc, res, r)).count()
                 as u32;
-        Entry { doc, resolutions, wanting_aiwg }
+        let mut entry = Entry { doc, resolutions, wanting_aiwg };
+        entry.share_paths(interner);
+        entry
     }
 }
 
@@ -82,14 +83,14 @@ pub(crate) struct ResolvedDocument {
 }
 
 impl ResolvedDocument {
-    /// `doc` resolved against `roots`, through `cache`; its paths are shared once
-    /// [`ResolvedDocument::share_paths`] is called.
-    pub(crate) fn new(roots: &Roots, doc: Arc<Document>, cache: &mut ResolutionCache) -> ResolvedDocument {
-        ResolvedDocument { entry: Entry::resolve(roots, doc, cache), roots: roots.clone() }
-    }
-
-    pub(crate) fn share_paths(&mut self, interner: &mut PathInterner) {
-        self.entry.share_paths(interner);
+    /// `doc` resolved against `roots` through `cache`, its paths shared through `interner`.
+    pub(crate) fn new(
+        roots: &Roots,
+        doc: Arc<Document>,
+        cache: &mut ResolutionCache,
+        interner: &mut PathInterner,
+    ) -> ResolvedDocument {
+        ResolvedDocument { entry: Entry::resolve(roots, doc, cache, interner), roots: roots.clone() }
     }
 
     pub(crate) fn doc(&self) -> &Document {
@@ -146,11 +147,7 @@ impl Snapshot {
         let mut cache = ResolutionCache::default();
         let slots: Vec<Option<Arc<Entry>>> = documents
             .into_iter()
-            .map(|doc| {
-                let mut entry = Entry::resolve(&roots, doc, &mut cache);
-                entry.share_paths(&mut interner);
-                Some(Arc::new(entry))
-            })
+            .map(|doc| Some(Arc::new(Entry::resolve(&roots, doc, &mut cache, &mut interner))))
             .collect();
         Snapshot::index(roots, slots)
     }
@@ -263,11 +260,15 @@ impl Snapshot {
     /// The snapshot over new path sets (files were created or deleted): every reference is
     /// resolved again, since any of them may now point elsewhere.
     pub(crate) fn with_roots(&self, roots: Roots) -> Snapshot {
-        let mut cache = ResolutionCache::default();
+        // The documents are shared with this snapshot, so their paths stay as they are.
+        let (mut cache, mut interner) = (ResolutionCache::default(), PathInterner::default());
         let slots: Vec<Option<Arc<Entry>>> = self
             .slots
             .iter()
-            .map(|slot| slot.as_ref().map(|entry| Arc::new(Entry::resolve(&roots, Arc::clone(&entry.doc), &mut cache))))
+            .map(|slot| {
+                slot.as_ref()
+                    .map(|entry| Arc::new(Entry::resolve(&roots, Arc::clone(&entry.doc), &mut cache, &mut interner)))
+            })
             .collect();
         Snapshot { digests: Arc::clone(&self.digests), ..Snapshot::index(roots, slots) }
     }
