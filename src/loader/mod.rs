@@ -458,7 +458,7 @@ pub fn walk(root: &Path, options: &LoadOptions) -> LoadedTree {
     tree
 }
 
-fn worker_count() -> usize {
+pub(crate) fn worker_count() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get()).min(8)
 }
 

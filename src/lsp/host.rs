@@ -359,6 +359,7 @@ impl Host {
                 self.relocate_open_documents();
             }
             Internal::Documents { folder, docs } => {
+                let count = docs.len();
                 let open_paths: Vec<(RootKind, String)> =
                     self.open.values().filter_map(|o| o.place.as_ref()).map(|p| (p.root, p.path.clone())).collect();
                 let Some(host) = self.folder_mut(&folder) else { return };
@@ -367,7 +368,9 @@ impl Host {
                     let d = resolved.doc();
                     !open_paths.iter().any(|(r, p)| *r == d.root && *p == d.path)
                 });
+                let started = std::time::Instant::now();
                 host.snapshot = Arc::new(host.snapshot.with_resolved(docs));
+                tracing::debug!("applied {count} indexed documents in {:?}", started.elapsed());
             }
             Internal::Indexed { folder, documents, elapsed, digests } => {
                 let Some(host) = self.folder_mut(&folder) else { return };
