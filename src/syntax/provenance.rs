@@ -234,9 +234,13 @@ pub(crate) fn artifact_references(text: &str) -> Vec<Reference> {
     let mut out = Vec::new();
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
-        let content = &line[..comment_start(line)];
+        // Records are long and mostly free of comments: only a line with a `#` is walked.
+        let content = match memchr::memchr(b'#', line.as_bytes()) {
+            Some(_) => &line[..comment_start(line)],
+            None => line,
+        };
         let mut from = 0;
-        while let Some(at) = content[from..].find(ARTIFACT_URN_PREFIX) {
+        while let Some(at) = ARTIFACT_URN_FINDER.find(&content.as_bytes()[from..]) {
             let start = from + at + ARTIFACT_URN_PREFIX.len();
             let end = start + content[start..].find(is_value_end).unwrap_or(content.len() - start);
             push_path(&mut out, offset + start, &content[start..end]);
@@ -249,6 +253,10 @@ pub(crate) fn artifact_references(text: &str) -> Vec<Reference> {
     }
     out
 }
+
+/// [`ARTIFACT_URN_PREFIX`], searched for on every line of a record.
+static ARTIFACT_URN_FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(ARTIFACT_URN_PREFIX));
 
 fn push_path(out: &mut Vec<Reference>, start: usize, written: &str) {
     let (path, anchor) = match written.split_once('#') {
