@@ -154,43 +154,30 @@ impl Snapshot {
 
     /// Builds every index from the slots.
     fn index(roots: Roots, slots: Vec<Option<Arc<Entry>>>) -> Snapshot {
-        let mut by_path: PerRoot<DocId> = Default::default();
-        let mut declarations: HashMap<IdKey, Vec<DocId>> = HashMap::default();
-        let mut mentions: HashMap<IdKey, Vec<RefId>> = HashMap::default();
-        let mut backlinks: BacklinkMap = Default::default();
-        let mut provenance: HashMap<Box<str>, Vec<DocId>> = HashMap::default();
-        for (slot, entry) in slots.iter().enumerate() {
-            let Some(entry) = entry else { continue };
-            let id = DocId(slot as u32);
-            by_path[root_index(entry.doc.root)].insert(entry.doc.path.as_str().into(), id);
-            for key in declared_keys(&entry.doc) {
-                declarations.entry(key).or_default().push(id);
-            }
-            for (key, index) in mention_keys(&entry.doc) {
-                mentions.entry(key).or_default().push(RefId { doc: id, index });
-            }
-            for (target, index) in targets_of(entry) {
-                backlinks[root_index(target.root)]
-                    .entry(Arc::clone(&target.path))
-                    .or_default()
-                    .push(RefId { doc: id, index });
-            }
-            if let Some(path) = provenance_key(&entry.doc) {
-                provenance.entry(path.into()).or_default().push(id);
-            }
-        }
-        Snapshot {
+        let mut snapshot = Snapshot {
             roots,
-            slots: Arc::new(slots),
-            by_path: Arc::new(by_path),
-            declarations: Arc::new(declarations),
-            mentions: Arc::new(mentions),
-            backlinks: Arc::new(backlinks),
-            provenance: Arc::new(provenance),
+            slots: Arc::default(),
+            by_path: Arc::default(),
+            declarations: Arc::default(),
+            mentions: Arc::default(),
+            backlinks: Arc::default(),
+            provenance: Arc::default(),
             digests: Arc::default(),
             unresolvable_without_aiwg: Arc::default(),
             symbol_index: Arc::default(),
+        };
+        let by_path = Arc::make_mut(&mut snapshot.by_path);
+        for (slot, entry) in slots.iter().enumerate() {
+            let Some(entry) = entry else { continue };
+            by_path[root_index(entry.doc.root)].insert(entry.doc.path.as_str().into(), DocId(slot as u32));
         }
+        for (slot, entry) in slots.iter().enumerate() {
+            if let Some(entry) = entry {
+                snapshot.add_to_indexes(DocId(slot as u32), entry);
+            }
+        }
+        snapshot.slots = Arc::new(slots);
+        snapshot
     }
 
     /// The snapshot with `doc` added, or replacing the document at the same path.
@@ -330,6 +317,47 @@ impl Snapshot {
     /// Moves `id`'s contributions to the ID, backlink and provenance indexes from `old` to
     /// `new`, copying an index only when they differ.
     fn reindex_entry(&mut self, id: DocId, old: Option<&Entry>, new: Option<&Entry>) {
+        let (None, Some(new)) = (old, new) else { return self.move_in_indexes(id, old, new) };
+        self.add_to_indexes(id, new);
+    }
+
+    /// Adds a document that had no place in the indexes: nothing to compare or take out, and
+    /// a key is made only when it is new (a cold load adds every document this way).
+    fn add_to_indexes(&mut self, id: DocId, entry: &Entry) {
+        let facts = &entry.doc.facts;
+        if !facts.declared_ids.is_empty() {
+            let declarations = Arc::make_mut(&mut self.declarations);
+            for declared in &facts.declared_ids {
+                push_under(declarations, &declared.id.key, || declared.id.key.clone(), id);
+            }
+        }
+        if !facts.id_mentions.is_empty() {
+            let mentions = Arc::make_mut(&mut self.mentions);
+            for (index, mention) in facts.id_mentions.iter().enumerate() {
+                push_under(
+                    mentions,
+                    &mention.id.key,
+                    || mention.id.key.clone(),
+                    RefId { doc: id, index: index as u32 },
+                );
+            }
+        }
+        if entry.resolutions.iter().any(|r| !r.targets().is_empty()) {
+            let backlinks = Arc::make_mut(&mut self.backlinks);
+            for (index, resolution) in entry.resolutions.iter().enumerate() {
+                for target in resolution.targets() {
+                    let map = &mut backlinks[root_index(target.root)];
+                    push_under(map, &*target.path, || Arc::clone(&target.path), RefId { doc: id, index: index as u32 });
+                }
+            }
+        }
+        if let Some(path) = provenance_key(&entry.doc) {
+            push_under(Arc::make_mut(&mut self.provenance), path, || path.into(), id);
+        }
+    }
+
+    /// [`Snapshot::reindex_entry`] when a document changes or goes.
+    fn move_in_indexes(&mut self, id: DocId, old: Option<&Entry>, new: Option<&Entry>) {
         let old_keys: Vec<IdKey> = old.map(|e| declared_keys(&e.doc)).unwrap_or_default();
         let new_keys: Vec<IdKey> = new.map(|e| declared_keys(&e.doc)).unwrap_or_default();
         if old_keys != new_keys {
@@ -562,7 +590,7 @@ impl ResolutionCache {
 /// copied into every document made from it).
 #[derive(Default)]
 pub(crate) struct PathInterner {
-    paths: std::collections::HashSet<Arc<str>>,
+    paths: std::collections::HashSet<Arc<str>, foldhash::fast::RandomState>,
 }
 
 impl PathInterner {
@@ -573,6 +601,20 @@ impl PathInterner {
                 self.paths.insert(Arc::clone(path));
                 Arc::clone(path)
             }
+        }
+    }
+}
+
+/// Appends `value` to the list under `key`, making the key only when it is new.
+fn push_under<K, Q, V>(map: &mut HashMap<K, Vec<V>>, key: &Q, make_key: impl FnOnce() -> K, value: V)
+where
+    K: std::borrow::Borrow<Q> + std::hash::Hash + Eq,
+    Q: std::hash::Hash + Eq + ?Sized,
+{
+    match map.get_mut(key) {
+        Some(list) => list.push(value),
+        None => {
+            map.insert(make_key(), vec![value]);
         }
     }
 }
