@@ -128,6 +128,11 @@ fn compare(name: &str, text: &str) -> Option<String> {
         None => tree::outline(text),
     };
     let actual = scan::outline(text);
+    // The blocks-only scan (folding's) is the full one without code spans.
+    let blocks = scan::blocks(text);
+    if blocks != actual.clone().without_code_spans() {
+        return Some(format!("{name}\n  the blocks-only scan differs from the full one beyond its code spans"));
+    }
     if expected == actual {
         // Facts are one shared function of the outline; check the contract end to end anyway,
         // so a future path-specific shortcut in extraction cannot slip in unnoticed.

@@ -66,9 +66,9 @@ pub fn folding_ranges(facts: &DocFacts, text: &str) -> Vec<(TextRange, FoldKind)
             folds.push((TextRange::new(open, start + line.trim_end().len()), FoldKind::Details));
         }
     }
-    // Fences and tables: the outline is the scanner's (fast enough per request, and the same as
-    // tree-sitter's by the differential contract).
-    let outline = crate::syntax::scan::outline(text);
+    // Fences and tables: the blocks are the scanner's (fast enough per request without the
+    // code spans, and the same as tree-sitter's by the differential contract).
+    let outline = crate::syntax::scan::blocks(text);
     let fences_and_tables = outline
         .fenced_code
         .iter()

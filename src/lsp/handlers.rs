@@ -181,12 +181,12 @@ pub fn folding_ranges(
         folds
             .into_iter()
             .map(|(range, kind)| {
-                let start = to_proto::position(&view.line_index, range.start, world.encoding);
-                let end = to_proto::position(&view.line_index, range.end, world.encoding);
+                // Folds are whole lines, so no column is worked out (on a long line of a large
+                // document that is most of the answer's cost).
                 lsp::FoldingRange {
-                    start_line: start.line,
+                    start_line: view.line_index.line_of(range.start),
                     start_character: None,
-                    end_line: end.line,
+                    end_line: view.line_index.line_of(range.end),
                     end_character: None,
                     // Every fold is a region; `imports` would make some editors fold metadata on open.
                     kind: match kind {

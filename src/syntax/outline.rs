@@ -34,6 +34,13 @@ pub struct Outline {
     pub(crate) tables: Vec<TextRange>,
 }
 
+impl Outline {
+    /// The outline without its code spans: what [`crate::syntax::scan::blocks`] finds.
+    pub fn without_code_spans(self) -> Outline {
+        Outline { code_spans: Vec::new(), ..self }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct FrontMatter {
     /// From byte 0 to the end of the closing `---` (its trailing blanks excluded). The opening

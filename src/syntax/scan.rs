@@ -16,9 +16,25 @@ use crate::text::TextRange;
 
 /// The outline of `text`.
 pub fn outline(text: &str) -> Outline {
+    scan(text, true)
+}
+
+/// The outline of `text` without its code spans, for requests that need only the blocks
+/// (folding): on a large document, matching code spans is most of the scan.
+pub fn blocks(text: &str) -> Outline {
+    scan(text, false)
+}
+
+fn scan(text: &str, code_spans: bool) -> Outline {
     let bytes = text.as_bytes();
-    let mut scanner =
-        Scanner { bytes, containers: Vec::new(), leaf: Leaf::None, task_paragraph: false, outline: Outline::default() };
+    let mut scanner = Scanner {
+        bytes,
+        containers: Vec::new(),
+        leaf: Leaf::None,
+        task_paragraph: false,
+        code_spans,
+        outline: Outline::default(),
+    };
     let mut line_start = scanner.front_matter();
     // tree-sitter-md does not reset its column count after front matter, so tabs on the first
     // line after it expand as if the line started at the front matter's length.
@@ -104,6 +120,8 @@ struct Scanner<'a> {
     /// The open paragraph follows a task list marker (`- [ ] …`): tree-sitter-md never makes it
     /// a setext heading.
     task_paragraph: bool,
+    /// Whether inline content is matched for code spans.
+    code_spans: bool,
     outline: Outline,
 }
 
@@ -308,13 +326,17 @@ impl<'a> Scanner<'a> {
                 range: TextRange::new(content_start, trim_end(bytes, at, end)),
                 content: TextRange::new(content_start, content_end),
             });
-            paragraph_code_spans(bytes, &lines, &mut self.outline.code_spans);
+            if self.code_spans {
+                paragraph_code_spans(bytes, &lines, &mut self.outline.code_spans);
+            }
             return;
         }
         if let Some(heading) = atx_heading(bytes, at, end) {
             self.close_from(matched);
             self.close_leaf();
-            code_spans(bytes, &[heading.content], &mut self.outline.code_spans);
+            if self.code_spans {
+                code_spans(bytes, &[heading.content], &mut self.outline.code_spans);
+            }
             self.outline.headings.push(heading);
             return;
         }
@@ -385,7 +407,9 @@ impl<'a> Scanner<'a> {
         *end_before_last_row = *table_end;
         *table_end = trim_end(bytes, at, end);
         *last_row = Some(TextRange::new(at, end));
-        table_cells(bytes, at, end, &mut self.outline.code_spans);
+        if self.code_spans {
+            table_cells(bytes, at, end, &mut self.outline.code_spans);
+        }
     }
 
     fn continue_paragraph(&mut self, at: usize, end: usize) {
@@ -409,10 +433,12 @@ impl<'a> Scanner<'a> {
             return false;
         }
         lines.pop();
-        if !lines.is_empty() {
-            paragraph_code_spans(bytes, lines, &mut self.outline.code_spans);
+        if self.code_spans {
+            if !lines.is_empty() {
+                paragraph_code_spans(bytes, lines, &mut self.outline.code_spans);
+            }
+            table_cells(bytes, header.start, header.end, &mut self.outline.code_spans);
         }
-        table_cells(bytes, header.start, header.end, &mut self.outline.code_spans);
         let end = trim_end(bytes, at, end);
         self.leaf = Leaf::Table { start: header.start, end, last_row: None, end_before_last_row: end };
         true
@@ -428,13 +454,15 @@ impl<'a> Scanner<'a> {
 
     fn close_leaf(&mut self) {
         match std::mem::replace(&mut self.leaf, Leaf::None) {
-            Leaf::Paragraph(lines) => paragraph_code_spans(self.bytes, &lines, &mut self.outline.code_spans),
+            Leaf::Paragraph(lines) if self.code_spans => {
+                paragraph_code_spans(self.bytes, &lines, &mut self.outline.code_spans)
+            }
             Leaf::Fence(fence) => self
                 .outline
                 .fenced_code
                 .push(FencedCode { range: TextRange::new(fence.start, fence.last_line_end), info: fence.info }),
             Leaf::Table { start, end, .. } => self.outline.tables.push(TextRange::new(start, end)),
-            Leaf::None | Leaf::IndentedCode | Leaf::Html(_) | Leaf::Definition => {}
+            Leaf::None | Leaf::Paragraph(_) | Leaf::IndentedCode | Leaf::Html(_) | Leaf::Definition => {}
         }
     }
 }
