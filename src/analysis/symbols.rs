@@ -117,23 +117,75 @@ struct IndexedName {
 }
 
 impl SymbolIndex {
+    /// Every name of `snapshot`'s documents, in answer order: the workspace's before the aiwg
+    /// root's, then by name ignoring case, by name, and by path. A one-word query's names that
+    /// start with it are then one run of the list, already in the order they are answered in.
     pub(crate) fn build(snapshot: &Snapshot) -> SymbolIndex {
-        let mut index = SymbolIndex { names: Vec::new(), lowercase: String::new() };
+        /// A name met in a document, with its lowercase text in the first buffer.
+        struct Found<'a> {
+            root: RootKind,
+            lowercase: std::ops::Range<usize>,
+            name: &'a str,
+            path: &'a str,
+            doc: DocId,
+            index: u32,
+        }
+        let mut lowercase = String::new();
+        let mut found: Vec<Found<'_>> = Vec::new();
         for (doc, document) in snapshot.documents() {
             for (i, symbol) in document.symbols.iter().enumerate() {
-                let start = index.lowercase.len() as u32;
-                index.lowercase.extend(symbol.name.chars().map(|c| c.to_ascii_lowercase()));
-                index.names.push(IndexedName {
+                let start = lowercase.len();
+                lowercase.extend(symbol.name.chars().map(|c| c.to_ascii_lowercase()));
+                found.push(Found {
+                    root: document.root,
+                    lowercase: start..lowercase.len(),
+                    name: &symbol.name,
+                    path: &document.path,
                     doc,
                     index: i as u32,
-                    root: document.root,
-                    mask: char_mask(symbol.name.as_bytes()),
-                    start,
-                    len: index.lowercase.len() as u32 - start,
                 });
             }
         }
+        found.sort_unstable_by(|a, b| {
+            let folded = |f: &Found<'_>| &lowercase[f.lowercase.clone()];
+            (a.root, folded(a), a.name, a.path).cmp(&(b.root, folded(b), b.name, b.path))
+        });
+        let mut index = SymbolIndex { names: Vec::with_capacity(found.len()), lowercase: String::new() };
+        index.lowercase.reserve_exact(lowercase.len());
+        for f in &found {
+            let start = index.lowercase.len() as u32;
+            index.lowercase.push_str(&lowercase[f.lowercase.clone()]);
+            index.names.push(IndexedName {
+                doc: f.doc,
+                index: f.index,
+                root: f.root,
+                mask: char_mask(f.name.as_bytes()),
+                start,
+                len: index.lowercase.len() as u32 - start,
+            });
+        }
         index
+    }
+
+    /// Each name's document and place in its list, in index order.
+    #[cfg(test)]
+    pub(crate) fn names_for_tests(&self) -> impl Iterator<Item = (DocId, usize)> + '_ {
+        self.names.iter().map(|e| (e.doc, e.index as usize))
+    }
+
+    fn lowercase_of(&self, entry: &IndexedName) -> &[u8] {
+        &self.lowercase.as_bytes()[entry.start as usize..(entry.start + entry.len) as usize]
+    }
+
+    /// The first `count` names of `root` that start with `needle` (lowercase), in answer order,
+    /// when there are that many.
+    fn first_starting_with(&self, root: RootKind, needle: &[u8], count: usize) -> Option<&[IndexedName]> {
+        let first = self.names.partition_point(|e| (e.root, self.lowercase_of(e)) < (root, needle));
+        let run = self.names[first..]
+            .iter()
+            .take(count)
+            .take_while(|e| e.root == root && self.lowercase_of(e).starts_with(needle));
+        (run.count() == count).then(|| &self.names[first..first + count])
     }
 }
 
@@ -188,6 +240,14 @@ pub fn workspace_symbols(snapshot: &Snapshot, query: &str, cancel: &Cancel) -> R
         [needle] => Some((needle.as_slice(), memchr::memmem::Finder::new(needle))),
         _ => None,
     };
+    // Enough of the workspace's names start with a one-word query to fill the answer: they
+    // are one run of the index, in answer order (an ID prefix such as `ADR` at 50,000
+    // documents), so nothing else is looked at.
+    if let Some((needle, _)) = &single
+        && let Some(run) = index.first_starting_with(RootKind::Workspace, needle, MAX_WORKSPACE_SYMBOLS)
+    {
+        return Ok(run.iter().map(|entry| workspace_symbol(snapshot, entry.doc, entry.index as usize)).collect());
+    }
     let mut score = |entry: &IndexedName, tier: Tier| -> Option<Ranked<'_>> {
         let name = &snapshot.doc(entry.doc).symbols[entry.index as usize].name;
         let score = match everything || tier == Tier::Prefix {
@@ -210,7 +270,7 @@ pub fn workspace_symbols(snapshot: &Snapshot, query: &str, cancel: &Cancel) -> R
         if entry.mask & needed != needed {
             continue;
         }
-        let lowercase = &index.lowercase.as_bytes()[entry.start as usize..(entry.start + entry.len) as usize];
+        let lowercase = index.lowercase_of(entry);
         if !needles.iter().all(|needle| is_subsequence(needle, lowercase)) {
             continue; // Cannot match: a fuzzy atom's characters appear in order.
         }
@@ -242,31 +302,39 @@ pub fn workspace_symbols(snapshot: &Snapshot, query: &str, cancel: &Cancel) -> R
         }
     }
     // Workspace before aiwg root, contiguous before scattered, then best score, then a stable
-    // order by name and path.
+    // order by name (ignoring case first, as the index is) and path.
     let order = |a: &Ranked<'_>, b: &Ranked<'_>| {
-        (a.0, a.1, a.2, a.3, &snapshot.doc(a.4).path).cmp(&(b.0, b.1, b.2, b.3, &snapshot.doc(b.4).path))
+        (a.0, a.1, a.2)
+            .cmp(&(b.0, b.1, b.2))
+            .then_with(|| folded(a.3).cmp(folded(b.3)))
+            .then_with(|| (a.3, &snapshot.doc(a.4).path).cmp(&(b.3, &snapshot.doc(b.4).path)))
     };
     if ranked.len() > MAX_WORKSPACE_SYMBOLS {
         ranked.select_nth_unstable_by(MAX_WORKSPACE_SYMBOLS, order);
         ranked.truncate(MAX_WORKSPACE_SYMBOLS);
     }
     ranked.sort_by(order);
-    Ok(ranked
-        .into_iter()
-        .map(|(_, _, _, _, id, index)| {
-            let doc = snapshot.doc(id);
-            let entry = &doc.symbols[index];
-            WorkspaceSymbol {
-                name: entry.name.to_string(),
-                kind: doc.facts.kind,
-                detail: doc.facts.status().map(str::to_string),
-                root: doc.root,
-                path: doc.path.clone(),
-                range: entry.range,
-                span: entry.span,
-            }
-        })
-        .collect())
+    Ok(ranked.into_iter().map(|(_, _, _, _, id, index)| workspace_symbol(snapshot, id, index)).collect())
+}
+
+/// `name`'s bytes, ASCII-lowercased, as the index orders names.
+fn folded(name: &str) -> impl Iterator<Item = u8> + '_ {
+    name.bytes().map(|b| b.to_ascii_lowercase())
+}
+
+/// The answer for name `index` of document `id`.
+fn workspace_symbol(snapshot: &Snapshot, id: DocId, index: usize) -> WorkspaceSymbol {
+    let doc = snapshot.doc(id);
+    let entry = &doc.symbols[index];
+    WorkspaceSymbol {
+        name: entry.name.to_string(),
+        kind: doc.facts.kind,
+        detail: doc.facts.status().map(str::to_string),
+        root: doc.root,
+        path: doc.path.clone(),
+        range: entry.range,
+        span: entry.span,
+    }
 }
 
 /// The query's words, lowercased, when every word is a plain fuzzy atom (ASCII letters, digits
@@ -502,6 +570,33 @@ mod tests {
                 Adapter Drivers [Non-functional requirements] .aiwg/requirements/nfr-modules/adapters.md:1:1
             "#]],
         );
+    }
+
+    #[test]
+    fn a_query_that_starts_enough_names_answers_the_first_of_them_ignoring_case() {
+        // More names start with `adr` than an answer holds, in both cases: the answer is the
+        // first of them by name ignoring case, as when every name is ranked.
+        let mut fixture = String::new();
+        let mut names = Vec::new();
+        for i in (0..150).rev() {
+            let name = format!("ADR-{i:03}: Decision {i}");
+            fixture.push_str(&format!("//- /.aiwg/architecture/decisions/ADR-{i:03}-d.md\n# {name}\n"));
+            names.push(name);
+        }
+        for i in 0..100 {
+            let name = format!("adr note {i}");
+            fixture.push_str(&format!("//- /.aiwg/requirements/nfr-modules/n{i}.md\n# {name}\n"));
+            names.push(name);
+        }
+        let fixture = Fixture::parse(&fixture);
+        names.sort_by_key(|name| (name.to_ascii_lowercase(), name.clone()));
+        names.truncate(MAX_WORKSPACE_SYMBOLS);
+        let found: Vec<String> = workspace_symbols(&fixture.snapshot, "adr", &Cancel::never())
+            .unwrap()
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        assert_eq!(found, names);
     }
 
     #[test]

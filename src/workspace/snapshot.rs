@@ -216,10 +216,18 @@ impl Snapshot {
 
     fn insert_entry(&mut self, entry: Entry) {
         self.unresolvable_without_aiwg = Arc::default();
-        self.symbol_index = Arc::default();
         let existing = self.doc_by_path(entry.doc.root, &entry.doc.path);
         let id = existing.unwrap_or(DocId(self.slots.len() as u32));
         let old = existing.and_then(|id| self.slots[id.0 as usize].clone());
+        // The symbol index holds names and where they are in their document's list, so an
+        // edit that leaves a document's names as they were (most keystrokes) keeps it.
+        let same_names = old.as_ref().is_some_and(|old| {
+            old.doc.symbols.len() == entry.doc.symbols.len()
+                && old.doc.symbols.iter().zip(entry.doc.symbols.iter()).all(|(a, b)| a.name == b.name)
+        });
+        if !same_names {
+            self.symbol_index = Arc::default();
+        }
         let entry = Arc::new(entry);
         let slots = Arc::make_mut(&mut self.slots);
         if existing.is_some() {
@@ -780,6 +788,23 @@ mod tests {
         assert_eq!(targets("a/one.md", 3), Vec::<String>::new());
         assert_eq!(targets(&format!("{findings}/REF-001-first.md"), 4), [format!("{findings}/REF-001-second.md")]);
         assert_eq!(targets(&format!("{findings}/REF-001-second.md"), 4), [format!("{findings}/REF-001-first.md")]);
+    }
+
+    #[test]
+    fn an_edit_keeps_the_symbol_index_only_while_the_names_stay() {
+        let path = ".aiwg/requirements/UC-001-x.md";
+        let roots = roots(&[path]);
+        let snapshot = Snapshot::build(SnapshotInput { roots, documents: vec![doc(path, "# UC-001: X\n")] });
+        let names = |s: &Snapshot| -> Vec<String> {
+            let index = s.symbol_index();
+            index.names_for_tests().map(|(doc, i)| s.doc(doc).symbols[i].name.to_string()).collect()
+        };
+        assert_eq!(names(&snapshot), ["UC-001: X"]);
+        let body_edited = snapshot.with_document(doc(path, "# UC-001: X\nMore text.\n"));
+        assert!(Arc::ptr_eq(&snapshot.symbol_index, &body_edited.symbol_index));
+        let renamed = body_edited.with_document(doc(path, "# UC-001: Y\nMore text.\n"));
+        assert!(!Arc::ptr_eq(&body_edited.symbol_index, &renamed.symbol_index));
+        assert_eq!(names(&renamed), ["UC-001: Y"]);
     }
 
     #[test]
