@@ -22,16 +22,26 @@ pub(crate) fn slug(text: &str) -> String {
 /// Assigns unique slugs to headings in document order, as GitHub does.
 #[derive(Default)]
 pub(crate) struct SlugCounter {
-    seen: HashMap<String, u32>,
+    /// How many headings so far had each slug.
+    seen: HashMap<String, u32, foldhash::fast::RandomState>,
 }
 
 impl SlugCounter {
     pub(crate) fn unique(&mut self, text: &str) -> String {
         let base = slug(text);
-        let count = self.seen.entry(base.clone()).or_insert(0);
-        let result = if *count == 0 { base.clone() } else { format!("{base}-{count}") };
-        *count += 1;
-        result
+        // Every document's headings pass here on a cold load: a slug met for the first time,
+        // as most are, costs one copy for the count's key and none more.
+        match self.seen.get_mut(&base) {
+            Some(count) => {
+                let repeated = format!("{base}-{count}");
+                *count += 1;
+                repeated
+            }
+            None => {
+                self.seen.insert(base.clone(), 1);
+                base
+            }
+        }
     }
 }
 
