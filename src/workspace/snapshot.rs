@@ -283,7 +283,12 @@ impl Snapshot {
 
     /// Every workspace-symbol name in one flat list (see [`SymbolIndex`]).
     pub(crate) fn symbol_index(&self) -> &SymbolIndex {
-        self.symbol_index.get_or_init(|| SymbolIndex::build(self))
+        self.symbol_index.get_or_init(|| {
+            let started = std::time::Instant::now();
+            let index = SymbolIndex::build(self);
+            tracing::debug!("built the symbol index in {:?}", started.elapsed());
+            index
+        })
     }
 
     /// With no aiwg root, the workspace's first reference that only an aiwg root could resolve
