@@ -26,6 +26,8 @@ pub mod exec;
 pub mod loader;
 pub mod lsp;
 pub mod model;
+#[cfg(test)]
+mod pieces;
 pub mod resolve;
 pub mod syntax;
 pub mod text;

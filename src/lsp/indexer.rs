@@ -288,12 +288,12 @@ fn index_folder(folder: FolderTag, settings: Settings, internal: InternalSender,
             }
             // Resolved here, on this reader thread, rather than by the writer one at a time.
             let resolved: Vec<ResolvedDocument> = {
-                let mut free = caches.iter().find_map(|cache| match cache.try_lock() {
+                let free = caches.iter().find_map(|cache| match cache.try_lock() {
                     Ok(guard) => Some(guard),
                     Err(std::sync::TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
                     Err(std::sync::TryLockError::WouldBlock) => None,
                 });
-                let mut guard = free.take().unwrap_or_else(|| caches[0].lock().unwrap_or_else(|e| e.into_inner()));
+                let mut guard = free.unwrap_or_else(|| caches[0].lock().unwrap_or_else(|e| e.into_inner()));
                 let (cache, interner) = &mut *guard;
                 docs.into_iter().map(|doc| ResolvedDocument::new(&resolving, Arc::new(doc), cache, interner)).collect()
             };

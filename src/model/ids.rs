@@ -179,15 +179,7 @@ mod tests {
             "ADR", "UC", "AP", "NFR", "PERF", "REF", "X", "-", "--", "0", "07", "1234", "12345", "a", "_", " ", "é",
             "\n", "`",
         ];
-        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
-        for _ in 0..20_000 {
-            let text: String = (0..next() % 12).map(|_| PIECES[(next() % PIECES.len() as u64) as usize]).collect();
+        for text in crate::pieces::texts(PIECES, 12, 20_000, 0x9E37_79B9_7F4A_7C15) {
             assert_eq!(find_ids(&text), find_ids_bytewise(&text), "{text:?}");
         }
     }

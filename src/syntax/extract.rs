@@ -979,16 +979,8 @@ mod tests {
             "@docs/a.md",
             "`",
         ];
-        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
         let mut planned = 0;
-        for _ in 0..20_000 {
-            let line: String = (0..next() % 10).map(|_| PIECES[(next() % PIECES.len() as u64) as usize]).collect();
+        for line in crate::pieces::texts(PIECES, 10, 20_000, 0x2545_F491_4F6C_DD1D) {
             let expected = lowercase_search(&line);
             assert_eq!(super::has_planned_mark(&line), expected, "{line:?}");
             planned += usize::from(expected);
