@@ -148,11 +148,14 @@ fn classify_reference(
 /// fifteen separate searches took twice as long on the gencorpus workspaces. The letters left
 /// out of each tail, whose case varies, are compared at each hit.
 fn has_planned_mark(line: &str) -> bool {
+    has_planned_mark_with(&PLANNED_SEARCH, line)
+}
+
+/// [`has_planned_mark`] through a given search of the tails.
+fn has_planned_mark_with((search, tails): &(TailSearch, Vec<PlannedTail>), line: &str) -> bool {
     let bytes = line.as_bytes();
-    let (searcher, tails) = &*PLANNED_SEARCH;
     let mut from = 0;
-    while let Some(found) = searcher.find_in(bytes, aho_corasick::Span::from(from..bytes.len())) {
-        let hit = found.start();
+    while let Some(hit) = search.find_from(bytes, from) {
         // Any tail found here may be the one whose head is right, not only the one reported.
         if tails.iter().any(|tail| bytes[hit..].starts_with(tail.text.as_bytes()) && tail.head_is_before(bytes, hit)) {
             return true;
@@ -196,22 +199,57 @@ impl PlannedTail {
     }
 }
 
-static PLANNED_SEARCH: std::sync::LazyLock<(aho_corasick::packed::Searcher, Vec<PlannedTail>)> =
-    std::sync::LazyLock::new(|| {
-        let mut tails: Vec<PlannedTail> = Vec::new();
-        for phrase in PLANNED_PHRASES {
-            let (head, tail) = phrase.split_at(if phrase.starts_with('(') { 2 } else { 1 });
-            for text in [tail.to_string(), title_case(tail), tail.to_ascii_uppercase()] {
-                if !tails.iter().any(|t| t.text == text) {
-                    tails.push(PlannedTail { head, text });
-                }
+/// The search for the tails: the packed SIMD searcher where this CPU has it (it needs SSSE3 or
+/// NEON), else an Aho-Corasick automaton, which finds the same hits.
+enum TailSearch {
+    Packed(aho_corasick::packed::Searcher),
+    Automaton(aho_corasick::AhoCorasick),
+}
+
+impl TailSearch {
+    fn new(tails: &[PlannedTail], packed: bool) -> TailSearch {
+        let texts = || tails.iter().map(|t| t.text.as_bytes());
+        let mut builder = aho_corasick::packed::Config::new().builder();
+        match packed.then(|| builder.extend(texts()).build()).flatten() {
+            Some(searcher) => TailSearch::Packed(searcher),
+            None => TailSearch::Automaton(
+                aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                    .build(texts())
+                    .expect("a few dozen short phrases make a small automaton"),
+            ),
+        }
+    }
+
+    /// Where the first tail found at or after `from` starts.
+    fn find_from(&self, bytes: &[u8], from: usize) -> Option<usize> {
+        let span = aho_corasick::Span::from(from..bytes.len());
+        match self {
+            TailSearch::Packed(searcher) => searcher.find_in(bytes, span).map(|m| m.start()),
+            TailSearch::Automaton(automaton) => {
+                automaton.find(aho_corasick::Input::new(bytes).span(span)).map(|m| m.start())
             }
         }
-        let mut builder = aho_corasick::packed::Config::new().builder();
-        builder.extend(tails.iter().map(|t| t.text.as_bytes()));
-        let searcher = builder.build().expect("a few dozen short phrases fit the packed searcher");
-        (searcher, tails)
-    });
+    }
+}
+
+static PLANNED_SEARCH: std::sync::LazyLock<(TailSearch, Vec<PlannedTail>)> =
+    std::sync::LazyLock::new(|| planned_search(true));
+
+/// The tails of every phrase in each case they are written in, and their search (`packed` to
+/// try the SIMD searcher first).
+fn planned_search(packed: bool) -> (TailSearch, Vec<PlannedTail>) {
+    let mut tails: Vec<PlannedTail> = Vec::new();
+    for phrase in PLANNED_PHRASES {
+        let (head, tail) = phrase.split_at(if phrase.starts_with('(') { 2 } else { 1 });
+        for text in [tail.to_string(), title_case(tail), tail.to_ascii_uppercase()] {
+            if !tails.iter().any(|t| t.text == text) {
+                tails.push(PlannedTail { head, text });
+            }
+        }
+    }
+    (TailSearch::new(&tails, packed), tails)
+}
 
 /// `text` with the first letter of each word after a space in capitals.
 fn title_case(text: &str) -> String {
@@ -979,10 +1017,14 @@ mod tests {
             "@docs/a.md",
             "`",
         ];
+        // The automaton stands in where the CPU has no packed searcher; it must agree too.
+        let automaton = super::planned_search(false);
+        assert!(matches!(automaton.0, super::TailSearch::Automaton(_)));
         let mut planned = 0;
         for line in crate::pieces::texts(PIECES, 10, 20_000, 0x2545_F491_4F6C_DD1D) {
             let expected = lowercase_search(&line);
             assert_eq!(super::has_planned_mark(&line), expected, "{line:?}");
+            assert_eq!(super::has_planned_mark_with(&automaton, &line), expected, "automaton: {line:?}");
             planned += usize::from(expected);
         }
         // The pieces make both answers often enough for the comparison to mean something.
